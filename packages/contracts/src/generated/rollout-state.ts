@@ -1,0 +1,154 @@
+// Generated from schemas/*.avsc by `pnpm --filter @kanary/contracts generate`. Do not edit.
+/* eslint-disable @typescript-eslint/no-namespace */
+
+export type RolloutState = DevKanaryV1.RolloutState;
+
+export namespace DevKanaryV1 {
+    export const RolloutPhaseSchema = "{\"type\":\"enum\",\"name\":\"RolloutPhase\",\"namespace\":\"dev.kanary.v1\",\"symbols\":[\"SHADOW\",\"CANARY\",\"PAUSED\",\"PROMOTED\",\"ROLLED_BACK\"],\"default\":\"PAUSED\",\"doc\":\"Phase of a rollout. PROMOTED and ROLLED_BACK are terminal.\"}";
+    export const RolloutPhaseName = "dev.kanary.v1.RolloutPhase";
+    /**
+     * Phase of a rollout. PROMOTED and ROLLED_BACK are terminal.
+     */
+    export type RolloutPhase = "SHADOW" | "CANARY" | "PAUSED" | "PROMOTED" | "ROLLED_BACK";
+    export const RolloutActionSchema = "{\"type\":\"enum\",\"name\":\"RolloutAction\",\"namespace\":\"dev.kanary.v1\",\"symbols\":[\"START\",\"SET_WEIGHT\",\"PROMOTE\",\"ROLLBACK\",\"PAUSE\",\"RESUME\"],\"default\":\"PAUSE\",\"doc\":\"Command verbs understood by the router's rollout state machine.\"}";
+    export const RolloutActionName = "dev.kanary.v1.RolloutAction";
+    /**
+     * Command verbs understood by the router's rollout state machine.
+     */
+    export type RolloutAction = "START" | "SET_WEIGHT" | "PROMOTE" | "ROLLBACK" | "PAUSE" | "RESUME";
+    export const IssuedBySchema = "{\"type\":\"enum\",\"name\":\"IssuedBy\",\"namespace\":\"dev.kanary.v1\",\"symbols\":[\"DECISION\",\"OPERATOR\"],\"default\":\"OPERATOR\",\"doc\":\"Who issued a command: the decision service or a human operator.\"}";
+    export const IssuedByName = "dev.kanary.v1.IssuedBy";
+    /**
+     * Who issued a command: the decision service or a human operator.
+     */
+    export type IssuedBy = "DECISION" | "OPERATOR";
+    export const CommandOutcomeKindSchema = "{\"type\":\"enum\",\"name\":\"CommandOutcomeKind\",\"namespace\":\"dev.kanary.v1\",\"symbols\":[\"APPLIED\",\"DUPLICATE\",\"REJECTED\"],\"default\":\"REJECTED\",\"doc\":\"Result of applying a command.\"}";
+    export const CommandOutcomeKindName = "dev.kanary.v1.CommandOutcomeKind";
+    /**
+     * Result of applying a command.
+     */
+    export type CommandOutcomeKind = "APPLIED" | "DUPLICATE" | "REJECTED";
+    export const CommandOutcomeSchema = "{\"type\":\"record\",\"name\":\"CommandOutcome\",\"namespace\":\"dev.kanary.v1\",\"doc\":\"What the router did with the last command it received for this model.\",\"fields\":[{\"name\":\"commandId\",\"type\":\"string\",\"doc\":\"Id of the command.\"},{\"name\":\"action\",\"type\":{\"type\":\"enum\",\"name\":\"RolloutAction\",\"namespace\":\"dev.kanary.v1\",\"symbols\":[\"START\",\"SET_WEIGHT\",\"PROMOTE\",\"ROLLBACK\",\"PAUSE\",\"RESUME\"],\"default\":\"PAUSE\",\"doc\":\"Command verbs understood by the router's rollout state machine.\"},\"doc\":\"Verb of the command.\"},{\"name\":\"issuedBy\",\"type\":{\"type\":\"enum\",\"name\":\"IssuedBy\",\"namespace\":\"dev.kanary.v1\",\"symbols\":[\"DECISION\",\"OPERATOR\"],\"default\":\"OPERATOR\",\"doc\":\"Who issued a command: the decision service or a human operator.\"},\"doc\":\"Who issued it.\"},{\"name\":\"outcome\",\"type\":{\"type\":\"enum\",\"name\":\"CommandOutcomeKind\",\"namespace\":\"dev.kanary.v1\",\"symbols\":[\"APPLIED\",\"DUPLICATE\",\"REJECTED\"],\"default\":\"REJECTED\",\"doc\":\"Result of applying a command.\"},\"doc\":\"Result.\"},{\"name\":\"reasonCode\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"Machine-readable rejection code.\"},{\"name\":\"message\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"Plain-words explanation of a rejection.\"},{\"name\":\"issuedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the command was issued, epoch milliseconds.\"},{\"name\":\"at\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the router handled it, epoch milliseconds.\"}]}";
+    export const CommandOutcomeName = "dev.kanary.v1.CommandOutcome";
+    /**
+     * What the router did with the last command it received for this model.
+     */
+    export interface CommandOutcome {
+        /**
+         * Id of the command.
+         */
+        commandId: string;
+        /**
+         * Verb of the command.
+         */
+        action: DevKanaryV1.RolloutAction;
+        /**
+         * Who issued it.
+         */
+        issuedBy: DevKanaryV1.IssuedBy;
+        /**
+         * Result.
+         */
+        outcome: DevKanaryV1.CommandOutcomeKind;
+        /**
+         * Machine-readable rejection code.
+         *
+         * Default: null
+         */
+        reasonCode: null | string;
+        /**
+         * Plain-words explanation of a rejection.
+         *
+         * Default: null
+         */
+        message: null | string;
+        /**
+         * When the command was issued, epoch milliseconds.
+         */
+        issuedAt: number;
+        /**
+         * When the router handled it, epoch milliseconds.
+         */
+        at: number;
+    }
+    export const RolloutStateSchema = "{\"type\":\"record\",\"name\":\"RolloutState\",\"namespace\":\"dev.kanary.v1\",\"doc\":\"The routing table entry the router applied for one model (compacted topic).\",\"fields\":[{\"name\":\"model\",\"type\":\"string\",\"doc\":\"Logical model name; the Kafka key.\"},{\"name\":\"rolloutId\",\"type\":\"string\",\"doc\":\"Current (or last) rollout of the model.\"},{\"name\":\"phase\",\"type\":{\"type\":\"enum\",\"name\":\"RolloutPhase\",\"namespace\":\"dev.kanary.v1\",\"symbols\":[\"SHADOW\",\"CANARY\",\"PAUSED\",\"PROMOTED\",\"ROLLED_BACK\"],\"default\":\"PAUSED\",\"doc\":\"Phase of a rollout. PROMOTED and ROLLED_BACK are terminal.\"},\"doc\":\"Phase of the rollout.\"},{\"name\":\"pausedFrom\",\"type\":[\"null\",\"dev.kanary.v1.RolloutPhase\"],\"default\":null,\"doc\":\"Phase to return to on RESUME; set while PAUSED.\"},{\"name\":\"stable\",\"type\":\"string\",\"doc\":\"Variant serving the rest of the traffic.\"},{\"name\":\"canary\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"Canary variant; null after PROMOTE.\"},{\"name\":\"shadows\",\"type\":{\"type\":\"array\",\"items\":\"string\"},\"doc\":\"Variants receiving copies of every request.\",\"default\":[]},{\"name\":\"canaryWeight\",\"type\":\"double\",\"doc\":\"Share of traffic served by the canary, 0..1.\"},{\"name\":\"stepIndex\",\"type\":\"int\",\"doc\":\"Index of the current policy step (-1 in shadow mode).\"},{\"name\":\"seq\",\"type\":\"long\",\"doc\":\"Increments with every applied command; commands name it in basedOnSeq.\"},{\"name\":\"policy\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"Rollout policy as JSON text.\"},{\"name\":\"startedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the rollout started, epoch milliseconds.\"},{\"name\":\"updatedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the state last changed, epoch milliseconds.\"},{\"name\":\"recentCommandIds\",\"type\":{\"type\":\"array\",\"items\":\"string\"},\"doc\":\"Ids of recently applied commands, to make re-delivery a no-op.\",\"default\":[]},{\"name\":\"lastCommand\",\"type\":[\"null\",{\"type\":\"record\",\"name\":\"CommandOutcome\",\"namespace\":\"dev.kanary.v1\",\"doc\":\"What the router did with the last command it received for this model.\",\"fields\":[{\"name\":\"commandId\",\"type\":\"string\",\"doc\":\"Id of the command.\"},{\"name\":\"action\",\"type\":{\"type\":\"enum\",\"name\":\"RolloutAction\",\"namespace\":\"dev.kanary.v1\",\"symbols\":[\"START\",\"SET_WEIGHT\",\"PROMOTE\",\"ROLLBACK\",\"PAUSE\",\"RESUME\"],\"default\":\"PAUSE\",\"doc\":\"Command verbs understood by the router's rollout state machine.\"},\"doc\":\"Verb of the command.\"},{\"name\":\"issuedBy\",\"type\":{\"type\":\"enum\",\"name\":\"IssuedBy\",\"namespace\":\"dev.kanary.v1\",\"symbols\":[\"DECISION\",\"OPERATOR\"],\"default\":\"OPERATOR\",\"doc\":\"Who issued a command: the decision service or a human operator.\"},\"doc\":\"Who issued it.\"},{\"name\":\"outcome\",\"type\":{\"type\":\"enum\",\"name\":\"CommandOutcomeKind\",\"namespace\":\"dev.kanary.v1\",\"symbols\":[\"APPLIED\",\"DUPLICATE\",\"REJECTED\"],\"default\":\"REJECTED\",\"doc\":\"Result of applying a command.\"},\"doc\":\"Result.\"},{\"name\":\"reasonCode\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"Machine-readable rejection code.\"},{\"name\":\"message\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"Plain-words explanation of a rejection.\"},{\"name\":\"issuedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the command was issued, epoch milliseconds.\"},{\"name\":\"at\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the router handled it, epoch milliseconds.\"}]}],\"default\":null,\"doc\":\"Outcome of the last command received, including rejections.\"}]}";
+    export const RolloutStateName = "dev.kanary.v1.RolloutState";
+    /**
+     * The routing table entry the router applied for one model (compacted topic).
+     */
+    export interface RolloutState {
+        /**
+         * Logical model name; the Kafka key.
+         */
+        model: string;
+        /**
+         * Current (or last) rollout of the model.
+         */
+        rolloutId: string;
+        /**
+         * Phase of the rollout.
+         */
+        phase: DevKanaryV1.RolloutPhase;
+        /**
+         * Phase to return to on RESUME; set while PAUSED.
+         *
+         * Default: null
+         */
+        pausedFrom: null | DevKanaryV1.RolloutPhase;
+        /**
+         * Variant serving the rest of the traffic.
+         */
+        stable: string;
+        /**
+         * Canary variant; null after PROMOTE.
+         *
+         * Default: null
+         */
+        canary: null | string;
+        /**
+         * Variants receiving copies of every request.
+         *
+         * Default: []
+         */
+        shadows: string[];
+        /**
+         * Share of traffic served by the canary, 0..1.
+         */
+        canaryWeight: number;
+        /**
+         * Index of the current policy step (-1 in shadow mode).
+         */
+        stepIndex: number;
+        /**
+         * Increments with every applied command; commands name it in basedOnSeq.
+         */
+        seq: number;
+        /**
+         * Rollout policy as JSON text.
+         *
+         * Default: null
+         */
+        policy: null | string;
+        /**
+         * When the rollout started, epoch milliseconds.
+         */
+        startedAt: number;
+        /**
+         * When the state last changed, epoch milliseconds.
+         */
+        updatedAt: number;
+        /**
+         * Ids of recently applied commands, to make re-delivery a no-op.
+         *
+         * Default: []
+         */
+        recentCommandIds: string[];
+        /**
+         * Outcome of the last command received, including rejections.
+         *
+         * Default: null
+         */
+        lastCommand: null | DevKanaryV1.CommandOutcome;
+    }
+}
+

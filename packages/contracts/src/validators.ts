@@ -1,0 +1,122 @@
+/**
+ * Rules the Avro wire cannot express: non-empty ids, weights in [0, 1], finite non-negative
+ * latencies, plausible timestamps, JSON-valued feature text. Records that fail them are invalid
+ * input and go to the dead-letter topic.
+ */
+import { z } from 'zod';
+import type { EventName, EventTypes } from './events.js';
+
+/** 2000-01-01 and 2100-01-01: anything outside is a unit mistake (seconds, microseconds). */
+export const MIN_PLAUSIBLE_TIME_MS = 946_684_800_000;
+export const MAX_PLAUSIBLE_TIME_MS = 4_102_444_800_000;
+
+const id = z.string().trim().min(1, 'must not be empty');
+const time = z
+  .number()
+  .int()
+  .min(MIN_PLAUSIBLE_TIME_MS, 'must be epoch milliseconds after 2000-01-01')
+  .max(MAX_PLAUSIBLE_TIME_MS, 'must be epoch milliseconds before 2100-01-01');
+const latency = z.number().finite('must be finite').min(0, 'must be >= 0');
+const weight = z.number().min(0, 'must be in [0, 1]').max(1, 'must be in [0, 1]');
+const share = weight.nullable();
+const count = z.number().int().min(0, 'must be >= 0');
+const jsonText = z.string().refine((s) => {
+  try {
+    JSON.parse(s);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be JSON text');
+
+const routed = {
+  requestId: id,
+  model: id,
+  variant: id,
+  features: jsonText,
+  timestamp: time,
+  routedAt: time,
+};
+
+const rules: { readonly [E in EventName]: z.ZodType<Partial<EventTypes[E]>> } = {
+  InferenceRequest: z.object({ requestId: id, model: id, features: jsonText, timestamp: time }),
+  RoutedRequest: z.object(routed),
+  Prediction: z
+    .object({
+      requestId: id,
+      model: id,
+      variant: id,
+      latencyMs: latency,
+      timestamp: time,
+      score: z.number().finite().nullable(),
+      status: z.enum(['OK', 'ERROR', 'TIMEOUT']),
+      output: z.string().nullable(),
+    })
+    .refine((p) => p.status !== 'OK' || p.output !== null, {
+      message: 'output must be set when status is OK',
+    }),
+  GroundTruthLabel: z.object({ requestId: id, model: id, label: id, timestamp: time }),
+  Evaluation: z.object({
+    requestId: id,
+    model: id,
+    variant: id,
+    latencyMs: latency,
+    absError: latency.nullable(),
+    predictedAt: time,
+    labeledAt: time,
+  }),
+  VariantMetrics: z.object({
+    model: id,
+    variant: id,
+    predictions: count,
+    labelled: count,
+    correct: count,
+    errors: count,
+    timeouts: count,
+    expiredPredictions: count,
+    pending: count,
+    accuracy: share,
+    errorRate: share,
+    labelCoverage: share,
+    at: time,
+  }),
+  RolloutCommand: z
+    .object({
+      commandId: id,
+      rolloutId: id,
+      model: id,
+      stable: id,
+      action: z.enum(['START', 'SET_WEIGHT', 'PROMOTE', 'ROLLBACK', 'PAUSE', 'RESUME']),
+      canaryWeight: share,
+      issuedAt: time,
+      basedOnSeq: count.nullable(),
+    })
+    .refine((c) => c.action !== 'SET_WEIGHT' || c.canaryWeight !== null, {
+      message: 'canaryWeight is required for SET_WEIGHT',
+    }),
+  RolloutState: z.object({
+    model: id,
+    rolloutId: id,
+    stable: id,
+    canaryWeight: weight,
+    seq: count,
+    startedAt: time,
+    updatedAt: time,
+  }),
+  DecisionReport: z.object({
+    decisionId: id,
+    rolloutId: id,
+    model: id,
+    canaryWeight: weight,
+    at: time,
+  }),
+};
+
+/** Returns the rule violations of a decoded event ("field: message"), empty when valid. */
+export function semanticIssues<E extends EventName>(event: E, value: EventTypes[E]): string[] {
+  const result = rules[event].safeParse(value);
+  if (result.success) return [];
+  return result.error.issues.map(
+    (i) => `${i.path.length > 0 ? i.path.join('.') : event}: ${i.message}`,
+  );
+}
