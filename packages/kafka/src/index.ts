@@ -1,1 +1,20 @@
-export {};
+export { loadEnvConfig, envField } from './env.js';
+export {
+  kafkaEnvShape,
+  kafkaEnvSchema,
+  toKafkaConnection,
+  type KafkaConnectionConfig,
+} from './config.js';
+export { createKafka } from './client.js';
+export { ensureTopics, type BootstrapReport, type TopicMismatch } from './bootstrap.js';
+export { deadLetter, dlqHeader, DlqHeader, type DeadLetter } from './dead-letter.js';
+export {
+  ProcessorRunner,
+  type BatchContext,
+  type DeliveryMode,
+  type InputRecord,
+  type OutputRecord,
+  type ProcessorOptions,
+  type ProcessorStats,
+} from './processor-runner.js';
+export { onShutdownSignal } from './shutdown.js';

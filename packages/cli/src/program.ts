@@ -1,0 +1,93 @@
+import { Command, CommanderError } from 'commander';
+import { schemasRegister, topicsInit } from './commands/bootstrap.js';
+import { cliContext, type CliContext, type GlobalOptions } from './context.js';
+import { ExitCode, explain } from './errors.js';
+import { consoleOutput, type Output } from './output.js';
+
+/** A command body: gets the connected context and returns an exit code. */
+type Action = (ctx: CliContext, out: Output) => Promise<number>;
+
+/**
+ * Builds the `kanary` command tree. `run` resolves with the exit code instead of exiting, so
+ * tests call it directly.
+ */
+export function buildProgram(out: Output = consoleOutput): {
+  program: Command;
+  run(argv: string[]): Promise<number>;
+} {
+  let exitCode: number = ExitCode.ok;
+  const program = new Command('kanary')
+    .description(
+      'Kanary: canary and shadow evaluation of ML models over Kafka, with delayed labels.',
+    )
+    .option(
+      '--brokers <list>',
+      'Kafka bootstrap servers (default: $KAFKA_BROKERS, else the local stack)',
+    )
+    .option(
+      '--registry <url>',
+      'Confluent-compatible schema registry URL (default: $SCHEMA_REGISTRY_URL, else the local stack)',
+    )
+    .option('--prefix <prefix>', 'topic name prefix (default: $KANARY_TOPIC_PREFIX or "kanary")')
+    .option(
+      '--partitions <n>',
+      'partitions of the data topics when creating them (default: $KANARY_DATA_PARTITIONS or 4)',
+    )
+    .option('-v, --verbose', 'log Kafka client details to stderr')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => out.line(s.trimEnd()),
+      writeErr: (s) => out.error(s.trimEnd()),
+    });
+
+  const withContext = (action: Action) =>
+    async function (this: Command): Promise<void> {
+      const globals = this.optsWithGlobals<GlobalOptions>();
+      let ctx: CliContext | undefined;
+      try {
+        ctx = cliContext(globals);
+        exitCode = await action(ctx, out);
+      } catch (e) {
+        const { message, code } = explain(e, {
+          brokers: ctx?.connection.brokers,
+          registry: ctx?.connection.registry.url,
+        });
+        out.error(`error: ${message}`);
+        exitCode = code;
+      }
+    };
+
+  const topics = program.command('topics').description('Kafka topics used by Kanary');
+  topics
+    .command('init')
+    .description(
+      'create missing topics with their partitions and cleanup policy; report mismatching ones',
+    )
+    .action(withContext(topicsInit));
+  const schemas = program.command('schemas').description('Avro schemas in the schema registry');
+  schemas
+    .command('register')
+    .description('register every event schema under <topic>-value with BACKWARD compatibility')
+    .action(withContext(schemasRegister));
+
+  return {
+    program,
+    async run(argv: string[]): Promise<number> {
+      exitCode = ExitCode.ok;
+      try {
+        await program.parseAsync(argv, { from: 'user' });
+      } catch (e) {
+        if (e instanceof CommanderError) {
+          return e.code === 'commander.helpDisplayed' ||
+            e.code === 'commander.version' ||
+            e.code === 'commander.help'
+            ? ExitCode.ok
+            : ExitCode.usage;
+        }
+        throw e;
+      }
+      return exitCode;
+    },
+  };
+}

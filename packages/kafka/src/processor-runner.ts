@@ -1,0 +1,299 @@
+import {
+  DecodeError,
+  ValidationError,
+  isRetriable,
+  type EventCodec,
+  type EventName,
+  type EventTypes,
+  type TopicSpec,
+} from '@kanary/contracts';
+import type { Logger, Registry } from '@kanary/observability';
+import { metricFactory } from '@kanary/observability';
+import type {
+  Consumer,
+  ConsumerConfig,
+  EachBatchPayload,
+  IHeaders,
+  Kafka,
+  Message,
+  Producer,
+  Transaction,
+} from 'kafkajs';
+import { deadLetter } from './dead-letter.js';
+
+/** A decoded, validated input record. */
+export interface InputRecord<E extends EventName = EventName> {
+  readonly topic: TopicSpec<E>;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: string | null;
+  readonly value: EventTypes[E];
+  /** Kafka record timestamp, epoch ms. */
+  readonly timestamp: number;
+  readonly headers: IHeaders | undefined;
+}
+
+/** Something to publish: an event (encoded through the registry) or raw bytes (changelogs). */
+export type OutputRecord =
+  | {
+      [E in EventName]: {
+        topic: TopicSpec<E>;
+        key: string | null;
+        value: EventTypes[E];
+        headers?: IHeaders;
+      };
+    }[EventName]
+  | { topic: TopicSpec<null>; key: string | null; bytes: Buffer | null; headers?: IHeaders };
+
+export interface BatchContext {
+  readonly topic: TopicSpec<EventName>;
+  readonly partition: number;
+  /** Keeps group membership alive during long processing. */
+  heartbeat(): Promise<void>;
+}
+
+export type DeliveryMode = 'exactly-once' | 'at-least-once';
+
+export interface ProcessorOptions {
+  kafka: Kafka;
+  codec: EventCodec;
+  logger: Logger;
+  /** Service name, written on dead letters and as a metric label. */
+  service: string;
+  groupId: string;
+  inputs: ReadonlyArray<TopicSpec<EventName>>;
+  /** Where undecodable or invalid records go. */
+  dlq: TopicSpec<null>;
+  /**
+   * `exactly-once`: outputs, dead letters and consumed offsets commit in one Kafka transaction
+   * (requires `transactionalId`, unique and stable per instance so a restarted instance fences
+   * its predecessor). `at-least-once`: idempotent producer, offsets committed after the outputs
+   * are acknowledged.
+   */
+  mode: DeliveryMode;
+  transactionalId?: string;
+  /** Turns one partition's batch of valid records into outputs. Must be deterministic for exactly-once. */
+  process(
+    records: ReadonlyArray<InputRecord>,
+    context: BatchContext,
+  ): Promise<readonly OutputRecord[]>;
+  /** Called after each (re)join with this member's assignment, topic name → partitions. */
+  onAssignment?(assignment: Readonly<Record<string, number[]>>): void | Promise<void>;
+  fromBeginning?: boolean;
+  consumer?: Partial<ConsumerConfig>;
+  metrics?: Registry;
+}
+
+export interface ProcessorStats {
+  processed: number;
+  deadLettered: number;
+  produced: number;
+  batches: number;
+}
+
+/**
+ * Consume → decode/validate → process → produce, for every Kanary service. Records that cannot
+ * be decoded or break a semantic rule go to the dead-letter topic with the reason (inside the
+ * same transaction in exactly-once mode) and processing goes on; retriable failures (broker,
+ * registry) abort the batch, which kafkajs fetches again after a backoff.
+ */
+export class ProcessorRunner {
+  readonly stats: ProcessorStats = { processed: 0, deadLettered: 0, produced: 0, batches: 0 };
+  private consumer: Consumer | undefined;
+  private producer: Producer | undefined;
+  private readonly byName: Map<string, TopicSpec<EventName>>;
+  private readonly counters;
+
+  constructor(private readonly options: ProcessorOptions) {
+    if (options.mode === 'exactly-once' && !options.transactionalId) {
+      throw new Error('exactly-once processing needs a transactionalId');
+    }
+    this.byName = new Map(options.inputs.map((t) => [t.name, t]));
+    const m = options.metrics ? metricFactory(options.metrics) : undefined;
+    this.counters = m && {
+      processed: m.counter('kanary_records_processed_total', 'Valid input records processed', [
+        'topic',
+      ]),
+      dead: m.counter('kanary_dlq_records_total', 'Input records sent to the dead-letter topic', [
+        'topic',
+        'error',
+      ]),
+      produced: m.counter('kanary_records_produced_total', 'Records produced', ['topic']),
+    };
+  }
+
+  /** Connects, subscribes and starts consuming; resolves once the consumer runs. */
+  async start(): Promise<void> {
+    const { kafka, mode, groupId } = this.options;
+    this.producer = kafka.producer(
+      mode === 'exactly-once'
+        ? {
+            transactionalId: this.options.transactionalId!,
+            idempotent: true,
+            maxInFlightRequests: 1,
+          }
+        : { idempotent: true, maxInFlightRequests: 1 },
+    );
+    await this.producer.connect();
+    this.consumer = kafka.consumer({
+      groupId,
+      readUncommitted: false,
+      sessionTimeout: 15_000,
+      heartbeatInterval: 1_500,
+      rebalanceTimeout: 30_000,
+      ...this.options.consumer,
+    });
+    const onAssignment = this.options.onAssignment;
+    if (onAssignment) {
+      this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => {
+        void Promise.resolve(onAssignment(e.payload.memberAssignment)).catch((err: unknown) =>
+          this.options.logger.error(
+            { event: 'processor.assignment_failed', err },
+            'assignment hook failed',
+          ),
+        );
+      });
+    }
+    this.consumer.on(this.consumer.events.CRASH, (e) =>
+      this.options.logger.warn(
+        { event: 'processor.consumer_crash', err: e.payload.error, restart: e.payload.restart },
+        'consumer crashed',
+      ),
+    );
+    await this.consumer.connect();
+    await this.consumer.subscribe({
+      topics: this.options.inputs.map((t) => t.name),
+      fromBeginning: this.options.fromBeginning ?? true,
+    });
+    await this.consumer.run({
+      autoCommit: mode === 'at-least-once',
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: (payload) => this.handleBatch(payload),
+    });
+  }
+
+  /** Stops fetching, lets the in-flight batch finish and commit, leaves the group. */
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+    await this.producer?.disconnect();
+    this.consumer = undefined;
+    this.producer = undefined;
+  }
+
+  private async handleBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    if (batch.messages.length === 0 || !payload.isRunning() || payload.isStale()) return;
+    const topic = this.byName.get(batch.topic);
+    if (!topic) throw new Error(`received a batch for unsubscribed topic ${batch.topic}`);
+    const valid: InputRecord[] = [];
+    const dead: Message[] = [];
+    const deadReasons: string[] = [];
+    for (const m of batch.messages) {
+      try {
+        const value = await this.options.codec.decode(topic, m.value);
+        valid.push({
+          topic,
+          partition: batch.partition,
+          offset: m.offset,
+          key: m.key?.toString() ?? null,
+          value,
+          timestamp: Number(m.timestamp),
+          headers: m.headers,
+        });
+      } catch (e) {
+        if (!(e instanceof DecodeError || e instanceof ValidationError) && isRetriable(e)) throw e;
+        const letter = deadLetter(
+          {
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: m.offset,
+            key: m.key,
+            value: m.value,
+            headers: m.headers,
+          },
+          e,
+          this.options.service,
+        );
+        dead.push({ key: letter.key, value: letter.value, headers: letter.headers });
+        deadReasons.push(e instanceof Error ? e.name : 'Error');
+        this.options.logger.warn(
+          {
+            event: 'processor.dead_letter',
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: m.offset,
+            reason: (e as Error).message,
+          },
+          'record sent to the dead-letter topic',
+        );
+      }
+    }
+    const outputs =
+      valid.length > 0
+        ? await this.options.process(valid, {
+            topic,
+            partition: batch.partition,
+            heartbeat: payload.heartbeat,
+          })
+        : [];
+    const topicMessages = await this.encode(outputs);
+    if (dead.length > 0) topicMessages.push({ topic: this.options.dlq.name, messages: dead });
+    const lastOffset = batch.messages[batch.messages.length - 1]!.offset;
+    if (this.options.mode === 'exactly-once') {
+      await this.commitTransaction(topicMessages, batch.topic, batch.partition, lastOffset);
+    } else {
+      if (topicMessages.length > 0) await this.producer!.sendBatch({ topicMessages, acks: -1 });
+      payload.resolveOffset(lastOffset);
+      await payload.commitOffsetsIfNecessary();
+    }
+    this.stats.batches += 1;
+    this.stats.processed += valid.length;
+    this.stats.deadLettered += dead.length;
+    this.stats.produced += outputs.length;
+    this.counters?.processed.inc({ topic: batch.topic }, valid.length);
+    deadReasons.forEach((error) => this.counters?.dead.inc({ topic: batch.topic, error }));
+    for (const tm of topicMessages)
+      this.counters?.produced.inc({ topic: tm.topic }, tm.messages.length);
+    await payload.heartbeat();
+  }
+
+  private async commitTransaction(
+    topicMessages: Array<{ topic: string; messages: Message[] }>,
+    topic: string,
+    partition: number,
+    lastOffset: string,
+  ): Promise<void> {
+    let txn: Transaction | undefined;
+    try {
+      txn = await this.producer!.transaction();
+      if (topicMessages.length > 0) await txn.sendBatch({ topicMessages, acks: -1 });
+      await txn.sendOffsets({
+        consumerGroupId: this.options.groupId,
+        topics: [
+          { topic, partitions: [{ partition, offset: (BigInt(lastOffset) + 1n).toString() }] },
+        ],
+      });
+      await txn.commit();
+    } catch (e) {
+      if (txn?.isActive()) await txn.abort().catch(() => undefined);
+      throw e;
+    }
+  }
+
+  private async encode(
+    outputs: readonly OutputRecord[],
+  ): Promise<Array<{ topic: string; messages: Message[] }>> {
+    const byTopic = new Map<string, Message[]>();
+    for (const out of outputs) {
+      const value =
+        'bytes' in out
+          ? out.bytes
+          : await this.options.codec.encode(out.topic as TopicSpec<EventName>, out.value as never);
+      let list = byTopic.get(out.topic.name);
+      if (!list) byTopic.set(out.topic.name, (list = []));
+      list.push({ key: out.key, value, ...(out.headers ? { headers: out.headers } : {}) });
+    }
+    return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+  }
+}
