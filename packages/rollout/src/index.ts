@@ -1,0 +1,42 @@
+/**
+ * `@kanary/rollout`: the pure core of a rollout. The state machine applies `rollout.commands`
+ * to a model's `RolloutState`; assignment routes requests by that state with a sticky hash.
+ * No I/O and no clock: callers pass `now`.
+ *
+ * @packageDocumentation
+ */
+
+// State machine
+export { RolloutPhase, isTerminalPhase } from './state-machine/rollout-phase.js';
+export type { ResumablePhase } from './state-machine/rollout-phase.js';
+export { RolloutAction } from './state-machine/rollout-action.js';
+export { IssuedBy } from './state-machine/issued-by.js';
+export { CommandOutcomeKind } from './state-machine/command-outcome.js';
+export type { CommandOutcome } from './state-machine/command-outcome.js';
+export { RejectionCode } from './state-machine/rejection.js';
+export type { Rejection } from './state-machine/rejection.js';
+export { rolloutCommandSchema } from './state-machine/rollout-command.js';
+export type { RolloutCommand } from './state-machine/rollout-command.js';
+export { rolloutStateSchema, RECENT_COMMAND_IDS_LIMIT } from './state-machine/rollout-state.js';
+export type { RolloutState } from './state-machine/rollout-state.js';
+export { TRANSITIONS, NO_ROLLOUT } from './state-machine/transition-table.js';
+export type {
+  TransitionCell,
+  TransitionSource,
+  TransitionTarget,
+} from './state-machine/transition-table.js';
+export { applyCommand } from './state-machine/apply-command.js';
+export type { ApplyResult } from './state-machine/apply-command.js';
+
+// Assignment
+export { BUCKET_COUNT, bucketOf, canaryBucketLimit } from './assignment/bucket.js';
+export { VariantRole } from './assignment/variant-role.js';
+export { createRoutingTable } from './assignment/routing-table.js';
+export type { RoutingEntry, RoutingTable } from './assignment/routing-table.js';
+export { assign } from './assignment/assign.js';
+export type {
+  Assignment,
+  AssignmentRequest,
+  ServedTarget,
+  ShadowTarget,
+} from './assignment/assign.js';

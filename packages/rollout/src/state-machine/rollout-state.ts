@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { CommandOutcomeKind, type CommandOutcome } from './command-outcome.js';
+import { IssuedBy } from './issued-by.js';
+import { RolloutAction } from './rollout-action.js';
+import { RolloutPhase, type ResumablePhase } from './rollout-phase.js';
+import {
+  checkVariantSet,
+  epochMillis,
+  nonEmptyId,
+  policyText,
+  weight,
+} from './schema-primitives.js';
+
+/**
+ * How many applied command ids a state remembers for de-duplication. Commands are keyed by
+ * model, so a redelivery arrives within a few commands of the original; 256 keeps the record
+ * small on the compacted topic while covering far more than any retry burst.
+ */
+export const RECENT_COMMAND_IDS_LIMIT = 256;
+
+/**
+ * The applied rollout of one model (compacted topic `rollout.state`, keyed by model). Field
+ * names and nullability match `schemas/rollout-state.avsc`. Treat it as immutable:
+ * {@link applyCommand} returns new objects.
+ */
+export interface RolloutState {
+  model: string;
+  /** Current (live) or last (terminal) rollout of the model. */
+  rolloutId: string;
+  phase: RolloutPhase;
+  /** Phase to return to on RESUME; set exactly while PAUSED. */
+  pausedFrom: ResumablePhase | null;
+  /** Variant serving whatever the canary does not; after PROMOTE, the former canary. */
+  stable: string;
+  /** Canary variant; null after PROMOTE, kept after ROLLBACK as a record of what was rolled back. */
+  canary: string | null;
+  /** Variants receiving copies of every request while the rollout is live; [] once terminal. */
+  shadows: string[];
+  /** Share of traffic the canary serves, in [0, 1]; 0 in shadow mode and once terminal. */
+  canaryWeight: number;
+  /** Index of the current policy step; -1 in shadow mode (before the first step). */
+  stepIndex: number;
+  /**
+   * Per model, not per rollout: 1 after the model's first START, +1 on every applied command.
+   * Commands name it in `basedOnSeq`.
+   */
+  seq: number;
+  /** Rollout policy as JSON text, from START. */
+  policy: string | null;
+  /** When the current rollout started, epoch ms. */
+  startedAt: number;
+  /** When a command was last applied, epoch ms. */
+  updatedAt: number;
+  /** Ids of the last {@link RECENT_COMMAND_IDS_LIMIT} applied commands, oldest first. */
+  recentCommandIds: string[];
+  /** Outcome of the last command received (applied or rejected; duplicates leave it as is). */
+  lastCommand: CommandOutcome | null;
+}
+
+const commandOutcomeSchema = z.object({
+  commandId: nonEmptyId,
+  action: z.nativeEnum(RolloutAction),
+  issuedBy: z.nativeEnum(IssuedBy),
+  outcome: z.nativeEnum(CommandOutcomeKind),
+  reasonCode: z.string().nullable(),
+  message: z.string().nullable(),
+  issuedAt: epochMillis,
+  at: epochMillis,
+});
+
+const resumablePhase = z.enum([RolloutPhase.SHADOW, RolloutPhase.CANARY]);
+
+/**
+ * Semantic validation of a {@link RolloutState}, e.g. for a state restored from the compacted
+ * topic: field ranges plus the invariants every state produced by {@link applyCommand} keeps
+ * (pausedFrom set exactly while PAUSED; a live rollout has a canary; shadow mode has weight 0
+ * and stepIndex -1; terminal states have weight 0 and no shadows; PROMOTED has no canary).
+ */
+export const rolloutStateSchema: z.ZodType<RolloutState> = z
+  .object({
+    model: nonEmptyId,
+    rolloutId: nonEmptyId,
+    phase: z.nativeEnum(RolloutPhase),
+    pausedFrom: resumablePhase.nullable(),
+    stable: nonEmptyId,
+    canary: nonEmptyId.nullable(),
+    shadows: z.array(nonEmptyId),
+    canaryWeight: weight,
+    stepIndex: z.number().int().min(-1),
+    seq: z.number().int().positive(),
+    policy: policyText.nullable(),
+    startedAt: epochMillis,
+    updatedAt: epochMillis,
+    recentCommandIds: z.array(nonEmptyId).max(RECENT_COMMAND_IDS_LIMIT),
+    lastCommand: commandOutcomeSchema.nullable(),
+  })
+  .superRefine((state, ctx) => {
+    const issue = (path: string, message: string): void => {
+      ctx.addIssue({ code: 'custom', path: [path], message });
+    };
+    checkVariantSet(state, ctx);
+    if (state.startedAt > state.updatedAt) issue('updatedAt', 'must not be before startedAt');
+    if ((state.phase === RolloutPhase.PAUSED) !== (state.pausedFrom !== null)) {
+      issue('pausedFrom', 'must be set exactly when the phase is PAUSED');
+    }
+    const mode = state.pausedFrom ?? state.phase;
+    if (mode === RolloutPhase.SHADOW || mode === RolloutPhase.CANARY) {
+      if (state.canary === null) issue('canary', 'is required while the rollout is live');
+    }
+    if (mode === RolloutPhase.SHADOW) {
+      if (state.canaryWeight !== 0) issue('canaryWeight', 'must be 0 in shadow mode');
+      if (state.stepIndex !== -1) issue('stepIndex', 'must be -1 in shadow mode');
+    }
+    if (mode === RolloutPhase.CANARY && state.stepIndex < 0) {
+      issue('stepIndex', 'must be >= 0 in canary mode');
+    }
+    if (mode === RolloutPhase.PROMOTED || mode === RolloutPhase.ROLLED_BACK) {
+      if (state.canaryWeight !== 0) issue('canaryWeight', 'must be 0 once the rollout is over');
+      if (state.shadows.length > 0) issue('shadows', 'must be empty once the rollout is over');
+    }
+    if (mode === RolloutPhase.PROMOTED && state.canary !== null) {
+      issue('canary', 'must be null after PROMOTE');
+    }
+  });

@@ -1,0 +1,131 @@
+import { IssuedBy } from './issued-by.js';
+import { RejectionCode, type Rejection } from './rejection.js';
+import { RolloutAction } from './rollout-action.js';
+import type { RolloutCommand } from './rollout-command.js';
+import { RolloutPhase } from './rollout-phase.js';
+import type { RolloutState } from './rollout-state.js';
+import type { TransitionTarget } from './transition-table.js';
+
+/** The part of a state an action decides; seq, updatedAt and the command log are added after. */
+export type StateFields = Omit<
+  RolloutState,
+  'seq' | 'updatedAt' | 'recentCommandIds' | 'lastCommand'
+>;
+
+/**
+ * Applies an action other than START to a live rollout; `phase` is where the transition table
+ * says it leads, so the effects only decide the other fields.
+ */
+type LiveEffect = (
+  state: RolloutState,
+  command: RolloutCommand,
+  phase: RolloutPhase,
+) => StateFields | Rejection;
+
+/**
+ * Resolves a table target to a phase. START asks for shadow mode with no weight or weight 0
+ * (nobody served by the canary); RESUME returns to the phase recorded at PAUSE.
+ */
+export function resolveTarget(
+  target: TransitionTarget,
+  state: RolloutState | undefined,
+  command: RolloutCommand,
+): RolloutPhase {
+  if (target === 'START_MODE') {
+    const shadow = command.canaryWeight === null || command.canaryWeight === 0;
+    return shadow ? RolloutPhase.SHADOW : RolloutPhase.CANARY;
+  }
+  if (target === 'PAUSED_FROM') return state?.pausedFrom ?? RolloutPhase.CANARY;
+  return target;
+}
+
+/** The state a START begins, in the phase {@link resolveTarget} chose. */
+export function startFields(
+  command: RolloutCommand,
+  phase: RolloutPhase,
+  now: number,
+): StateFields {
+  const shadow = phase === RolloutPhase.SHADOW;
+  return {
+    model: command.model,
+    rolloutId: command.rolloutId,
+    phase,
+    pausedFrom: null,
+    stable: command.stable,
+    canary: command.canary,
+    shadows: [...command.shadows],
+    canaryWeight: shadow ? 0 : (command.canaryWeight ?? 0),
+    stepIndex: shadow ? -1 : (command.stepIndex ?? 0),
+    policy: command.policy,
+    startedAt: now,
+  };
+}
+
+/**
+ * SET_WEIGHT must change the weight, and only an operator may lower it: the policy only ever
+ * advances, so a lower weight from it means it acted on a stale view. Any weight puts the
+ * rollout in canary mode (a paused rollout stays paused, now paused from CANARY). Without a
+ * stepIndex, leaving shadow mode starts at step 0 and other changes keep the step.
+ */
+const setWeight: LiveEffect = (state, command, phase) => {
+  const next = command.canaryWeight ?? state.canaryWeight;
+  if (next === state.canaryWeight) {
+    return {
+      code: RejectionCode.WEIGHT_UNCHANGED,
+      message: `rollout "${state.rolloutId}" already runs at canary weight ${next}`,
+    };
+  }
+  if (next < state.canaryWeight && command.issuedBy === IssuedBy.DECISION) {
+    return {
+      code: RejectionCode.WEIGHT_DECREASE_NOT_ALLOWED,
+      message: `the decision service may only raise the canary weight (${state.canaryWeight} → ${next}); lowering it is an operator action`,
+    };
+  }
+  const fromShadow = (state.pausedFrom ?? state.phase) === RolloutPhase.SHADOW;
+  return {
+    ...state,
+    phase,
+    pausedFrom: phase === RolloutPhase.PAUSED ? RolloutPhase.CANARY : null,
+    canaryWeight: next,
+    stepIndex: command.stepIndex ?? (fromShadow ? 0 : state.stepIndex),
+  };
+};
+
+const pause: LiveEffect = (state, _command, phase) => ({
+  ...state,
+  phase,
+  pausedFrom: state.phase === RolloutPhase.SHADOW ? RolloutPhase.SHADOW : RolloutPhase.CANARY,
+});
+
+const resume: LiveEffect = (state, _command, phase) => ({ ...state, phase, pausedFrom: null });
+
+/** The canary becomes the stable; weight 0 and no canary, so everything goes to it. */
+const promote: LiveEffect = (state, _command, phase) => ({
+  ...state,
+  phase,
+  pausedFrom: null,
+  stable: state.canary ?? state.stable,
+  canary: null,
+  shadows: [],
+  canaryWeight: 0,
+});
+
+/** The stable keeps everything; the canary stays named as the record of what was rolled back. */
+const rollback: LiveEffect = (state, _command, phase) => ({
+  ...state,
+  phase,
+  pausedFrom: null,
+  shadows: [],
+  canaryWeight: 0,
+});
+
+/** How each action on a live rollout changes it once the table, issuer and seq checks passed. */
+export const LIVE_EFFECTS: {
+  readonly [A in Exclude<RolloutAction, typeof RolloutAction.START>]: LiveEffect;
+} = {
+  [RolloutAction.SET_WEIGHT]: setWeight,
+  [RolloutAction.PAUSE]: pause,
+  [RolloutAction.RESUME]: resume,
+  [RolloutAction.PROMOTE]: promote,
+  [RolloutAction.ROLLBACK]: rollback,
+};
