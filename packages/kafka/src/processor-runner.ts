@@ -82,6 +82,11 @@ export interface ProcessorOptions {
   fromBeginning?: boolean;
   consumer?: Partial<ConsumerConfig>;
   metrics?: Registry;
+  /**
+   * Fault-injection point for crash tests: runs after the outputs are sent and before the
+   * transaction (or offset commit) completes.
+   */
+  beforeCommit?: () => void | Promise<void>;
 }
 
 export interface ProcessorStats {
@@ -244,6 +249,7 @@ export class ProcessorRunner {
       await this.commitTransaction(topicMessages, batch.topic, batch.partition, lastOffset);
     } else {
       if (topicMessages.length > 0) await this.producer!.sendBatch({ topicMessages, acks: -1 });
+      await this.options.beforeCommit?.();
       payload.resolveOffset(lastOffset);
       await payload.commitOffsetsIfNecessary();
     }
@@ -268,6 +274,7 @@ export class ProcessorRunner {
     try {
       txn = await this.producer!.transaction();
       if (topicMessages.length > 0) await txn.sendBatch({ topicMessages, acks: -1 });
+      await this.options.beforeCommit?.();
       await txn.sendOffsets({
         consumerGroupId: this.options.groupId,
         topics: [
