@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { httpConfigSchema } from './http-config.js';
+import { modelConfigSchema } from './model-config.js';
+import { checkSimRates, simConfigObjectSchema } from './sim-config.js';
+
+/**
+ * Config of any backend, discriminated by `kind`:
+ * - `{ kind: 'sim', accuracy, latency, errorRate, timeoutRate, classes, noiseSd, seed }`
+ * - `{ kind: 'model', name, latency?, seed? }` — a trained artifact such as `weather-tree-v2`
+ * - `{ kind: 'http', endpoint: { protocol: 'kserve-v2' | 'json', ... }, timeoutMs, retry, headers }`
+ */
+export const backendConfigSchema = z
+  .discriminatedUnion('kind', [simConfigObjectSchema, modelConfigSchema, httpConfigSchema])
+  .superRefine((config, ctx) => {
+    if (config.kind === 'sim') checkSimRates(config, ctx);
+  });
+
+export type BackendConfig = z.input<typeof backendConfigSchema>;
+export type CompiledBackendConfig = z.output<typeof backendConfigSchema>;

@@ -1,0 +1,30 @@
+import type { z } from 'zod';
+
+/** A backend config that failed validation; the message names every offending field. */
+export class BackendConfigError extends Error {
+  readonly code = 'BACKEND_CONFIG_INVALID';
+  readonly retriable = false;
+  readonly issues: readonly z.ZodIssue[];
+
+  constructor(what: string, issues: readonly z.ZodIssue[]) {
+    super(`invalid ${what}: ${issues.map(describeIssue).join('; ')}`);
+    this.name = 'BackendConfigError';
+    this.issues = issues;
+  }
+}
+
+function describeIssue(issue: z.ZodIssue): string {
+  const path = issue.path.length > 0 ? issue.path.join('.') : '(root)';
+  return `${path}: ${issue.message}`;
+}
+
+/** Parses `input` or throws a BackendConfigError naming `what` and each invalid field. */
+export function parseConfig<S extends z.ZodTypeAny>(
+  schema: S,
+  input: unknown,
+  what: string,
+): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw new BackendConfigError(what, parsed.error.issues);
+  return parsed.data as z.output<S>;
+}

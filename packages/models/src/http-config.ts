@@ -1,0 +1,114 @@
+import { z } from 'zod';
+
+/** Tensor element types of the KServe v2 / Open Inference Protocol. */
+export const KSERVE_DATATYPES = [
+  'BOOL',
+  'UINT8',
+  'UINT16',
+  'UINT32',
+  'UINT64',
+  'INT8',
+  'INT16',
+  'INT32',
+  'INT64',
+  'FP16',
+  'FP32',
+  'FP64',
+  'BYTES',
+] as const;
+export type KserveDatatype = (typeof KSERVE_DATATYPES)[number];
+
+const kserveInputSchema = z
+  .object({
+    /** Input tensor name the model server expects. */
+    name: z.string().min(1),
+    /** @default 'FP32' */
+    datatype: z.enum(KSERVE_DATATYPES).default('FP32'),
+    /** Dotted paths into the request's features; their values, in order, are the tensor's data. */
+    features: z.array(z.string().min(1)).min(1),
+    /** Tensor shape. @default [1, features.length] — one row, one column per feature */
+    shape: z.array(z.number().int().nonnegative()).optional(),
+  })
+  .strict();
+
+/**
+ * KServe v2 / Open Inference Protocol: `POST {baseUrl}/v2/models/{modelName}[/versions/{v}]/infer`.
+ *
+ * The chosen output tensor is read as: BYTES → its first element is the output; a single number
+ * → a class index into `labels` if given, else a numeric prediction (output and score); several
+ * numbers → class scores, the arg-max is the output (its label, or its index) and its value the
+ * score.
+ */
+const kserveEndpointSchema = z
+  .object({
+    protocol: z.literal('kserve-v2'),
+    baseUrl: z.string().url(),
+    /** @default the request's `model` */
+    modelName: z.string().min(1).optional(),
+    modelVersion: z.string().min(1).optional(),
+    inputs: z.array(kserveInputSchema).min(1),
+    output: z
+      .object({
+        /** Output tensor to read. @default the first one */
+        name: z.string().min(1).optional(),
+        /** Class names by index, for outputs that are class indexes or per-class scores. */
+        labels: z.array(z.string()).min(1).optional(),
+        /** A separate output tensor whose first element is the score. */
+        scoreName: z.string().min(1).optional(),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+/**
+ * Plain JSON: `POST {url}` with the request's features as the body; the output (and optionally
+ * the score) are read from the response at dotted paths. A numeric output without a
+ * `scorePath` is also the score.
+ */
+const jsonEndpointSchema = z
+  .object({
+    protocol: z.literal('json'),
+    url: z.string().url(),
+    /** Dotted path of the prediction in the response, e.g. `prediction` or `result.label`. */
+    outputPath: z.string().min(1),
+    scorePath: z.string().min(1).optional(),
+  })
+  .strict();
+
+export const httpEndpointSchema = z.discriminatedUnion('protocol', [
+  kserveEndpointSchema,
+  jsonEndpointSchema,
+]);
+export type KserveEndpoint = z.output<typeof kserveEndpointSchema>;
+export type JsonEndpoint = z.output<typeof jsonEndpointSchema>;
+
+/** Exponential backoff between retries: min(maxDelayMs, minDelayMs · factor^(retry−1)). */
+const retrySchema = z
+  .object({
+    /** Retries after the first attempt, on 5xx responses and network errors (never on 4xx). @default 2 */
+    retries: z.number().int().min(0).default(2),
+    /** @default 50 */
+    minDelayMs: z.number().nonnegative().default(50),
+    /** @default 1000 */
+    maxDelayMs: z.number().nonnegative().default(1000),
+    /** @default 2 */
+    factor: z.number().min(1).default(2),
+  })
+  .strict();
+
+/** A model served by an external HTTP model server. */
+export const httpConfigSchema = z
+  .object({
+    kind: z.literal('http'),
+    endpoint: httpEndpointSchema,
+    /** Budget for the whole call, retries and backoff included; past it the outcome is TIMEOUT. @default 2000 */
+    timeoutMs: z.number().positive().default(2000),
+    retry: retrySchema.default({}),
+    /** Extra request headers, e.g. authorization. @default {} */
+    headers: z.record(z.string()).default({}),
+  })
+  .strict();
+
+export type HttpConfig = z.input<typeof httpConfigSchema>;
+export type CompiledHttpConfig = z.output<typeof httpConfigSchema>;
