@@ -25,9 +25,11 @@ export function compileClassifier(artifact: ModelArtifact): Classifier {
   if (artifact.type === ModelType.DECISION_TREE) {
     const tree = DecisionTreeClassifier.load(artifact.model);
     return (vector) => {
-      // The leaf's class distribution; its arg-max is what DecisionTreeClassifier#predict returns.
-      const [score, index] = tree.root.classify(vector).maxRowIndex(0);
-      return { label: labelOf(index), score };
+      // The leaf's class distribution; its arg-max is what DecisionTreeClassifier#predict returns
+      // (maxRowIndex gives the [row, column] position of the maximum).
+      const distribution = tree.root.classify(vector);
+      const [, index] = distribution.maxRowIndex(0);
+      return { label: labelOf(index), score: distribution.get(0, index) };
     };
   }
 

@@ -14,6 +14,13 @@ export class BackendConfigError extends Error {
 }
 
 function describeIssue(issue: z.ZodIssue): string {
+  if (issue.code === 'invalid_union' && issue.unionErrors.length > 0) {
+    // "Invalid input" says nothing; report the alternative the input came closest to matching.
+    const closest = issue.unionErrors.reduce((best, e) =>
+      e.issues.length < best.issues.length ? e : best,
+    );
+    return closest.issues.map(describeIssue).join('; ');
+  }
   const path = issue.path.length > 0 ? issue.path.join('.') : '(root)';
   return `${path}: ${issue.message}`;
 }

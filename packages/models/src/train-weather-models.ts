@@ -1,5 +1,5 @@
-import { DecisionTreeClassifier, type DecisionTreeOptions } from 'ml-cart';
-import LogisticRegression, { type LogisticRegressionOptions } from 'ml-logistic-regression';
+import { DecisionTreeClassifier } from 'ml-cart';
+import LogisticRegression from 'ml-logistic-regression';
 import { Matrix } from 'ml-matrix';
 import { compileClassifier } from './classifier.js';
 import { accuracyOn } from './evaluate-accuracy.js';
@@ -14,14 +14,28 @@ interface SpecBase {
   readonly features: readonly WeatherFeatureName[];
 }
 
+/** ml-cart DecisionTreeClassifier options used here. */
+export interface TreeOptions {
+  readonly maxDepth: number;
+  /** A node with at most this many rows becomes a leaf. @default 3 */
+  readonly minNumSamples?: number;
+}
+
+/** ml-logistic-regression options used here. */
+export interface LogisticOptions {
+  /** Full-batch gradient steps. */
+  readonly numSteps: number;
+  readonly learningRate: number;
+}
+
 export type WeatherModelSpec =
   | (SpecBase & {
       readonly type: typeof ModelType.DECISION_TREE;
-      readonly tree: DecisionTreeOptions;
+      readonly tree: TreeOptions;
     })
   | (SpecBase & {
       readonly type: typeof ModelType.LOGISTIC_REGRESSION;
-      readonly logistic: LogisticRegressionOptions;
+      readonly logistic: LogisticOptions;
     });
 
 const ALL_MEASUREMENTS = ['precipitation', 'temp_max', 'temp_min', 'wind'] as const;
