@@ -21,13 +21,14 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          include: ['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+          include: [
+            'packages/*/test/**/*.test.ts',
+            'services/*/test/**/*.test.ts',
+            'test/**/*.test.ts',
+          ],
           globalSetup: ['packages/testkit/src/global-setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
-          // Services under test share one broker; files run in parallel but with bounded workers.
-          maxWorkers: 2,
-          minWorkers: 1,
         },
       },
     ],

@@ -21,17 +21,22 @@ import type {
 } from 'kafkajs';
 import { deadLetter } from './dead-letter.js';
 
-/** A decoded, validated input record. */
-export interface InputRecord<E extends EventName = EventName> {
-  readonly topic: TopicSpec<E>;
-  readonly partition: number;
-  readonly offset: string;
-  readonly key: string | null;
-  readonly value: EventTypes[E];
-  /** Kafka record timestamp, epoch ms. */
-  readonly timestamp: number;
-  readonly headers: IHeaders | undefined;
-}
+/**
+ * A decoded, validated input record. For several input events it is a union that narrows on
+ * `record.topic.event`.
+ */
+export type InputRecord<E extends EventName = EventName> = E extends EventName
+  ? {
+      readonly topic: TopicSpec<E>;
+      readonly partition: number;
+      readonly offset: string;
+      readonly key: string | null;
+      readonly value: EventTypes[E];
+      /** Kafka record timestamp, epoch ms. */
+      readonly timestamp: number;
+      readonly headers: IHeaders | undefined;
+    }
+  : never;
 
 /** Something to publish: an event (encoded through the registry) or raw bytes (changelogs). */
 export type OutputRecord =
@@ -45,8 +50,8 @@ export type OutputRecord =
     }[EventName]
   | { topic: TopicSpec<null>; key: string | null; bytes: Buffer | null; headers?: IHeaders };
 
-export interface BatchContext {
-  readonly topic: TopicSpec<EventName>;
+export interface BatchContext<E extends EventName = EventName> {
+  readonly topic: TopicSpec<E>;
   readonly partition: number;
   /** Keeps group membership alive during long processing. */
   heartbeat(): Promise<void>;
@@ -54,14 +59,14 @@ export interface BatchContext {
 
 export type DeliveryMode = 'exactly-once' | 'at-least-once';
 
-export interface ProcessorOptions {
+export interface ProcessorOptions<E extends EventName = EventName> {
   kafka: Kafka;
   codec: EventCodec;
   logger: Logger;
   /** Service name, written on dead letters and as a metric label. */
   service: string;
   groupId: string;
-  inputs: ReadonlyArray<TopicSpec<EventName>>;
+  inputs: ReadonlyArray<TopicSpec<E>>;
   /** Where undecodable or invalid records go. */
   dlq: TopicSpec<null>;
   /**
@@ -74,8 +79,8 @@ export interface ProcessorOptions {
   transactionalId?: string;
   /** Turns one partition's batch of valid records into outputs. Must be deterministic for exactly-once. */
   process(
-    records: ReadonlyArray<InputRecord>,
-    context: BatchContext,
+    records: ReadonlyArray<InputRecord<E>>,
+    context: BatchContext<E>,
   ): Promise<readonly OutputRecord[]>;
   /** Called after each (re)join with this member's assignment, topic name → partitions. */
   onAssignment?(assignment: Readonly<Record<string, number[]>>): void | Promise<void>;
@@ -102,14 +107,14 @@ export interface ProcessorStats {
  * same transaction in exactly-once mode) and processing goes on; retriable failures (broker,
  * registry) abort the batch, which kafkajs fetches again after a backoff.
  */
-export class ProcessorRunner {
+export class ProcessorRunner<E extends EventName = EventName> {
   readonly stats: ProcessorStats = { processed: 0, deadLettered: 0, produced: 0, batches: 0 };
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
-  private readonly byName: Map<string, TopicSpec<EventName>>;
+  private readonly byName: Map<string, TopicSpec<E>>;
   private readonly counters;
 
-  constructor(private readonly options: ProcessorOptions) {
+  constructor(private readonly options: ProcessorOptions<E>) {
     if (options.mode === 'exactly-once' && !options.transactionalId) {
       throw new Error('exactly-once processing needs a transactionalId');
     }
@@ -191,7 +196,7 @@ export class ProcessorRunner {
     if (batch.messages.length === 0 || !payload.isRunning() || payload.isStale()) return;
     const topic = this.byName.get(batch.topic);
     if (!topic) throw new Error(`received a batch for unsubscribed topic ${batch.topic}`);
-    const valid: InputRecord[] = [];
+    const valid: Array<InputRecord<E>> = [];
     const dead: Message[] = [];
     const deadReasons: string[] = [];
     for (const m of batch.messages) {
@@ -205,7 +210,7 @@ export class ProcessorRunner {
           value,
           timestamp: Number(m.timestamp),
           headers: m.headers,
-        });
+        } as InputRecord<E>);
       } catch (e) {
         if (!(e instanceof DecodeError || e instanceof ValidationError) && isRetriable(e)) throw e;
         const letter = deadLetter(
