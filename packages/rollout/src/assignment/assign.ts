@@ -66,22 +66,21 @@ export function assign(table: RoutingTable, request: AssignmentRequest): Assignm
     return stableOnly(entry.stable, routingKey);
   }
   const bucket = bucketOf(routingKey, entry.rolloutId);
-  const base = { kind: 'routed', rolloutId: entry.rolloutId, routingKey, bucket } as const;
-  if (entry.canary === null) {
-    return { ...base, served: stable(entry.stable), shadows: asShadows(entry.shadows) };
+  let served = stable(entry.stable);
+  let copies: readonly string[] = entry.shadows;
+  if (entry.canary !== null && mode === RolloutPhase.SHADOW) {
+    copies = [entry.canary, ...entry.shadows];
+  } else if (entry.canary !== null && bucket < canaryBucketLimit(entry.canaryWeight)) {
+    served = { variant: entry.canary, role: VariantRole.CANARY };
   }
-  if (mode === RolloutPhase.SHADOW) {
-    return {
-      ...base,
-      served: stable(entry.stable),
-      shadows: asShadows([entry.canary, ...entry.shadows]),
-    };
-  }
-  const served: ServedTarget =
-    bucket < canaryBucketLimit(entry.canaryWeight)
-      ? { variant: entry.canary, role: VariantRole.CANARY }
-      : stable(entry.stable);
-  return { ...base, served, shadows: asShadows(entry.shadows) };
+  return {
+    kind: 'routed',
+    rolloutId: entry.rolloutId,
+    routingKey,
+    bucket,
+    served,
+    shadows: asShadows(copies),
+  };
 }
 
 function stable(variant: string): ServedTarget {

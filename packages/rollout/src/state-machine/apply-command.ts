@@ -21,7 +21,8 @@ export type ApplyResult =
       outcome: typeof CommandOutcomeKind.REJECTED;
       /**
        * The input state with only `lastCommand` recording the rejection (routing, seq and
-       * updatedAt unchanged); undefined when the model had no state.
+       * updatedAt unchanged; not recorded for another model's command or one too malformed to
+       * describe); undefined when the model had no state.
        */
       state: RolloutState | undefined;
       reason: Rejection;
@@ -210,9 +211,11 @@ function reject(
   now: number,
   reason: Rejection,
 ): ApplyResult {
-  // A command too malformed to describe (unknown action or issuer) cannot be recorded.
+  // A command too malformed to describe (unknown action or issuer) cannot be recorded, and one
+  // for another model does not belong in this model's record.
   const recordable =
     state !== undefined &&
+    reason.code !== RejectionCode.MODEL_MISMATCH &&
     typeof command.commandId === 'string' &&
     Object.values(RolloutAction).includes(command.action) &&
     Object.values(IssuedBy).includes(command.issuedBy) &&
