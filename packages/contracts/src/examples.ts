@@ -110,6 +110,7 @@ export const exampleEvents: { readonly [E in keyof EventTypes]: EventTypes[E] } 
     seq: 2,
     policy: '{"steps":[0.01,0.05,0.25,0.5,1]}',
     startedAt: t0,
+    stepStartedAt: t0 + 120_010,
     updatedAt: t0 + 120_010,
     recentCommandIds: ['c-0', 'c-1'],
     lastCommand: {
