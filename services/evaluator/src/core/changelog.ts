@@ -1,0 +1,36 @@
+/**
+ * The join's changelog: a compacted topic keyed like the input (requestId), one entry per
+ * mutated key, `value: null` being a tombstone. Replaying the latest value of every key
+ * rebuilds the processor exactly (`JoinProcessor.restore`).
+ *
+ * A few reserved keys, all starting with U+0000 (which no requestId does), checkpoint the
+ * metrics aggregates and the snapshot schedule so that they survive restarts too. Because one
+ * processor owns one input partition (like a Kafka Streams task), the shell must write every
+ * entry of a processor to the changelog partition with the same number as its input partition
+ * (explicit partition, not the key hash), and restore a processor from that partition alone.
+ */
+
+export interface ChangelogEntry {
+  readonly key: string;
+  /** Encoded state for the key (JSON text with a version field `v`), or null to delete it. */
+  readonly value: string | null;
+}
+
+export const RESERVED_KEY_PREFIX = '\u0000';
+
+export function isReservedKey(key: string): boolean {
+  return key.startsWith(RESERVED_KEY_PREFIX);
+}
+
+/** Checkpoint of one rollout × model × variant × role aggregate. */
+export function variantMetricsKey(id: string): string {
+  return `${RESERVED_KEY_PREFIX}v${id}`;
+}
+
+/** Checkpoint of one model's label counters. */
+export function labelMetricsKey(model: string): string {
+  return `${RESERVED_KEY_PREFIX}l${model}`;
+}
+
+/** When the next metrics snapshot is due. */
+export const SNAPSHOT_SCHEDULE_KEY = `${RESERVED_KEY_PREFIX}s`;

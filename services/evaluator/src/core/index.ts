@@ -1,0 +1,56 @@
+/**
+ * The evaluator's pure core: the prediction × label join as a Kafka Streams-style processor,
+ * its state store and changelog format, classification and per-variant metrics. No Kafka, no
+ * logging, no Node I/O, no clock: the shell passes `now` and performs the returned outputs.
+ *
+ * @packageDocumentation
+ */
+
+// Processor
+export { JoinProcessor } from './join-processor.js';
+export type { JoinProcessorOptions, JoinStats, ProcessorContext } from './join-processor.js';
+export type { JoinInput } from './join-input.js';
+export { IgnoreReason } from './processor-output.js';
+export type {
+  ExpiredItem,
+  ExpiredLabel,
+  ExpiredPrediction,
+  IgnoredRecord,
+  ProcessorOutput,
+} from './processor-output.js';
+export { ExpiryReason } from './expiry-reason.js';
+
+// Configuration
+export { joinConfigSchema, parseJoinConfig } from './join-config.js';
+export type { JoinConfig, JoinConfigInput } from './join-config.js';
+
+// State store and changelog
+export type { ExpiryRef, JoinStore } from './join-store.js';
+export { InMemoryJoinStore, ENTRY_OVERHEAD_BYTES } from './memory-join-store.js';
+export {
+  RESERVED_KEY_PREFIX,
+  SNAPSHOT_SCHEDULE_KEY,
+  isReservedKey,
+  labelMetricsKey,
+  variantMetricsKey,
+} from './changelog.js';
+export type { ChangelogEntry } from './changelog.js';
+export { ENTRY_FORMAT_VERSION, decodeEntry, encodeEntry } from './entry-codec.js';
+export { entryExpiresAt } from './join-entry.js';
+export type { HeldLabel, JoinEntry, PendingPrediction } from './join-entry.js';
+export { ChangelogFormatError } from './changelog-format-error.js';
+
+// Classification
+export { classify } from './classify.js';
+export type { Classification } from './classify.js';
+export { parseNumericText, storeText } from './stored-text.js';
+export type { StoredText, TextDigest } from './stored-text.js';
+
+// Metrics
+export { MetricsAggregator } from './metrics-aggregator.js';
+export type { MeteredPrediction, MetricsSnapshot } from './metrics-aggregator.js';
+export { VariantAggregate } from './variant-aggregate.js';
+export type { VariantCounters, VariantId } from './variant-aggregate.js';
+export type { LabelMetrics } from './label-aggregate.js';
+export { LatencySketch, LATENCY_SKETCH_BIN_LIMIT } from './latency-sketch.js';
+export type { EncodedSketch } from './latency-sketch.js';

@@ -1,0 +1,29 @@
+import type { Evaluation } from '@kanary/contracts';
+import type { ChangelogEntry } from './changelog.js';
+import type { MetricsSnapshot } from './metrics-aggregator.js';
+import type { ExpiredItem, IgnoredRecord, ProcessorOutput } from './processor-output.js';
+
+/** Gathers one call's outputs; changelog writes to the same key coalesce to the last value. */
+export class OutputCollector {
+  readonly evaluations: Evaluation[] = [];
+  readonly expired: ExpiredItem[] = [];
+  readonly ignored: IgnoredRecord[] = [];
+  metrics: MetricsSnapshot | null = null;
+  private readonly changes = new Map<string, string | null>();
+
+  changed(key: string, value: string | null): void {
+    this.changes.set(key, value);
+  }
+
+  result(): ProcessorOutput {
+    const changelog: ChangelogEntry[] = [];
+    for (const [key, value] of this.changes) changelog.push({ key, value });
+    return {
+      evaluations: this.evaluations,
+      changelog,
+      expired: this.expired,
+      ignored: this.ignored,
+      metrics: this.metrics,
+    };
+  }
+}
