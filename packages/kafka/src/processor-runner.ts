@@ -38,7 +38,11 @@ export type InputRecord<E extends EventName = EventName> = E extends EventName
     }
   : never;
 
-/** Something to publish: an event (encoded through the registry) or raw bytes (changelogs). */
+/**
+ * Something to publish: an event (encoded through the registry) or raw bytes (changelogs).
+ * `partition` pins the record to a partition (a changelog must land on the partition of the
+ * input it mirrors); otherwise the key decides.
+ */
 export type OutputRecord =
   | {
       [E in EventName]: {
@@ -46,9 +50,16 @@ export type OutputRecord =
         key: string | null;
         value: EventTypes[E];
         headers?: IHeaders;
+        partition?: number;
       };
     }[EventName]
-  | { topic: TopicSpec<null>; key: string | null; bytes: Buffer | null; headers?: IHeaders };
+  | {
+      topic: TopicSpec<null>;
+      key: string | null;
+      bytes: Buffer | null;
+      headers?: IHeaders;
+      partition?: number;
+    };
 
 export interface BatchContext<E extends EventName = EventName> {
   readonly topic: TopicSpec<E>;
@@ -304,7 +315,12 @@ export class ProcessorRunner<E extends EventName = EventName> {
           : await this.options.codec.encode(out.topic as TopicSpec<EventName>, out.value as never);
       let list = byTopic.get(out.topic.name);
       if (!list) byTopic.set(out.topic.name, (list = []));
-      list.push({ key: out.key, value, ...(out.headers ? { headers: out.headers } : {}) });
+      list.push({
+        key: out.key,
+        value,
+        ...(out.headers ? { headers: out.headers } : {}),
+        ...(out.partition !== undefined ? { partition: out.partition } : {}),
+      });
     }
     return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
   }
