@@ -6,13 +6,19 @@
  * @packageDocumentation
  */
 
+// The wire enums, re-exported from @kanary/contracts (one definition, derived from schemas/).
+export {
+  CommandOutcomeKind,
+  IssuedBy,
+  Role as VariantRole,
+  RolloutAction,
+  RolloutPhase,
+  type CommandOutcome,
+} from '@kanary/contracts';
+
 // State machine
-export { RolloutPhase, isTerminalPhase } from './state-machine/rollout-phase.js';
+export { isTerminalPhase } from './state-machine/rollout-phase.js';
 export type { ResumablePhase } from './state-machine/rollout-phase.js';
-export { RolloutAction } from './state-machine/rollout-action.js';
-export { IssuedBy } from './state-machine/issued-by.js';
-export { CommandOutcomeKind } from './state-machine/command-outcome.js';
-export type { CommandOutcome } from './state-machine/command-outcome.js';
 export { RejectionCode } from './state-machine/rejection.js';
 export type { Rejection } from './state-machine/rejection.js';
 export { rolloutCommandSchema } from './state-machine/rollout-command.js';
@@ -30,7 +36,6 @@ export type { ApplyResult } from './state-machine/apply-command.js';
 
 // Assignment
 export { BUCKET_COUNT, bucketOf, canaryBucketLimit } from './assignment/bucket.js';
-export { VariantRole } from './assignment/variant-role.js';
 export { createRoutingTable } from './assignment/routing-table.js';
 export type { RoutingEntry, RoutingTable } from './assignment/routing-table.js';
 export { assign } from './assignment/assign.js';

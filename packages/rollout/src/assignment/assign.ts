@@ -1,7 +1,6 @@
-import { RolloutPhase } from '../state-machine/rollout-phase.js';
 import { bucketOf, canaryBucketLimit } from './bucket.js';
 import type { RoutingTable } from './routing-table.js';
-import { VariantRole } from './variant-role.js';
+import { Role as VariantRole, RolloutPhase } from '@kanary/contracts';
 
 /** What {@link assign} needs from a request (an `InferenceRequest` or an HTTP assign call). */
 export interface AssignmentRequest {

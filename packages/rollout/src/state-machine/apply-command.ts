@@ -1,7 +1,10 @@
-import { CommandOutcomeKind, type CommandOutcome } from './command-outcome.js';
-import { IssuedBy } from './issued-by.js';
+import {
+  type CommandOutcome,
+  CommandOutcomeKind,
+  IssuedBy,
+  RolloutAction,
+} from '@kanary/contracts';
 import { RejectionCode, type Rejection } from './rejection.js';
-import { RolloutAction } from './rollout-action.js';
 import { rolloutCommandSchema, type RolloutCommand } from './rollout-command.js';
 import { isTerminalPhase } from './rollout-phase.js';
 import { RECENT_COMMAND_IDS_LIMIT, type RolloutState } from './rollout-state.js';
@@ -30,7 +33,7 @@ export type ApplyResult =
 
 /**
  * Applies one rollout command to a model's state: the router's reducer for `rollout.commands`.
- * Pure; `now` (epoch ms) stamps updatedAt/startedAt.
+ * Pure; `now` (epoch ms) stamps updatedAt, startedAt and stepStartedAt.
  *
  * Checks, in order: the command is valid ({@link rolloutCommandSchema}); it is for this model;
  * its id was not applied recently (else DUPLICATE, state untouched); it names the live rollout
@@ -65,7 +68,7 @@ export function applyCommand(
   const phase = resolveTarget(cell.to, state, command);
   let fields: StateFields | Rejection;
   if (command.action === RolloutAction.START) fields = startFields(command, phase, now);
-  else if (state !== undefined) fields = LIVE_EFFECTS[command.action](state, command, phase);
+  else if (state !== undefined) fields = LIVE_EFFECTS[command.action](state, command, phase, now);
   else fields = refusal(state, command, RejectionCode.NO_ROLLOUT);
   if ('code' in fields) return reject(state, command, now, fields);
 

@@ -1,9 +1,17 @@
 /** What each applied action does to the fields beyond the phase. */
 import { describe, expect, it } from 'vitest';
 import { applyCommand } from './apply-command.js';
-import { IssuedBy } from './issued-by.js';
-import { RolloutAction } from './rollout-action.js';
-import { NOW, POLICY, applyAll, commandOn, startCommand, stateIn } from './rollout.fixtures.js';
+import { IssuedBy, RolloutAction } from '@kanary/contracts';
+import type { RolloutCommand } from './rollout-command.js';
+import {
+  NOW,
+  POLICY,
+  applyAll,
+  commandOn,
+  startCommand,
+  stateIn,
+  type Source,
+} from './rollout.fixtures.js';
 
 const { DECISION } = IssuedBy;
 const { SET_WEIGHT, PAUSE, RESUME, PROMOTE, ROLLBACK } = RolloutAction;
@@ -31,6 +39,7 @@ describe('START', () => {
         seq: 1,
         policy: POLICY,
         startedAt: NOW,
+        stepStartedAt: NOW,
         updatedAt: NOW,
       });
     },
@@ -208,5 +217,92 @@ describe('a whole rollout', () => {
       seq: 7,
       stepIndex: 0,
     });
+  });
+});
+
+describe('stepStartedAt', () => {
+  const LATER = NOW + 60_000;
+  const { START } = RolloutAction;
+  const cases: Array<{
+    name: string;
+    from: Source | 'NONE';
+    action: RolloutAction;
+    overrides?: Partial<RolloutCommand>;
+    restarts: boolean;
+  }> = [
+    {
+      name: 'START in shadow mode',
+      from: 'NONE',
+      action: START,
+      overrides: { canaryWeight: null },
+      restarts: true,
+    },
+    { name: 'START in canary mode', from: 'NONE', action: START, restarts: true },
+    {
+      name: 'SHADOW → CANARY',
+      from: 'SHADOW',
+      action: SET_WEIGHT,
+      overrides: { canaryWeight: 0.05 },
+      restarts: true,
+    },
+    {
+      name: 'a new step',
+      from: 'CANARY',
+      action: SET_WEIGHT,
+      overrides: { canaryWeight: 0.25, stepIndex: 1 },
+      restarts: true,
+    },
+    {
+      name: 'a weight change within the step',
+      from: 'CANARY',
+      action: SET_WEIGHT,
+      overrides: { canaryWeight: 0.07 },
+      restarts: false,
+    },
+    {
+      name: 'the same step named again',
+      from: 'CANARY',
+      action: SET_WEIGHT,
+      overrides: { canaryWeight: 0.07, stepIndex: 0 },
+      restarts: false,
+    },
+    {
+      name: 'an operator weight leaving shadow mode while paused',
+      from: 'PAUSED_FROM_SHADOW',
+      action: SET_WEIGHT,
+      overrides: { canaryWeight: 0.05 },
+      restarts: true,
+    },
+    {
+      name: 'a weight change while paused in canary mode',
+      from: 'PAUSED_FROM_CANARY',
+      action: SET_WEIGHT,
+      overrides: { canaryWeight: 0.5 },
+      restarts: false,
+    },
+    { name: 'PAUSE', from: 'CANARY', action: PAUSE, restarts: false },
+    { name: 'RESUME', from: 'PAUSED_FROM_CANARY', action: RESUME, restarts: false },
+    { name: 'PROMOTE', from: 'CANARY', action: PROMOTE, restarts: false },
+    { name: 'ROLLBACK', from: 'SHADOW', action: ROLLBACK, restarts: false },
+  ];
+
+  it.each(cases)(
+    '$name: restarts the step = $restarts',
+    ({ from, action, overrides, restarts }) => {
+      const before = from === 'NONE' ? undefined : stateIn(from);
+      const command =
+        before === undefined ? startCommand(overrides) : commandOn(before, action, overrides);
+      const result = applyCommand(before, command, LATER);
+      expect(result.outcome).toBe('APPLIED');
+      expect(result.state?.stepStartedAt).toBe(restarts ? LATER : NOW);
+      if (before !== undefined) expect(before.stepStartedAt).toBe(NOW);
+    },
+  );
+
+  it('is left alone by a rejected command', () => {
+    const before = stateIn('CANARY');
+    const stale = commandOn(before, SET_WEIGHT, { canaryWeight: 0.5, stepIndex: 1, basedOnSeq: 0 });
+    const result = applyCommand(before, stale, LATER);
+    expect(result).toMatchObject({ outcome: 'REJECTED', state: { stepStartedAt: NOW } });
   });
 });

@@ -1,8 +1,7 @@
 /** Idempotence, optimistic concurrency, rollout identity and rejection records. */
 import { describe, expect, it } from 'vitest';
 import { applyCommand } from './apply-command.js';
-import { IssuedBy } from './issued-by.js';
-import { RolloutAction } from './rollout-action.js';
+import { IssuedBy, RolloutAction } from '@kanary/contracts';
 import type { RolloutCommand } from './rollout-command.js';
 import { RECENT_COMMAND_IDS_LIMIT } from './rollout-state.js';
 import { MODEL, NOW, applyAll, commandOn, startCommand, stateIn } from './rollout.fixtures.js';

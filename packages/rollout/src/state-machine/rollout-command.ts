@@ -1,6 +1,9 @@
 import { z } from 'zod';
-import { IssuedBy } from './issued-by.js';
-import { RolloutAction } from './rollout-action.js';
+import {
+  IssuedBy,
+  RolloutAction,
+  type RolloutCommand as WireRolloutCommand,
+} from '@kanary/contracts';
 import {
   checkVariantSet,
   epochMillis,
@@ -10,43 +13,19 @@ import {
 } from './schema-primitives.js';
 
 /**
- * A request to change a model's rollout (topic `rollout.commands`, keyed by model). Field names
- * and nullability match `schemas/rollout-command.avsc`.
+ * A request to change a model's rollout (topic `rollout.commands`, keyed by model): the wire type
+ * generated from `schemas/rollout-command.avsc`, so the two cannot drift. Rules beyond the wire:
+ *
+ * - `stable`: on START, the variant the model serves now (if it has a state); on other actions,
+ *   the rollout's stable. `canary`: required on START; elsewhere null or the rollout's canary.
+ * - `shadows` count on START only. `canaryWeight` in [0, 1] is required on SET_WEIGHT; on START
+ *   null or 0 means shadow mode.
+ * - `stepIndex`: when null, START in canary mode and SHADOW→CANARY use 0, other SET_WEIGHTs keep
+ *   the current step.
+ * - `basedOnSeq`: the `seq` the issuer saw; null (or 0) only for the first START of a model.
+ * - `policy`: JSON object text (START only). `issuedAt`: epoch ms.
  */
-export interface RolloutCommand {
-  /** Unique id; applying the same command twice is a no-op. */
-  commandId: string;
-  /** Rollout the command is for; START introduces a new one. */
-  rolloutId: string;
-  /** Logical model name. */
-  model: string;
-  action: RolloutAction;
-  /**
-   * Stable variant. On START it must equal the variant the model serves now (if it has a
-   * state); on other actions it must equal the rollout's stable.
-   */
-  stable: string;
-  /** Canary variant: required on START; on other actions null or the rollout's canary. */
-  canary: string | null;
-  /** Extra shadow variants (START only; ignored on other actions). */
-  shadows: string[];
-  /** Canary share in [0, 1]: required on SET_WEIGHT; on START null or 0 means shadow mode. */
-  canaryWeight: number | null;
-  /**
-   * Index of the policy step the weight belongs to (SET_WEIGHT, START in canary mode). When
-   * null, START in canary mode uses 0, SHADOW→CANARY uses 0 and other SET_WEIGHTs keep it.
-   */
-  stepIndex: number | null;
-  /** `seq` of the state the issuer saw; null only for the first START of a model. */
-  basedOnSeq: number | null;
-  issuedBy: IssuedBy;
-  /** Why, in plain words. */
-  reason: string;
-  /** Rollout policy as JSON object text (START only). */
-  policy: string | null;
-  /** When the command was issued, epoch ms. */
-  issuedAt: number;
-}
+export type RolloutCommand = WireRolloutCommand;
 
 /**
  * Semantic validation of a {@link RolloutCommand}: non-empty ids, weight in [0, 1], whole

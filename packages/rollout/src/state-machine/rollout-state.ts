@@ -1,8 +1,11 @@
 import { z } from 'zod';
-import { CommandOutcomeKind, type CommandOutcome } from './command-outcome.js';
-import { IssuedBy } from './issued-by.js';
-import { RolloutAction } from './rollout-action.js';
-import { RolloutPhase, type ResumablePhase } from './rollout-phase.js';
+import {
+  CommandOutcomeKind,
+  IssuedBy,
+  RolloutAction,
+  RolloutPhase,
+  type RolloutState as WireRolloutState,
+} from '@kanary/contracts';
 import {
   checkVariantSet,
   epochMillis,
@@ -19,43 +22,22 @@ import {
 export const RECENT_COMMAND_IDS_LIMIT = 256;
 
 /**
- * The applied rollout of one model (compacted topic `rollout.state`, keyed by model). Field
- * names and nullability match `schemas/rollout-state.avsc`. Treat it as immutable:
- * {@link applyCommand} returns new objects.
+ * The applied rollout of one model (compacted topic `rollout.state`, keyed by model): the wire
+ * type generated from `schemas/rollout-state.avsc`, so the two cannot drift. Treat it as
+ * immutable: {@link applyCommand} returns new objects. Rules beyond the wire, which
+ * {@link rolloutStateSchema} checks:
+ *
+ * - `pausedFrom` (SHADOW or CANARY) is set exactly while PAUSED.
+ * - `canary` is null after PROMOTE and kept after ROLLBACK as the record of what was rolled back;
+ *   `shadows` is [] and `canaryWeight` 0 once terminal; shadow mode has weight 0, stepIndex -1.
+ * - `seq` is per model, not per rollout: 1 after the model's first START, +1 on every applied
+ *   command. Commands name it in `basedOnSeq`.
+ * - `stepStartedAt` is when the current policy step (or shadow phase) began: set on START and
+ *   on a SET_WEIGHT that changes the step or leaves shadow mode.
+ * - `recentCommandIds` holds the last {@link RECENT_COMMAND_IDS_LIMIT} applied ids, oldest first;
+ *   `lastCommand` the outcome of the last command received (duplicates leave it as is).
  */
-export interface RolloutState {
-  model: string;
-  /** Current (live) or last (terminal) rollout of the model. */
-  rolloutId: string;
-  phase: RolloutPhase;
-  /** Phase to return to on RESUME; set exactly while PAUSED. */
-  pausedFrom: ResumablePhase | null;
-  /** Variant serving whatever the canary does not; after PROMOTE, the former canary. */
-  stable: string;
-  /** Canary variant; null after PROMOTE, kept after ROLLBACK as a record of what was rolled back. */
-  canary: string | null;
-  /** Variants receiving copies of every request while the rollout is live; [] once terminal. */
-  shadows: string[];
-  /** Share of traffic the canary serves, in [0, 1]; 0 in shadow mode and once terminal. */
-  canaryWeight: number;
-  /** Index of the current policy step; -1 in shadow mode (before the first step). */
-  stepIndex: number;
-  /**
-   * Per model, not per rollout: 1 after the model's first START, +1 on every applied command.
-   * Commands name it in `basedOnSeq`.
-   */
-  seq: number;
-  /** Rollout policy as JSON text, from START. */
-  policy: string | null;
-  /** When the current rollout started, epoch ms. */
-  startedAt: number;
-  /** When a command was last applied, epoch ms. */
-  updatedAt: number;
-  /** Ids of the last {@link RECENT_COMMAND_IDS_LIMIT} applied commands, oldest first. */
-  recentCommandIds: string[];
-  /** Outcome of the last command received (applied or rejected; duplicates leave it as is). */
-  lastCommand: CommandOutcome | null;
-}
+export type RolloutState = WireRolloutState;
 
 const commandOutcomeSchema = z.object({
   commandId: nonEmptyId,
@@ -90,6 +72,7 @@ export const rolloutStateSchema: z.ZodType<RolloutState> = z
     seq: z.number().int().positive(),
     policy: policyText.nullable(),
     startedAt: epochMillis,
+    stepStartedAt: epochMillis,
     updatedAt: epochMillis,
     recentCommandIds: z.array(nonEmptyId).max(RECENT_COMMAND_IDS_LIMIT),
     lastCommand: commandOutcomeSchema.nullable(),
@@ -100,6 +83,9 @@ export const rolloutStateSchema: z.ZodType<RolloutState> = z
     };
     checkVariantSet(state, ctx);
     if (state.startedAt > state.updatedAt) issue('updatedAt', 'must not be before startedAt');
+    if (state.stepStartedAt > state.updatedAt) {
+      issue('stepStartedAt', 'must not be after updatedAt');
+    }
     if ((state.phase === RolloutPhase.PAUSED) !== (state.pausedFrom !== null)) {
       issue('pausedFrom', 'must be set exactly when the phase is PAUSED');
     }

@@ -1,7 +1,6 @@
 /** Builders for state-machine tests: valid commands against a given state, and states by phase. */
 import { applyCommand } from './apply-command.js';
-import { IssuedBy } from './issued-by.js';
-import { RolloutAction } from './rollout-action.js';
+import { IssuedBy, RolloutAction } from '@kanary/contracts';
 import type { RolloutCommand } from './rollout-command.js';
 import type { RolloutState } from './rollout-state.js';
 

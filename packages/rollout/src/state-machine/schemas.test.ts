@@ -1,7 +1,7 @@
 /** Semantic validation of commands (the INVALID_COMMAND path) and of restored states. */
 import { describe, expect, it } from 'vitest';
 import { applyCommand } from './apply-command.js';
-import { RolloutAction } from './rollout-action.js';
+import { RolloutAction, exampleEvents } from '@kanary/contracts';
 import { rolloutCommandSchema, type RolloutCommand } from './rollout-command.js';
 import {
   RECENT_COMMAND_IDS_LIMIT,
@@ -82,6 +82,12 @@ describe('rolloutStateSchema', () => {
     expect(rolloutStateSchema.safeParse(stateIn(source)).success).toBe(true);
   });
 
+  it("accepts the contract's example state and one written before stepStartedAt (default 0)", () => {
+    const example = exampleEvents.RolloutState;
+    expect(rolloutStateSchema.safeParse(example).success).toBe(true);
+    expect(rolloutStateSchema.safeParse({ ...example, stepStartedAt: 0 }).success).toBe(true);
+  });
+
   const broken: Array<{ name: string; state: RolloutState; path: string }> = [
     {
       name: 'PAUSED without pausedFrom',
@@ -130,6 +136,11 @@ describe('rolloutStateSchema', () => {
       name: 'updated before started',
       state: { ...stateIn('CANARY'), updatedAt: NOW - 1 },
       path: 'updatedAt',
+    },
+    {
+      name: 'step started after the last update',
+      state: { ...stateIn('CANARY'), stepStartedAt: NOW + 1 },
+      path: 'stepStartedAt',
     },
     {
       name: 'too many recent ids',

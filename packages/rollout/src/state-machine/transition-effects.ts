@@ -1,8 +1,6 @@
-import { IssuedBy } from './issued-by.js';
+import { IssuedBy, RolloutAction, RolloutPhase } from '@kanary/contracts';
 import { RejectionCode, type Rejection } from './rejection.js';
-import { RolloutAction } from './rollout-action.js';
 import type { RolloutCommand } from './rollout-command.js';
-import { RolloutPhase } from './rollout-phase.js';
 import type { RolloutState } from './rollout-state.js';
 import type { TransitionTarget } from './transition-table.js';
 
@@ -20,6 +18,7 @@ type LiveEffect = (
   state: RolloutState,
   command: RolloutCommand,
   phase: RolloutPhase,
+  now: number,
 ) => StateFields | Rejection;
 
 /**
@@ -58,6 +57,7 @@ export function startFields(
     stepIndex: shadow ? -1 : (command.stepIndex ?? 0),
     policy: command.policy,
     startedAt: now,
+    stepStartedAt: now,
   };
 }
 
@@ -65,9 +65,10 @@ export function startFields(
  * SET_WEIGHT must change the weight, and only an operator may lower it: the policy only ever
  * advances, so a lower weight from it means it acted on a stale view. Any weight puts the
  * rollout in canary mode (a paused rollout stays paused, now paused from CANARY). Without a
- * stepIndex, leaving shadow mode starts at step 0 and other changes keep the step.
+ * stepIndex, leaving shadow mode starts at step 0 and other changes keep the step. A new step
+ * (or leaving shadow mode) restarts `stepStartedAt`, from which the policy measures the step.
  */
-const setWeight: LiveEffect = (state, command, phase) => {
+const setWeight: LiveEffect = (state, command, phase, now) => {
   const next = command.canaryWeight ?? state.canaryWeight;
   if (next === state.canaryWeight) {
     return {
@@ -82,12 +83,15 @@ const setWeight: LiveEffect = (state, command, phase) => {
     };
   }
   const fromShadow = (state.pausedFrom ?? state.phase) === RolloutPhase.SHADOW;
+  const stepIndex = command.stepIndex ?? (fromShadow ? 0 : state.stepIndex);
+  const newStep = fromShadow || stepIndex !== state.stepIndex;
   return {
     ...state,
     phase,
     pausedFrom: phase === RolloutPhase.PAUSED ? RolloutPhase.CANARY : null,
     canaryWeight: next,
-    stepIndex: command.stepIndex ?? (fromShadow ? 0 : state.stepIndex),
+    stepIndex,
+    stepStartedAt: newStep ? now : state.stepStartedAt,
   };
 };
 

@@ -5,8 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { applyCommand } from './apply-command.js';
-import { IssuedBy } from './issued-by.js';
-import { RolloutAction } from './rollout-action.js';
+import { IssuedBy, RolloutAction } from '@kanary/contracts';
 import type { RolloutCommand } from './rollout-command.js';
 import { rolloutStateSchema, type RolloutState } from './rollout-state.js';
 import { NOW, SOURCES, commandOn, startCommand, stateIn, type Source } from './rollout.fixtures.js';

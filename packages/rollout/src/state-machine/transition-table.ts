@@ -1,7 +1,5 @@
-import { IssuedBy } from './issued-by.js';
+import { IssuedBy, type RolloutAction, RolloutPhase } from '@kanary/contracts';
 import { RejectionCode } from './rejection.js';
-import { type RolloutAction } from './rollout-action.js';
-import { RolloutPhase } from './rollout-phase.js';
 
 /** Row key for a model that has never had a rollout (no state yet). */
 export const NO_ROLLOUT = 'NONE';
