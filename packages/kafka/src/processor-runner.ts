@@ -263,6 +263,8 @@ export class ProcessorRunner<E extends EventName = EventName> {
     const lastOffset = batch.messages[batch.messages.length - 1]!.offset;
     if (this.options.mode === 'exactly-once') {
       await this.commitTransaction(topicMessages, batch.topic, batch.partition, lastOffset);
+      // The offsets were committed in the transaction; this only moves the consumer's position.
+      payload.resolveOffset(lastOffset);
     } else {
       if (topicMessages.length > 0) await this.producer!.sendBatch({ topicMessages, acks: -1 });
       await this.options.beforeCommit?.();
