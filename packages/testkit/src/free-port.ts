@@ -1,0 +1,17 @@
+import { createServer } from 'node:net';
+
+/** A TCP port that is free on this host at the moment of the call (the OS picks it). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port assigned')),
+      );
+    });
+  });
+}
