@@ -1,0 +1,111 @@
+import {
+  envField,
+  kafkaEnvSchema,
+  loadEnvConfig,
+  toKafkaConnection,
+  type KafkaConnectionConfig,
+} from '@kanary/kafka';
+import { z } from 'zod';
+import { parseDefaultVariants } from './core/default-variants.js';
+
+export const SERVICE = 'router';
+
+/** Shortest operator token accepted: 128 bits of hex or base64 are 22–32 characters. */
+const MIN_TOKEN_LENGTH = 16;
+
+/** The router's own variables; the Kafka and registry ones come from `kafkaEnvSchema`. */
+const routerEnvSchema = z.object({
+  /**
+   * `model=variant` pairs, comma-separated: the variant serving a model that has no rollout
+   * state. A request for a model with neither is dead-lettered (Kafka) or answered 404 (HTTP).
+   * @default none
+   */
+  ROUTER_DEFAULT_VARIANTS: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      const parsed = parseDefaultVariants(text ?? '');
+      if (parsed.ok) return parsed.variants;
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `must be comma-separated model=variant pairs: ${parsed.problems.join('; ')}`,
+      });
+      return z.NEVER;
+    }),
+  /** Port of the HTTP API and of /metrics, /healthz, /readyz; 0 picks a free one. @default 8080 */
+  ROUTER_HTTP_PORT: envField.int(8_080, { min: 0, max: 65_535 }),
+  /** Interface the HTTP server listens on. @default "0.0.0.0" */
+  ROUTER_HTTP_HOST: envField.string('0.0.0.0'),
+  /**
+   * Bearer token of the operator endpoints (start, weight, pause, resume, promote, rollback).
+   * Unset: those endpoints answer 503. Never logged.
+   */
+  ROUTER_OPERATOR_TOKEN: envField
+    .optionalString()
+    .refine(
+      (token) => token === undefined || token.length >= MIN_TOKEN_LENGTH,
+      `must be at least ${MIN_TOKEN_LENGTH} characters`,
+    ),
+  /** Largest accepted HTTP request body, in bytes; larger ones get 413. @default 65536 */
+  ROUTER_BODY_LIMIT_BYTES: envField.int(65_536, { min: 1_024, max: 16_777_216 }),
+  /** How long `?wait=true` waits for a command's outcome, in ms, before answering 202. @default 10000 */
+  ROUTER_COMMAND_WAIT_MS: envField.int(10_000, { min: 100, max: 300_000 }),
+  /**
+   * How long reading `rollout.state` to its end may take (at start-up, and when this instance
+   * takes over a commands partition) before it counts as a failure, in ms. @default 60000
+   */
+  ROUTER_RESTORE_TIMEOUT_MS: envField.int(60_000, { min: 1_000, max: 3_600_000 }),
+  /**
+   * Consumer group of the request ingress; instances in one group split the request partitions.
+   * @default "<KANARY_TOPIC_PREFIX>.router"
+   */
+  ROUTER_GROUP_ID: envField.optionalString(),
+  /** Consumer session timeout: how long a crashed instance holds its partitions. @default 15000 */
+  ROUTER_SESSION_TIMEOUT_MS: envField.int(15_000, { min: 3_000, max: 300_000 }),
+});
+
+const envSchema = kafkaEnvSchema.and(routerEnvSchema);
+
+/** The router's validated configuration, units converted once. */
+export interface RouterConfig {
+  readonly connection: KafkaConnectionConfig;
+  readonly logLevel: string;
+  /** Model → the variant serving it while it has no rollout state. */
+  readonly defaultVariants: Readonly<Record<string, string>>;
+  readonly http: {
+    readonly port: number;
+    readonly host: string;
+    readonly bodyLimitBytes: number;
+  };
+  /** Undefined disables the operator endpoints. */
+  readonly operatorToken: string | undefined;
+  readonly commandWaitMs: number;
+  readonly restoreTimeoutMs: number;
+  /** Request ingress group; the command applier uses `<groupId>.commands`. */
+  readonly groupId: string;
+  readonly sessionTimeoutMs: number;
+}
+
+/**
+ * Validates the environment. Throws a ConfigError naming every invalid variable (the token's
+ * value is never shown); returns a frozen config.
+ */
+export function loadRouterConfig(env: Record<string, string | undefined>): RouterConfig {
+  const parsed = loadEnvConfig(envSchema, env);
+  const connection = toKafkaConnection(parsed, SERVICE);
+  return Object.freeze({
+    connection,
+    logLevel: parsed.LOG_LEVEL,
+    defaultVariants: Object.freeze({ ...parsed.ROUTER_DEFAULT_VARIANTS }),
+    http: Object.freeze({
+      port: parsed.ROUTER_HTTP_PORT,
+      host: parsed.ROUTER_HTTP_HOST,
+      bodyLimitBytes: parsed.ROUTER_BODY_LIMIT_BYTES,
+    }),
+    operatorToken: parsed.ROUTER_OPERATOR_TOKEN,
+    commandWaitMs: parsed.ROUTER_COMMAND_WAIT_MS,
+    restoreTimeoutMs: parsed.ROUTER_RESTORE_TIMEOUT_MS,
+    groupId: parsed.ROUTER_GROUP_ID ?? `${connection.topicPrefix}.${SERVICE}`,
+    sessionTimeoutMs: parsed.ROUTER_SESSION_TIMEOUT_MS,
+  });
+}

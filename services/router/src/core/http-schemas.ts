@@ -1,0 +1,78 @@
+import { z } from 'zod';
+
+const name = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(256, 'must be at most 256 characters');
+const reason = z.string().max(2_000, 'must be at most 2000 characters').optional();
+const weight = z
+  .number({ invalid_type_error: 'must be a number' })
+  .min(0, 'must be in [0, 1]')
+  .max(1, 'must be in [0, 1]');
+
+/** `POST /v1/assign`. Unknown fields are refused so that a misspelt field is not ignored. */
+export const assignRequestSchema = z
+  .object({
+    model: name,
+    /** Sticky key (user, session, …); without it the requestId is used (no stickiness). */
+    routingKey: z.string().max(1_024).nullable().optional(),
+    /** Caller's id for the request (the join key for labels); generated when absent. */
+    requestId: name.optional(),
+    /** Model input, recorded as JSON text on `inference.routed`. @default {} */
+    features: z.record(z.unknown(), { invalid_type_error: 'must be a JSON object' }).optional(),
+  })
+  .strict();
+export type AssignRequest = z.output<typeof assignRequestSchema>;
+
+/** Body of `pause`, `resume`, `promote`, `rollback` (optional). */
+export const operatorRequestSchema = z.object({ reason }).strict();
+export type OperatorRequest = z.output<typeof operatorRequestSchema>;
+
+/** Body of `POST /v1/rollouts/:model/weight`. */
+export const weightRequestSchema = z
+  .object({
+    canaryWeight: weight,
+    stepIndex: z.number().int('must be an integer').min(0, 'must be >= 0').optional(),
+    reason,
+  })
+  .strict();
+export type WeightRequest = z.output<typeof weightRequestSchema>;
+
+/** Body of `POST /v1/rollouts/:model/start`. */
+export const startRequestSchema = z
+  .object({
+    /** Id of the new rollout; generated when absent. */
+    rolloutId: name.optional(),
+    /** The variant the model serves now; defaults to the current stable or default variant. */
+    stable: name.optional(),
+    canary: name,
+    /** Shadow mode: the canary gets copies only. Also the mode when canaryWeight is 0 or absent. */
+    shadow: z.boolean().optional(),
+    canaryWeight: weight.optional(),
+    shadows: z.array(name).optional(),
+    /** Rollout policy: a JSON object (or its text). */
+    policy: z.union([z.record(z.unknown()), z.string()]).optional(),
+    reason,
+  })
+  .strict()
+  .superRefine((body, ctx) => {
+    if (body.shadow === true && body.canaryWeight !== undefined && body.canaryWeight > 0) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['canaryWeight'],
+        message: 'must be 0 or absent in shadow mode',
+      });
+    }
+  });
+export type StartRequest = z.output<typeof startRequestSchema>;
+
+/** `?wait=true` makes an operator call wait until the router applied or rejected the command. */
+export const commandQuerySchema = z
+  .object({
+    wait: z
+      .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+      .optional()
+      .transform((w) => w === 'true' || w === '1'),
+  })
+  .passthrough();

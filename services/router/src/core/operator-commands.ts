@@ -1,0 +1,123 @@
+/**
+ * Builds operator commands for the HTTP API. Every command names the rollout and the `seq` the
+ * operator acted on (optimistic concurrency: if the state moved meanwhile, the router rejects it
+ * as STALE_SEQ instead of acting on an outdated view) and goes through the same state machine as
+ * the decision service's commands.
+ */
+import { IssuedBy, RolloutAction, type RolloutCommand, type RolloutState } from '@kanary/contracts';
+import { rolloutCommandSchema } from '@kanary/rollout';
+import { describeIssues } from './describe-issues.js';
+import type { StartRequest } from './http-schemas.js';
+
+/** The operator verbs that only need the live rollout, by their URL segment. */
+export const LifecycleVerb = {
+  pause: RolloutAction.PAUSE,
+  resume: RolloutAction.RESUME,
+  promote: RolloutAction.PROMOTE,
+  rollback: RolloutAction.ROLLBACK,
+} as const;
+export type LifecycleVerb = keyof typeof LifecycleVerb;
+
+/** What makes a command unique and when it was issued; the shell supplies both. */
+export interface CommandStamp {
+  readonly commandId: string;
+  readonly issuedAt: number;
+}
+
+type Built = { ok: true; command: RolloutCommand } | { ok: false; message: string };
+
+function onRollout(
+  state: RolloutState,
+  action: RolloutAction,
+  stamp: CommandStamp,
+  reason: string | undefined,
+  fields: Partial<RolloutCommand> = {},
+): RolloutCommand {
+  return {
+    commandId: stamp.commandId,
+    rolloutId: state.rolloutId,
+    model: state.model,
+    action,
+    stable: state.stable,
+    canary: state.canary,
+    shadows: [],
+    canaryWeight: null,
+    stepIndex: null,
+    basedOnSeq: state.seq,
+    issuedBy: IssuedBy.OPERATOR,
+    reason: reason ?? `operator ${action.toLowerCase()} via the HTTP API`,
+    policy: null,
+    issuedAt: stamp.issuedAt,
+    ...fields,
+  };
+}
+
+/** PAUSE, RESUME, PROMOTE or ROLLBACK of the model's current rollout. */
+export function lifecycleCommand(
+  state: RolloutState,
+  verb: LifecycleVerb,
+  stamp: CommandStamp,
+  reason?: string,
+): RolloutCommand {
+  return onRollout(state, LifecycleVerb[verb], stamp, reason);
+}
+
+/** SET_WEIGHT of the model's current rollout. */
+export function weightCommand(
+  state: RolloutState,
+  weight: { canaryWeight: number; stepIndex?: number | undefined },
+  stamp: CommandStamp,
+  reason?: string,
+): RolloutCommand {
+  return onRollout(state, RolloutAction.SET_WEIGHT, stamp, reason, {
+    canaryWeight: weight.canaryWeight,
+    stepIndex: weight.stepIndex ?? null,
+  });
+}
+
+/**
+ * START of a new rollout of `model`. The stable defaults to what the model serves now (its
+ * current stable, else its default variant); shadow mode unless a positive canaryWeight is given.
+ * Returns the schema's complaint instead of a command the state machine would refuse as invalid.
+ */
+export function startCommand(
+  model: string,
+  request: StartRequest,
+  current: RolloutState | undefined,
+  defaultVariant: string | undefined,
+  stamp: CommandStamp & { rolloutId: string },
+): Built {
+  const stable = request.stable ?? current?.stable ?? defaultVariant;
+  if (stable === undefined) {
+    return {
+      ok: false,
+      message: `stable: is required, model "${model}" has no rollout and no default variant`,
+    };
+  }
+  const weight = request.shadow === true ? null : (request.canaryWeight ?? null);
+  const command: RolloutCommand = {
+    commandId: stamp.commandId,
+    rolloutId: request.rolloutId ?? stamp.rolloutId,
+    model,
+    action: RolloutAction.START,
+    stable,
+    canary: request.canary,
+    shadows: request.shadows ?? [],
+    canaryWeight: weight === 0 ? null : weight,
+    stepIndex: null,
+    basedOnSeq: current?.seq ?? null,
+    issuedBy: IssuedBy.OPERATOR,
+    reason: request.reason ?? 'operator start via the HTTP API',
+    policy:
+      request.policy === undefined
+        ? null
+        : typeof request.policy === 'string'
+          ? request.policy
+          : JSON.stringify(request.policy),
+    issuedAt: stamp.issuedAt,
+  };
+  const parsed = rolloutCommandSchema.safeParse(command);
+  return parsed.success
+    ? { ok: true, command }
+    : { ok: false, message: describeIssues(parsed.error) };
+}

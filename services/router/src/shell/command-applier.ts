@@ -1,0 +1,268 @@
+import {
+  KanaryError,
+  isRetriable,
+  type EventCodec,
+  type RolloutCommand,
+  type RolloutState,
+  type TopicCatalog,
+} from '@kanary/contracts';
+import { deadLetter } from '@kanary/kafka';
+import type { Logger } from '@kanary/observability';
+import type { Rejection } from '@kanary/rollout';
+import type {
+  Consumer,
+  EachBatchPayload,
+  Kafka,
+  KafkaMessage,
+  Message,
+  Producer,
+  Transaction,
+} from 'kafkajs';
+import { applyCommandBatch, type CommandResult } from '../core/command-batch.js';
+import type { RolloutBook } from '../core/rollout-book.js';
+import type { RouterMetrics } from './router-metrics.js';
+import type { StateView } from './state-view.js';
+
+/** A command the state machine refused and no state can record; it goes to the DLQ. */
+export class CommandRejectedError extends KanaryError {
+  constructor(rejection: Rejection) {
+    super(rejection.code, rejection.message);
+  }
+}
+
+export interface CommandApplierOptions {
+  kafka: Kafka;
+  codec: EventCodec;
+  topics: Pick<TopicCatalog, 'commands' | 'state' | 'dlq'>;
+  book: RolloutBook;
+  view: StateView;
+  logger: Logger;
+  metrics: RouterMetrics;
+  service: string;
+  /** One group for all instances: each commands partition has exactly one applier. */
+  groupId: string;
+  /** Transactional ids are `<prefix>.p<partition>`, the same on whichever instance owns it. */
+  transactionalIdPrefix: string;
+  sessionTimeoutMs: number;
+  clock: () => number;
+}
+
+interface PartitionProducer {
+  readonly producer: Producer;
+  /** Group generation the producer was created in; a rebalance makes it stale. */
+  readonly generation: number;
+  caughtUp: boolean;
+}
+
+/**
+ * Applies `rollout.commands` through the rollout state machine and publishes the resulting
+ * states to `rollout.state`, exactly once: states, dead letters and the consumed offset commit
+ * in one transaction, and the book takes the states right after the commit, so this instance
+ * routes by a command's effect as soon as it is durable. Other instances learn it from the
+ * state topic (see {@link StateView}).
+ *
+ * Why not the generic processor runner: the applier must read the latest state before applying
+ * a command, including the last one the previous owner of the partition committed. The
+ * transactional id therefore belongs to the partition, not to the instance (Kafka Streams'
+ * original exactly-once design): the new owner's first transaction initialises that id, which
+ * fences the previous owner and makes the coordinator finish its last transaction (markers
+ * written), and only then does the applier read `rollout.state` to its end. It also needs a hook
+ * after the commit, to update the book.
+ */
+export class CommandApplier {
+  private consumer: Consumer | undefined;
+  private generation = 0;
+  private readonly producers = new Map<number, PartitionProducer>();
+
+  constructor(private readonly options: CommandApplierOptions) {}
+
+  async start(): Promise<void> {
+    const { kafka, groupId, topics, logger } = this.options;
+    const consumer = kafka.consumer({
+      groupId,
+      readUncommitted: false,
+      sessionTimeout: this.options.sessionTimeoutMs,
+      heartbeatInterval: Math.max(500, Math.floor(this.options.sessionTimeoutMs / 10)),
+      maxWaitTimeInMs: 250,
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.generation += 1;
+      logger.info(
+        { event: 'router.commands_assigned', assignment: payload.memberAssignment },
+        'command partitions assigned',
+      );
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) =>
+      logger.warn(
+        { event: 'router.command_consumer_crash', err: payload.error, restart: payload.restart },
+        'command consumer crashed',
+      ),
+    );
+    await consumer.connect();
+    await consumer.subscribe({ topic: topics.commands.name, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: (payload) => this.handleBatch(payload),
+    });
+  }
+
+  /** Stops fetching, lets the in-flight batch commit, leaves the group. */
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+    this.consumer = undefined;
+    const slots = [...this.producers.values()];
+    this.producers.clear();
+    await Promise.allSettled(slots.map((slot) => slot.producer.disconnect()));
+  }
+
+  private async producerFor(partition: number): Promise<PartitionProducer> {
+    const slot = this.producers.get(partition);
+    if (slot !== undefined && slot.generation === this.generation) return slot;
+    await this.dropProducer(partition);
+    const producer = this.options.kafka.producer({
+      transactionalId: `${this.options.transactionalIdPrefix}.p${partition}`,
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
+    await producer.connect();
+    const fresh = { producer, generation: this.generation, caughtUp: false };
+    this.producers.set(partition, fresh);
+    return fresh;
+  }
+
+  private async dropProducer(partition: number): Promise<void> {
+    const slot = this.producers.get(partition);
+    this.producers.delete(partition);
+    await slot?.producer.disconnect().catch(() => undefined);
+  }
+
+  private async handleBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    if (batch.messages.length === 0 || !payload.isRunning() || payload.isStale()) return;
+    const { book, view, topics, clock } = this.options;
+    const slot = await this.producerFor(batch.partition);
+    const lastOffset = batch.messages[batch.messages.length - 1]!.offset;
+    let txn: Transaction | undefined;
+    let results: readonly CommandResult[];
+    let states: readonly RolloutState[];
+    try {
+      // The first transaction of a producer initialises its id (fencing, see the class doc).
+      txn = await slot.producer.transaction();
+      if (!slot.caughtUp) {
+        await view.catchUp(payload.heartbeat);
+        slot.caughtUp = true;
+      }
+      const { commands, dead, sources } = await this.decode(batch.partition, batch.messages);
+      const outcome = applyCommandBatch((model) => book.get(model), commands, clock());
+      results = outcome.results;
+      states = outcome.states;
+      for (const { command, result } of outcome.unrecorded) {
+        if (result.outcome !== 'REJECTED') continue;
+        const source = sources.get(command)!;
+        dead.push(this.letter(batch.partition, source, new CommandRejectedError(result.reason)));
+      }
+      const topicMessages: Array<{ topic: string; messages: Message[] }> = [];
+      if (states.length > 0) {
+        const messages = await Promise.all(
+          states.map(async (state) => ({
+            key: state.model,
+            value: await this.options.codec.encode(topics.state, state),
+          })),
+        );
+        topicMessages.push({ topic: topics.state.name, messages });
+      }
+      if (dead.length > 0) topicMessages.push({ topic: topics.dlq.name, messages: dead });
+      if (topicMessages.length > 0) await txn.sendBatch({ topicMessages, acks: -1 });
+      await txn.sendOffsets({
+        consumerGroupId: this.options.groupId,
+        topics: [
+          {
+            topic: batch.topic,
+            partitions: [
+              { partition: batch.partition, offset: (BigInt(lastOffset) + 1n).toString() },
+            ],
+          },
+        ],
+      });
+      await txn.commit();
+    } catch (e) {
+      if (txn?.isActive()) await txn.abort().catch(() => undefined);
+      // The next attempt starts from a fresh producer and barrier, whatever went wrong.
+      await this.dropProducer(batch.partition);
+      throw e;
+    }
+    const committedAt = clock();
+    for (const state of states) book.offer(state);
+    this.options.metrics.commands(results, committedAt);
+    results.forEach((r) => this.logOutcome(r));
+    payload.resolveOffset(lastOffset);
+    await payload.heartbeat();
+  }
+
+  private async decode(partition: number, messages: readonly KafkaMessage[]) {
+    const commands: RolloutCommand[] = [];
+    const dead: Message[] = [];
+    const sources = new Map<RolloutCommand, KafkaMessage>();
+    for (const message of messages) {
+      try {
+        const command = await this.options.codec.decode(
+          this.options.topics.commands,
+          message.value,
+        );
+        commands.push(command);
+        sources.set(command, message);
+      } catch (e) {
+        if (isRetriable(e)) throw e;
+        dead.push(this.letter(partition, message, e));
+      }
+    }
+    return { commands, dead, sources };
+  }
+
+  private letter(partition: number, message: KafkaMessage, error: unknown): Message {
+    const { topics, service, logger } = this.options;
+    logger.warn(
+      {
+        event: 'router.command_dead_letter',
+        partition,
+        offset: message.offset,
+        reason: (error as Error).message,
+      },
+      'command sent to the dead-letter topic',
+    );
+    const letter = deadLetter(
+      { topic: topics.commands.name, partition, ...message, headers: message.headers },
+      error,
+      service,
+    );
+    return { key: letter.key, value: letter.value, headers: letter.headers };
+  }
+
+  private logOutcome({ command, result }: CommandResult): void {
+    const fields = {
+      model: command.model,
+      rolloutId: command.rolloutId,
+      commandId: command.commandId,
+      action: command.action,
+      issuedBy: command.issuedBy,
+    };
+    const { logger } = this.options;
+    if (result.outcome === 'APPLIED') {
+      const { phase, canaryWeight, seq, stepIndex } = result.state;
+      logger.info(
+        { event: 'router.command_applied', ...fields, phase, canaryWeight, seq, stepIndex },
+        `${command.action} applied`,
+      );
+    } else if (result.outcome === 'REJECTED') {
+      logger.warn(
+        { event: 'router.command_rejected', ...fields, reasonCode: result.reason.code },
+        result.reason.message,
+      );
+    } else {
+      logger.debug({ event: 'router.command_duplicate', ...fields }, 'duplicate command ignored');
+    }
+  }
+}

@@ -1,0 +1,24 @@
+import type { Logger, Registry } from '@kanary/observability';
+import type { RolloutBook } from '../core/rollout-book.js';
+import type { RecordPublisher } from './record-publisher.js';
+import type { RouterMetrics } from './router-metrics.js';
+
+/** What the HTTP API works with; the router wires it, tests may substitute parts. */
+export interface HttpApiDeps {
+  readonly book: RolloutBook;
+  readonly publisher: Pick<RecordPublisher, 'routed' | 'command'>;
+  readonly metrics: RouterMetrics;
+  readonly registry: Registry;
+  readonly logger: Logger;
+  /** Undefined turns the operator endpoints off (503). */
+  readonly operatorToken: string | undefined;
+  readonly bodyLimitBytes: number;
+  /** Longest `?wait=true` waits for a command's outcome, ms. */
+  readonly commandWaitMs: number;
+  /** Rollout state restored and consumers running. */
+  readonly isReady: () => boolean;
+  readonly isLive: () => boolean;
+  readonly clock: () => number;
+  /** Fresh unique id (request ids, command ids, rollout ids). */
+  readonly newId: () => string;
+}

@@ -1,0 +1,107 @@
+import { KanaryError, type EventCodec, type TopicCatalog } from '@kanary/contracts';
+import { ProcessorRunner, deadLetter, type OutputRecord } from '@kanary/kafka';
+import type { Logger, Registry } from '@kanary/observability';
+import type { Kafka } from 'kafkajs';
+import type { RolloutBook } from '../core/rollout-book.js';
+import { routeRequest } from '../core/route-request.js';
+import type { RouterMetrics } from './router-metrics.js';
+
+/** A request for a model the router cannot route (no rollout state, no default variant). */
+export class UnknownModelError extends KanaryError {
+  constructor(message: string) {
+    super('UNKNOWN_MODEL', message);
+  }
+}
+
+export interface RequestIngressOptions {
+  kafka: Kafka;
+  codec: EventCodec;
+  topics: Pick<TopicCatalog, 'requests' | 'routed' | 'dlq'>;
+  book: RolloutBook;
+  logger: Logger;
+  metrics: RouterMetrics;
+  registry: Registry;
+  service: string;
+  groupId: string;
+  /** Stable per instance, so a restarted instance fences its predecessor's transactions. */
+  transactionalId: string;
+  sessionTimeoutMs: number;
+  clock: () => number;
+}
+
+/**
+ * The Kafka ingress: `inference.requests` → `inference.routed` (the served record and one copy
+ * per shadow), exactly once through the transactional processor runner. A request for an
+ * unknown model is dead-lettered with the reason inside the same transaction.
+ *
+ * Routing reads the book's current table, so a batch retried after a failed transaction may be
+ * routed by a newer state than the first attempt; only one attempt's records ever commit.
+ * `kanary_routed_total` counts attempts, so a retried batch counts twice.
+ */
+export function requestIngress(
+  options: RequestIngressOptions,
+): ProcessorRunner<'InferenceRequest'> {
+  const { topics, book, metrics, logger, codec, clock } = options;
+  return new ProcessorRunner<'InferenceRequest'>({
+    kafka: options.kafka,
+    codec,
+    logger,
+    service: options.service,
+    groupId: options.groupId,
+    inputs: [topics.requests],
+    dlq: topics.dlq,
+    mode: 'exactly-once',
+    transactionalId: options.transactionalId,
+    metrics: options.registry,
+    consumer: {
+      sessionTimeout: options.sessionTimeoutMs,
+      heartbeatInterval: Math.max(500, Math.floor(options.sessionTimeoutMs / 10)),
+    },
+    process: async (records) => {
+      const outputs: OutputRecord[] = [];
+      const routedAt = clock();
+      for (const record of records) {
+        const request = record.value;
+        const outcome = routeRequest(book.table, request, routedAt);
+        if (outcome.kind === 'routed') {
+          for (const value of outcome.records) {
+            outputs.push({ topic: topics.routed, key: request.requestId, value });
+          }
+          metrics.routed(outcome.records, 'kafka');
+          continue;
+        }
+        metrics.unknownModel('kafka');
+        logger.warn(
+          {
+            event: 'router.unknown_model',
+            model: request.model,
+            requestId: request.requestId,
+            partition: record.partition,
+            offset: record.offset,
+          },
+          outcome.reason,
+        );
+        // The runner hands over decoded records; the dead letter carries them re-encoded.
+        const letter = deadLetter(
+          {
+            topic: topics.requests.name,
+            partition: record.partition,
+            offset: record.offset,
+            key: record.key === null ? null : Buffer.from(record.key),
+            value: await codec.encode(topics.requests, request),
+            headers: record.headers,
+          },
+          new UnknownModelError(outcome.reason),
+          options.service,
+        );
+        outputs.push({
+          topic: topics.dlq,
+          key: record.key,
+          bytes: letter.value,
+          headers: letter.headers,
+        });
+      }
+      return outputs;
+    },
+  });
+}
