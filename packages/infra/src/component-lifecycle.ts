@@ -11,6 +11,7 @@ import {
   writePidRecord,
 } from './managed-process.js';
 import { isPortOpen } from './port-probe.js';
+import type { ReadinessWait } from './poll-until-ready.js';
 
 /** How one service (broker or registry) is recognised, started and checked. */
 export interface ComponentSpec {
@@ -30,10 +31,10 @@ export interface ComponentSpec {
   readonly otherPorts: readonly (readonly [variable: string, port: number])[];
   /** What a healthy listener on `port` is, for the port-conflict message. */
   readonly expected: string;
-  /** One short attempt to use a service on `port`; true when it is what we expect. */
-  readonly probe: () => Promise<boolean>;
-  /** Waits until the service is fully usable; throws if not within the start timeout. */
-  readonly waitReady: (isAlive: () => boolean) => Promise<void>;
+  /** One short attempt to use a service on `port`; undefined unless it is what we expect. */
+  readonly probe: (timeoutMs: number) => Promise<unknown>;
+  /** Waits until the service is fully usable; throws if not within `timeoutMs`. */
+  readonly waitReady: (options: ReadinessWait) => Promise<unknown>;
   /** Everything that must exist before the process can be spawned (downloads, config files). */
   readonly prepare: () => Promise<{ command: string; args: readonly string[]; appendLog: boolean }>;
 }
@@ -52,6 +53,16 @@ const portInUse = (spec: ComponentSpec, variable: string, port: number, what: st
     `Port ${port} (${variable}) is already in use by ${what}, so ${spec.title} cannot start there. ` +
       `Stop that process or choose another port with ${variable}=<port>.`,
   );
+
+const readiness = (
+  spec: ComponentSpec,
+  config: InfraConfig,
+  isAlive: () => boolean,
+): ReadinessWait => ({
+  timeoutMs: config.startTimeoutMs,
+  isAlive,
+  describe: spec.title,
+});
 
 /**
  * Reuses the service if this launcher already runs it or a compatible one listens on its port,
@@ -79,12 +90,12 @@ async function ensureUnlocked(spec: ComponentSpec, config: InfraConfig): Promise
         `nothing, but ${spec.title} from this state dir already runs on ports ${owned.ports.join(',')}; run \`pnpm infra:down\` first`,
       );
     }
-    await spec.waitReady(() => isProcessAlive(owned.pid));
+    await spec.waitReady(readiness(spec, config, () => isProcessAlive(owned.pid)));
     return { startedByUs: false, external: false, pid: owned.pid };
   }
   if (await isPortOpen(config.host, port)) {
-    if (await spec.probe()) {
-      await spec.waitReady(() => true);
+    if ((await spec.probe(5_000)) !== undefined) {
+      await spec.waitReady(readiness(spec, config, () => true));
       return { startedByUs: false, external: true, pid: undefined };
     }
     throw portInUse(spec, variable, port, `a process that does not answer as ${spec.expected}`);
@@ -124,7 +135,9 @@ async function launch(spec: ComponentSpec, config: InfraConfig): Promise<number>
     startedAt: new Date().toISOString(),
   });
   try {
-    await spec.waitReady(() => child.exited() === null && isProcessAlive(child.pid));
+    await spec.waitReady(
+      readiness(spec, config, () => child.exited() === null && isProcessAlive(child.pid)),
+    );
   } catch (error) {
     await terminate(child.pid, { timeoutMs: 5_000 });
     await rm(spec.pidFile, { force: true });

@@ -28,6 +28,7 @@ export {
   type InfraStatus,
 } from './infra-status.js';
 export type { ComponentOutcome } from './component-lifecycle.js';
+export type { ReadinessWait } from './poll-until-ready.js';
 export { localLauncherAvailability } from './launcher-availability.js';
 export { probeKafka, waitForKafkaReady } from './kafka-readiness.js';
 export { probeRegistry, waitForRegistryReady, type RegistryProbe } from './registry-readiness.js';

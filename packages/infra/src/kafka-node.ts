@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -75,6 +75,38 @@ async function formatStorage(config: InfraConfig, java: string, classpath: strin
   }
 }
 
+/**
+ * Formatting starts a JVM (seconds on a small machine) and its result depends only on the
+ * configuration, so the first result is kept per configuration and copied on later fresh starts.
+ * The copy carries the same cluster id, which is harmless for a throw-away local broker.
+ */
+async function formatFromTemplate(
+  config: InfraConfig,
+  properties: string,
+  format: () => Promise<void>,
+): Promise<void> {
+  const { dataDir } = paths(config);
+  const key = createHash('sha256')
+    .update(config.kafkaVersion)
+    .update(properties)
+    .update(JSON.stringify(config.scramCredentials))
+    .digest('hex')
+    .slice(0, 16);
+  const template = join(config.kafkaDir, `format-template-${key}`);
+  if (existsSync(join(template, 'meta.properties'))) {
+    await cp(template, dataDir, { recursive: true });
+    return;
+  }
+  await format();
+  const stale = (await readdir(config.kafkaDir)).filter((name) =>
+    name.startsWith('format-template-'),
+  );
+  await Promise.all(
+    stale.map((name) => rm(join(config.kafkaDir, name), { recursive: true, force: true })),
+  );
+  await cp(dataDir, template, { recursive: true });
+}
+
 function kafkaSpec(config: InfraConfig, freshData: boolean): ComponentSpec {
   const p = paths(config);
   const title = `Kafka ${config.kafkaVersion}`;
@@ -92,14 +124,8 @@ function kafkaSpec(config: InfraConfig, freshData: boolean): ComponentSpec {
       ...config.extraListeners.map((l) => [`extra listener ${l.name}`, l.port] as const),
     ],
     expected: 'a Kafka broker',
-    probe: async () => (await probeKafka(config.brokers, 5_000)) !== undefined,
-    waitReady: async (isAlive) => {
-      await waitForKafkaReady(config.brokers, {
-        timeoutMs: config.startTimeoutMs,
-        isAlive,
-        describe: title,
-      });
-    },
+    probe: (timeoutMs) => probeKafka(config.brokers, timeoutMs),
+    waitReady: (options) => waitForKafkaReady(config.brokers, options),
     prepare: async () => {
       const java = await requireJava(config.java, KAFKA_MIN_JAVA, title, 'KANARY_JAVA');
       const classpath = join(await ensureKafkaLibs(config), '*');
@@ -107,19 +133,20 @@ function kafkaSpec(config: InfraConfig, freshData: boolean): ComponentSpec {
       await mkdir(p.dataDir, { recursive: true });
       await mkdir(config.logDir, { recursive: true });
       await writeFile(p.log4j, KAFKA_LOG4J2_PROPERTIES);
-      await writeFile(
-        p.serverProperties,
-        renderServerProperties({
-          host: config.host,
-          kafkaPort: config.kafkaPort,
-          controllerPort: config.controllerPort,
-          dataDir: p.dataDir,
-          extraListeners: config.extraListeners,
-          overrides: config.kafkaConfig,
-        }),
-      );
+      const properties = renderServerProperties({
+        host: config.host,
+        kafkaPort: config.kafkaPort,
+        controllerPort: config.controllerPort,
+        dataDir: p.dataDir,
+        extraListeners: config.extraListeners,
+        overrides: config.kafkaConfig,
+      });
+      await writeFile(p.serverProperties, properties);
       const formatted = existsSync(join(p.dataDir, 'meta.properties'));
-      if (!formatted) await formatStorage(config, java.bin, classpath);
+      if (!formatted)
+        await formatFromTemplate(config, properties, () =>
+          formatStorage(config, java.bin, classpath),
+        );
       return {
         command: java.bin,
         appendLog: formatted,

@@ -1,6 +1,5 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
-import { InfraError, InfraErrorCode } from './infra-error.js';
+import { pollUntilReady, type ReadinessWait } from './poll-until-ready.js';
 
 /** Group whose offsets the readiness check reads; one per `__consumer_offsets` partition is derived. */
 const READINESS_GROUP = 'kanary.infra.readiness';
@@ -64,30 +63,16 @@ export function idsCoveringPartitions(partitions: number, prefix = READINESS_GRO
  */
 export async function waitForKafkaReady(
   brokers: readonly string[],
-  options: { timeoutMs: number; isAlive?: () => boolean; describe: string },
+  options: ReadinessWait,
 ): Promise<{ clusterId: string }> {
-  const deadline = Date.now() + options.timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    if (options.isAlive && !options.isAlive()) {
-      throw new InfraError(InfraErrorCode.StartFailed, `${options.describe} exited while starting`);
-    }
-    const probe = await probeKafka(brokers, 3_000);
-    if (probe) {
-      try {
-        await warmUpCoordinators(brokers);
-        return probe;
-      } catch (error) {
-        lastError = error;
-      }
-    }
-    await delay(250);
-  }
-  throw new InfraError(
-    InfraErrorCode.NotReady,
-    `${options.describe} at ${brokers.join(',')} was not ready within ${options.timeoutMs} ms` +
-      (lastError instanceof Error ? ` (last error: ${lastError.message})` : ''),
-    { cause: lastError },
+  return pollUntilReady(
+    async () => {
+      const probe = await probeKafka(brokers, 3_000);
+      if (probe) await warmUpCoordinators(brokers);
+      return probe;
+    },
+    brokers.join(','),
+    options,
   );
 }
 

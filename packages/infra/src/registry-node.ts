@@ -80,14 +80,8 @@ function registrySpec(config: InfraConfig): ComponentSpec {
     port: ['KANARY_REGISTRY_PORT', config.registryPort],
     otherPorts: managementPort,
     expected: 'a Confluent-compatible schema registry',
-    probe: async () => (await probeRegistry(config.registryUrl, 5_000)) !== undefined,
-    waitReady: async (isAlive) => {
-      await waitForRegistryReady(config.registryUrl, {
-        timeoutMs: config.startTimeoutMs,
-        isAlive,
-        describe: title,
-      });
-    },
+    probe: (timeoutMs) => probeRegistry(config.registryUrl, timeoutMs),
+    waitReady: (options) => waitForRegistryReady(config.registryUrl, options),
     prepare: async () => {
       const java = await requireJava(
         config.registryJava,

@@ -1,5 +1,4 @@
-import { setTimeout as delay } from 'node:timers/promises';
-import { InfraError, InfraErrorCode } from './infra-error.js';
+import { pollUntilReady, type ReadinessWait } from './poll-until-ready.js';
 
 export interface RegistryProbe {
   /** Registry product version when it reports one (Apicurio does, on its own API). */
@@ -43,19 +42,7 @@ async function apicurioVersion(
 
 export async function waitForRegistryReady(
   registryUrl: string,
-  options: { timeoutMs: number; isAlive?: () => boolean; describe: string },
+  options: ReadinessWait,
 ): Promise<RegistryProbe> {
-  const deadline = Date.now() + options.timeoutMs;
-  while (Date.now() < deadline) {
-    if (options.isAlive && !options.isAlive()) {
-      throw new InfraError(InfraErrorCode.StartFailed, `${options.describe} exited while starting`);
-    }
-    const probe = await probeRegistry(registryUrl);
-    if (probe) return probe;
-    await delay(250);
-  }
-  throw new InfraError(
-    InfraErrorCode.NotReady,
-    `${options.describe} at ${registryUrl} was not ready within ${options.timeoutMs} ms`,
-  );
+  return pollUntilReady(() => probeRegistry(registryUrl), registryUrl, options);
 }

@@ -8,13 +8,17 @@ type SettingValue = string | number | boolean;
  * Internal topics would otherwise ask for three replicas and never become available; the initial
  * rebalance delay would add three seconds to every new consumer group in tests. Topics are created
  * explicitly, as in production, so a consumer that subscribes early cannot create a topic with the
- * wrong partition count.
+ * wrong partition count. Ten coordinator partitions instead of fifty: one broker gains nothing from
+ * spreading groups and transactions wider, and every partition must be created and loaded before
+ * the broker is usable, at each start and restart.
  */
 export const SINGLE_NODE_BROKER_SETTINGS: Readonly<Record<string, SettingValue>> = Object.freeze({
   'num.partitions': 1,
   'default.replication.factor': 1,
   'min.insync.replicas': 1,
   'offsets.topic.replication.factor': 1,
+  'offsets.topic.num.partitions': 10,
+  'transaction.state.log.num.partitions': 10,
   'transaction.state.log.replication.factor': 1,
   'transaction.state.log.min.isr': 1,
   'share.coordinator.state.topic.replication.factor': 1,

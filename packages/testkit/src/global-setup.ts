@@ -92,5 +92,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // Child processes started by tests (services under test) find the infrastructure the usual way.
   process.env.KAFKA_BROKERS = infra.brokers.join(',');
   process.env.SCHEMA_REGISTRY_URL = infra.registryUrl;
+  process.env.KANARY_INFRA_SOURCE = infra.source;
   return infra.stop;
 }

@@ -68,7 +68,8 @@ export async function connectedProducer(
 
 /**
  * A connected consumer in a fresh group, with a short session timeout so a test that crashes
- * does not hold partitions for half a minute.
+ * does not hold partitions for half a minute, and short fetch long-polls because `disconnect()`
+ * waits for the fetch in flight (kafkajs's 5 s default would add 5 s to every helper call).
  */
 export async function connectedConsumer(
   config: Partial<ConsumerConfig> = {},
@@ -79,6 +80,7 @@ export async function connectedConsumer(
       groupId: uniqueGroupId(),
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,
+      maxWaitTimeInMs: 250,
       ...config,
     }),
   );

@@ -1,4 +1,3 @@
-import { inject } from 'vitest';
 import type { InfraSource } from './provided-context.js';
 
 export interface TestInfra {
@@ -8,32 +7,29 @@ export interface TestInfra {
   readonly source: InfraSource | 'unknown';
 }
 
-const fromInject = (): TestInfra | undefined => {
-  try {
-    const brokers = inject('kafkaBrokers');
-    const registryUrl = inject('schemaRegistryUrl');
-    if (brokers?.length && registryUrl)
-      return { brokers, registryUrl, source: inject('infraSource') };
-  } catch {
-    // Not inside a vitest worker (a script importing the helpers); fall back to the environment.
-  }
-  return undefined;
-};
+const SOURCES: readonly string[] = ['env', 'launcher', 'testcontainers'] satisfies InfraSource[];
 
 /**
- * Broker and registry addresses for the running test: what the integration global setup provided,
- * else KAFKA_BROKERS / SCHEMA_REGISTRY_URL from the environment.
+ * Broker and registry addresses for the running test. The integration global setup exports them
+ * as KAFKA_BROKERS / SCHEMA_REGISTRY_URL (inherited by test workers and by services that tests
+ * spawn) and also `provide`s them for `inject`. Reading the environment keeps these helpers usable
+ * outside vitest, e.g. from a benchmark script.
  */
-export function testInfra(): TestInfra {
-  const provided = fromInject();
-  if (provided) return provided;
-  const brokers = process.env.KAFKA_BROKERS?.split(',')
+export function testInfra(env: NodeJS.ProcessEnv = process.env): TestInfra {
+  const brokers = env.KAFKA_BROKERS?.split(',')
     .map((b) => b.trim())
     .filter(Boolean);
-  const registryUrl = process.env.SCHEMA_REGISTRY_URL;
-  if (brokers?.length && registryUrl) return { brokers, registryUrl, source: 'unknown' };
-  throw new Error(
-    'No Kafka broker / schema registry for this test. Run it in the vitest "integration" project ' +
-      '(its global setup provides them), or set KAFKA_BROKERS and SCHEMA_REGISTRY_URL.',
-  );
+  const registryUrl = env.SCHEMA_REGISTRY_URL;
+  if (!brokers?.length || !registryUrl) {
+    throw new Error(
+      'No Kafka broker / schema registry for this test. Run it in the vitest "integration" project ' +
+        '(its global setup provides them), or set KAFKA_BROKERS and SCHEMA_REGISTRY_URL.',
+    );
+  }
+  const source = env.KANARY_INFRA_SOURCE ?? '';
+  return {
+    brokers,
+    registryUrl,
+    source: SOURCES.includes(source) ? (source as InfraSource) : 'unknown',
+  };
 }
