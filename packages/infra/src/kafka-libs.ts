@@ -56,13 +56,34 @@ export async function ensureKafkaLibs(config: InfraConfig): Promise<string> {
     `resolving Kafka ${config.kafkaVersion} jars with Maven into ${home} (first run only)`,
   );
   const started = Date.now();
+  // Maven runs quietly; say now and then that it is still busy, so a slow CI download is not
+  // mistaken for a hang.
+  const heartbeat = setInterval(
+    () => config.log(`still resolving (${Math.round((Date.now() - started) / 1000)} s)`),
+    20_000,
+  );
+  try {
+    await runMaven(config, args, staging);
+  } finally {
+    clearInterval(heartbeat);
+  }
+  await publishStaged(staging, home, 'libs', () => kafkaLibsCached(config));
+  config.log(`Kafka jars resolved in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return libs;
+}
+
+async function runMaven(
+  config: InfraConfig,
+  args: readonly string[],
+  staging: string,
+): Promise<void> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      await execFileAsync(mavenCommand(), args, {
+      await execFileAsync(mavenCommand(), [...args], {
         timeout: config.downloadTimeoutMs,
         maxBuffer: 16 * 1024 * 1024,
       });
-      break;
+      return;
     } catch (error) {
       await rm(staging, { recursive: true, force: true });
       const output = error as { stdout?: string; stderr?: string; code?: unknown };
@@ -89,7 +110,4 @@ export async function ensureKafkaLibs(config: InfraConfig): Promise<string> {
       await delay(2_000 * attempt);
     }
   }
-  await publishStaged(staging, home, 'libs', () => kafkaLibsCached(config));
-  config.log(`Kafka jars resolved in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  return libs;
 }
