@@ -18,3 +18,9 @@ export {
   type ProcessorStats,
 } from './processor-runner.js';
 export { onShutdownSignal } from './shutdown.js';
+export {
+  TopicFollower,
+  CatchUpTimeoutError,
+  type FollowedRecord,
+  type TopicFollowerOptions,
+} from './topic-follower.js';

@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import {
+  KanaryError,
+  isRetriable,
+  type EventCodec,
+  type EventName,
+  type EventTypes,
+  type TopicSpec,
+} from '@kanary/contracts';
+import type { Logger } from '@kanary/observability';
+import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+
+/** Reading a topic to its end took longer than allowed; retrying may help. */
+export class CatchUpTimeoutError extends KanaryError {
+  constructor(message: string) {
+    super('CATCH_UP_TIMEOUT', message, { retriable: true });
+  }
+}
+
+export interface FollowedRecord<E extends EventName> {
+  readonly key: string | null;
+  /** Decoded value; null for a tombstone. */
+  readonly value: EventTypes[E] | null;
+  readonly partition: number;
+  readonly offset: string;
+  /** Kafka record timestamp, epoch ms. */
+  readonly timestamp: number;
+}
+
+export interface TopicFollowerOptions<E extends EventName> {
+  kafka: Kafka;
+  codec: EventCodec;
+  topic: TopicSpec<E>;
+  logger: Logger;
+  /** Prefix of the follower's consumer group; a random suffix makes it unique per start. */
+  groupIdPrefix: string;
+  /** Called for every record in partition order; a throw of a retriable error re-fetches the batch. */
+  onRecord(record: FollowedRecord<E>): void | Promise<void>;
+  /** Called for a record that cannot be decoded or validated (it is skipped). */
+  onInvalid?(error: unknown, meta: { partition: number; offset: string; key: string | null }): void;
+  /** Start from the earliest offset (a restore) or only follow new records. @default true */
+  fromBeginning?: boolean;
+}
+
+/**
+ * Follows a topic from the beginning (read_committed) in a consumer group unique to this start
+ * that commits nothing, so every instance sees every record and a restart re-reads the topic —
+ * the way to restore from a compacted topic or rebuild state from a log.
+ *
+ * {@link catchUp} is a read-your-writes barrier: it resolves once everything committed on the
+ * topic when it was called has been handed to `onRecord`. Positions come from kafkajs'
+ * end-of-batch events, which also fire for batches holding only transaction markers or aborted
+ * records, so a topic that ends with a commit marker is still reached.
+ */
+export class TopicFollower<E extends EventName> {
+  private consumer: Consumer | undefined;
+  private admin: Admin | undefined;
+  /** Next offset to read, per partition. */
+  private readonly positions = new Map<number, number>();
+  private readonly progress = new Set<() => void>();
+  private failure: unknown;
+
+  constructor(private readonly options: TopicFollowerOptions<E>) {}
+
+  async start(): Promise<void> {
+    const { kafka, topic, logger } = this.options;
+    this.admin = kafka.admin();
+    await this.admin.connect();
+    const consumer = kafka.consumer({
+      groupId: `${this.options.groupIdPrefix}.${randomUUID()}`,
+      readUncommitted: false,
+      maxWaitTimeInMs: 250,
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      const next = Number(payload.lastOffset) + 1;
+      if (next > (this.positions.get(payload.partition) ?? 0)) {
+        this.positions.set(payload.partition, next);
+        this.wakeAll();
+      }
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart) this.failure = payload.error;
+      logger.warn(
+        {
+          event: 'kafka.follower_crash',
+          topic: topic.name,
+          err: payload.error,
+          restart: payload.restart,
+        },
+        'topic follower crashed',
+      );
+      this.wakeAll();
+    });
+    await consumer.connect();
+    await consumer.subscribe({
+      topic: topic.name,
+      fromBeginning: this.options.fromBeginning ?? true,
+    });
+    await consumer.run({ autoCommit: false, eachBatch: (payload) => this.onBatch(payload) });
+  }
+
+  /**
+   * Resolves once every record committed on the topic before the call has been handled.
+   * `heartbeat` is called about once a second while waiting (for a caller inside a batch).
+   * @throws CatchUpTimeoutError after `timeoutMs`.
+   */
+  async catchUp(timeoutMs: number, heartbeat?: () => Promise<void>): Promise<void> {
+    if (this.admin === undefined) throw new Error('the follower is not started');
+    const ends = await this.admin.fetchTopicOffsets(this.options.topic.name);
+    const behind = () =>
+      ends.filter(({ partition, offset, low }) => {
+        const target = Number(offset);
+        return target > Number(low) && (this.positions.get(partition) ?? 0) < target;
+      });
+    const deadline = Date.now() + timeoutMs;
+    while (behind().length > 0) {
+      if (this.failure !== undefined) throw this.failure;
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        const detail = behind()
+          .map(
+            ({ partition, offset }) =>
+              `p${partition} at ${this.positions.get(partition) ?? 0} of ${offset}`,
+          )
+          .join(', ');
+        throw new CatchUpTimeoutError(
+          `${this.options.topic.name} not read to its end within ${timeoutMs} ms (${detail})`,
+        );
+      }
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          clearTimeout(timer);
+          this.progress.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, Math.min(left, 1_000));
+        this.progress.add(wake);
+      });
+      await heartbeat?.();
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+    await this.admin?.disconnect();
+    this.consumer = undefined;
+    this.admin = undefined;
+  }
+
+  private wakeAll(): void {
+    for (const wake of [...this.progress]) wake();
+  }
+
+  private async onBatch({ batch }: EachBatchPayload): Promise<void> {
+    const { codec, topic } = this.options;
+    for (const message of batch.messages) {
+      const key = message.key?.toString() ?? null;
+      const meta = { partition: batch.partition, offset: message.offset, key };
+      let value: EventTypes[E] | null = null;
+      if (message.value !== null) {
+        try {
+          value = await codec.decode(topic, message.value);
+        } catch (e) {
+          // A registry outage is retried (the batch is fetched again); a record that can never
+          // be read is skipped and reported: the rest of the topic must still be followed.
+          if (isRetriable(e)) throw e;
+          this.options.onInvalid?.(e, meta);
+          continue;
+        }
+      }
+      await this.options.onRecord({ ...meta, value, timestamp: Number(message.timestamp) });
+    }
+  }
+}
