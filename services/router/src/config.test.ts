@@ -18,6 +18,7 @@ describe('loadRouterConfig', () => {
       restoreTimeoutMs: 60_000,
       groupId: 'kanary.router',
       sessionTimeoutMs: 15_000,
+      maxBytesPerPartition: 131_072,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });

@@ -60,6 +60,13 @@ const routerEnvSchema = z.object({
    * @default "<KANARY_TOPIC_PREFIX>.router"
    */
   ROUTER_GROUP_ID: envField.optionalString(),
+  /**
+   * Most bytes of requests fetched per partition at once. One fetched batch becomes one
+   * transaction whose routed records (a copy per shadow, each a little larger than the request)
+   * must fit the broker's `message.max.bytes` (1 MiB by default), so keep this well below it.
+   * @default 131072
+   */
+  ROUTER_MAX_BYTES_PER_PARTITION: envField.int(131_072, { min: 1_024, max: 104_857_600 }),
   /** Consumer session timeout: how long a crashed instance holds its partitions. @default 15000 */
   ROUTER_SESSION_TIMEOUT_MS: envField.int(15_000, { min: 3_000, max: 300_000 }),
 });
@@ -84,6 +91,7 @@ export interface RouterConfig {
   /** Request ingress group; the command applier uses `<groupId>.commands`. */
   readonly groupId: string;
   readonly sessionTimeoutMs: number;
+  readonly maxBytesPerPartition: number;
 }
 
 /**
@@ -107,5 +115,6 @@ export function loadRouterConfig(env: Record<string, string | undefined>): Route
     restoreTimeoutMs: parsed.ROUTER_RESTORE_TIMEOUT_MS,
     groupId: parsed.ROUTER_GROUP_ID ?? `${connection.topicPrefix}.${SERVICE}`,
     sessionTimeoutMs: parsed.ROUTER_SESSION_TIMEOUT_MS,
+    maxBytesPerPartition: parsed.ROUTER_MAX_BYTES_PER_PARTITION,
   });
 }

@@ -17,7 +17,13 @@ try {
   process.exit(2);
 }
 const logger = createLogger({ service: SERVICE, level: config.logLevel });
-const router = await startRouter(config, { logger });
+const router = await startRouter(config, {
+  logger,
+  // A consumer that stopped for good: exit, so the supervisor restarts a working process.
+  onFatal: () => {
+    void router.stop().finally(() => process.exit(1));
+  },
+});
 onShutdownSignal(() => router.stop(), logger);
 try {
   await router.ready;

@@ -26,6 +26,8 @@ export interface RequestIngressOptions {
   /** Stable per instance, so a restarted instance fences its predecessor's transactions. */
   transactionalId: string;
   sessionTimeoutMs: number;
+  /** Bounds one transaction's output (see ROUTER_MAX_BYTES_PER_PARTITION). */
+  maxBytesPerPartition: number;
   clock: () => number;
 }
 
@@ -56,6 +58,7 @@ export function requestIngress(
     consumer: {
       sessionTimeout: options.sessionTimeoutMs,
       heartbeatInterval: Math.max(500, Math.floor(options.sessionTimeoutMs / 10)),
+      maxBytesPerPartition: options.maxBytesPerPartition,
     },
     process: async (records) => {
       const outputs: OutputRecord[] = [];

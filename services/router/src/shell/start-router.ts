@@ -12,6 +12,7 @@ import type { Kafka } from 'kafkajs';
 import { SERVICE, type RouterConfig } from '../config.js';
 import { RolloutBook } from '../core/rollout-book.js';
 import { CommandApplier } from './command-applier.js';
+import { watchConsumerCrashes } from './crash-watch.js';
 import { buildHttpApi } from './http-api.js';
 import { RecordPublisher } from './record-publisher.js';
 import { requestIngress } from './request-ingress.js';
@@ -27,6 +28,11 @@ export interface RouterDeps {
   codec?: EventCodec;
   /** Epoch ms. @default Date.now */
   clock?: () => number;
+  /**
+   * Called once if a consumer stops for good (kafkajs does not restart after a non-retriable
+   * error); `/healthz` turns 503 either way. @default logs the error
+   */
+  onFatal?: (error: Error) => void;
 }
 
 /** A running router. */
@@ -61,7 +67,16 @@ export interface Router {
 export async function startRouter(config: RouterConfig, deps: RouterDeps = {}): Promise<Router> {
   const logger = deps.logger ?? createLogger({ service: SERVICE, level: config.logLevel });
   const registry = deps.registry ?? createMetricsRegistry(SERVICE);
-  const kafka = deps.kafka ?? createKafka(config.connection, logger);
+  let fatal: Error | undefined;
+  const kafka = watchConsumerCrashes(
+    deps.kafka ?? createKafka(config.connection, logger),
+    (error) => {
+      if (fatal !== undefined) return;
+      fatal = error;
+      logger.fatal({ event: 'router.consumer_stopped', err: error }, 'a consumer stopped for good');
+      deps.onFatal?.(error);
+    },
+  );
   const codec = deps.codec ?? new EventCodec(config.connection.registry);
   const clock = deps.clock ?? Date.now;
   const { topicPrefix, instanceId, dataPartitions } = config.connection;
@@ -106,6 +121,7 @@ export async function startRouter(config: RouterConfig, deps: RouterDeps = {}): 
     groupId: config.groupId,
     transactionalId: `${config.groupId}.requests.${instanceId}`,
     sessionTimeoutMs: config.sessionTimeoutMs,
+    maxBytesPerPartition: config.maxBytesPerPartition,
     clock,
   });
   const publisher = new RecordPublisher(kafka, codec, topics);
@@ -122,7 +138,7 @@ export async function startRouter(config: RouterConfig, deps: RouterDeps = {}): 
     bodyLimitBytes: config.http.bodyLimitBytes,
     commandWaitMs: config.commandWaitMs,
     isReady: () => readyFlag && !stopping,
-    isLive: () => true,
+    isLive: () => fatal === undefined,
     clock,
     newId: randomUUID,
   });

@@ -86,14 +86,13 @@ export class StateView {
    * @throws StateRestoreTimeoutError after the configured timeout.
    */
   async catchUp(heartbeat?: () => Promise<void>): Promise<void> {
-    if (this.admin === undefined) throw new Error('the state view is not started');
-    const ends = await this.admin.fetchTopicOffsets(this.options.topic.name);
+    const deadline = Date.now() + this.options.timeoutMs;
+    const ends = await this.endOffsets(deadline);
     const behind = () =>
       ends.filter(({ partition, offset, low }) => {
         const target = Number(offset);
         return target > Number(low) && (this.positions.get(partition) ?? 0) < target;
       });
-    const deadline = Date.now() + this.options.timeoutMs;
     while (behind().length > 0) {
       if (this.failure !== undefined) throw this.failure;
       const left = deadline - Date.now();
@@ -118,6 +117,23 @@ export class StateView {
         this.progress.add(wake);
       });
       await heartbeat?.();
+    }
+  }
+
+  /**
+   * The topic's last stable offsets. Right after a topic is created or a leader moves, the broker
+   * may answer "not the leader" for a moment, which kafkajs' admin does not retry itself.
+   */
+  private async endOffsets(deadline: number) {
+    const admin = this.admin;
+    if (admin === undefined) throw new Error('the state view is not started');
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await admin.fetchTopicOffsets(this.options.topic.name);
+      } catch (e) {
+        if (!isRetriable(e) || Date.now() >= deadline) throw e;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 50 * 2 ** attempt)));
+      }
     }
   }
 
