@@ -16,4 +16,3 @@ export {
 } from './core/command-batch.js';
 export { UnknownModelError } from './shell/request-ingress.js';
 export { CommandRejectedError } from './shell/command-applier.js';
-export { StateRestoreTimeoutError } from './shell/state-view.js';

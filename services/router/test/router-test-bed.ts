@@ -22,6 +22,7 @@ import {
   type MessageCollector,
 } from '@kanary/testkit';
 import { Partitioners, type Producer } from 'kafkajs';
+import { commandOnState, type LiveAction } from '@kanary/rollout';
 import { loadRouterConfig, startRouter, type Router } from '../src/index.js';
 
 export const PARTITIONS = 4;
@@ -143,22 +144,19 @@ export function command(overrides: Partial<RolloutCommand> = {}): RolloutCommand
   };
 }
 
-/** A command of `action` against `state`: its rollout, variants and seq. */
+/** A command of `action` against `state` (its rollout, variants and seq), issued now. */
 export function commandOn(
   state: RolloutState,
-  action: RolloutCommand['action'],
+  action: LiveAction,
   overrides: Partial<RolloutCommand> = {},
 ): RolloutCommand {
-  return command({
-    rolloutId: state.rolloutId,
-    model: state.model,
-    action,
-    stable: state.stable,
-    canary: state.canary,
-    canaryWeight: null,
-    basedOnSeq: state.seq,
-    ...overrides,
-  });
+  const issue = {
+    commandId: randomUUID(),
+    issuedAt: Date.now(),
+    issuedBy: 'OPERATOR',
+    reason: 'integration test',
+  } as const;
+  return { ...commandOnState(state, action, issue), ...overrides };
 }
 
 /** `count` requests for `model`, each with its own routing key. */

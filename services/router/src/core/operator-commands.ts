@@ -5,7 +5,7 @@
  * the decision service's commands.
  */
 import { IssuedBy, RolloutAction, type RolloutCommand, type RolloutState } from '@kanary/contracts';
-import { rolloutCommandSchema } from '@kanary/rollout';
+import { commandOnState, rolloutCommandSchema } from '@kanary/rollout';
 import { describeIssues } from './describe-issues.js';
 import type { StartRequest } from './http-schemas.js';
 
@@ -26,31 +26,11 @@ export interface CommandStamp {
 
 type Built = { ok: true; command: RolloutCommand } | { ok: false; message: string };
 
-function onRollout(
-  state: RolloutState,
-  action: RolloutAction,
-  stamp: CommandStamp,
-  reason: string | undefined,
-  fields: Partial<RolloutCommand> = {},
-): RolloutCommand {
-  return {
-    commandId: stamp.commandId,
-    rolloutId: state.rolloutId,
-    model: state.model,
-    action,
-    stable: state.stable,
-    canary: state.canary,
-    shadows: [],
-    canaryWeight: null,
-    stepIndex: null,
-    basedOnSeq: state.seq,
-    issuedBy: IssuedBy.OPERATOR,
-    reason: reason ?? `operator ${action.toLowerCase()} via the HTTP API`,
-    policy: null,
-    issuedAt: stamp.issuedAt,
-    ...fields,
-  };
-}
+const operatorIssue = (stamp: CommandStamp, verb: string, reason: string | undefined) => ({
+  ...stamp,
+  issuedBy: IssuedBy.OPERATOR,
+  reason: reason ?? `operator ${verb} via the HTTP API`,
+});
 
 /** PAUSE, RESUME, PROMOTE or ROLLBACK of the model's current rollout. */
 export function lifecycleCommand(
@@ -59,7 +39,7 @@ export function lifecycleCommand(
   stamp: CommandStamp,
   reason?: string,
 ): RolloutCommand {
-  return onRollout(state, LifecycleVerb[verb], stamp, reason);
+  return commandOnState(state, LifecycleVerb[verb], operatorIssue(stamp, verb, reason));
 }
 
 /** SET_WEIGHT of the model's current rollout. */
@@ -69,10 +49,13 @@ export function weightCommand(
   stamp: CommandStamp,
   reason?: string,
 ): RolloutCommand {
-  return onRollout(state, RolloutAction.SET_WEIGHT, stamp, reason, {
-    canaryWeight: weight.canaryWeight,
-    stepIndex: weight.stepIndex ?? null,
-  });
+  const { canaryWeight, stepIndex } = weight;
+  return commandOnState(
+    state,
+    RolloutAction.SET_WEIGHT,
+    operatorIssue(stamp, 'set weight', reason),
+    stepIndex === undefined ? { canaryWeight } : { canaryWeight, stepIndex },
+  );
 }
 
 /**

@@ -1,6 +1,6 @@
 /** Builders for the router's unit tests: commands and the states they lead to. */
 import type { RolloutCommand, RolloutState } from '@kanary/contracts';
-import { applyCommand } from '@kanary/rollout';
+import { applyCommand, commandOnState, type LiveAction } from '@kanary/rollout';
 
 export const NOW = 1_780_000_000_000;
 
@@ -28,22 +28,19 @@ export function start(overrides: Partial<RolloutCommand> = {}): RolloutCommand {
   };
 }
 
-/** A command of `action` against `state` (its rollout, variants and seq). */
+/** A command of `action` against `state` (its rollout, variants and seq), by the operator. */
 export function on(
   state: RolloutState,
-  action: RolloutCommand['action'],
+  action: LiveAction,
   overrides: Partial<RolloutCommand> = {},
 ): RolloutCommand {
-  return start({
-    rolloutId: state.rolloutId,
-    model: state.model,
-    action,
-    stable: state.stable,
-    canary: state.canary,
-    canaryWeight: null,
-    basedOnSeq: state.seq,
-    ...overrides,
-  });
+  const issue = {
+    commandId: freshId(),
+    issuedAt: NOW - 10,
+    issuedBy: 'OPERATOR',
+    reason: 'test',
+  } as const;
+  return { ...commandOnState(state, action, issue), ...overrides };
 }
 
 /** The state `commands` lead to, failing if one is not applied. */
