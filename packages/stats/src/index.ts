@@ -68,8 +68,19 @@ export {
   twoArmScenario,
   pairedScenario,
   splitScenario,
+  proportionScenario,
   type MonitoringPlan,
   type MonitoringScenario,
   type Monitor,
   type MonitorSummary,
 } from './monitoring-simulation.js';
+export {
+  twoArmAlwaysValid,
+  twoArmHarmDetected,
+  twoArmNaive,
+  pairedAlwaysValid,
+  pairedNaive,
+  srmSequentialAlarm,
+  srmChiSquareAlarm,
+  proportionMiscoverage,
+} from './reference-monitors.js';

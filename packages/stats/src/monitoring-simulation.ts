@@ -6,7 +6,7 @@
 // rather than one Bernoulli per observation, so 1,000 runs of 400 looks take well under a second.
 import { createRng, type Rng } from './rng.js';
 import { type PairedCounts } from './counters.js';
-import { type TwoArmCounts } from './types.js';
+import { type ProportionCounts, type TwoArmCounts } from './types.js';
 
 /** How long and how often to look. */
 export interface MonitoringPlan {
@@ -87,6 +87,19 @@ function median(sorted: readonly number[]): number {
   const mid = sorted.length >> 1;
   const upper = sorted[mid] ?? 0;
   return sorted.length % 2 === 1 ? upper : ((sorted[mid - 1] ?? upper) + upper) / 2;
+}
+
+/** A single stream of Bernoulli(p) outcomes. */
+export function proportionScenario(config: {
+  readonly p: number;
+}): MonitoringScenario<ProportionCounts> {
+  return {
+    initial: () => ({ successes: 0, total: 0 }),
+    step: (state, batchSize, rng) => ({
+      successes: state.successes + rng.binomial(batchSize, config.p),
+      total: state.total + batchSize,
+    }),
+  };
 }
 
 /** Two independent arms: each observation goes to the canary with probability `canaryShare`. */
