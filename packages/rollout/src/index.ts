@@ -47,3 +47,26 @@ export type {
   ServedTarget,
   ShadowTarget,
 } from './assignment/assign.js';
+
+// Policy
+export {
+  DEFAULT_POLICY,
+  RolloutMode,
+  StepTimeoutAction,
+  policySchema,
+} from './policy/policy-schema.js';
+export type { Policy, PolicyInput } from './policy/policy-schema.js';
+export { parsePolicy, PolicyError } from './policy/parse-policy.js';
+export { nextStep, startingWeight } from './policy/step-plan.js';
+export type { StepTarget } from './policy/step-plan.js';
+export type {
+  ArmCounts,
+  LatencyThreshold,
+  RolloutObservations,
+  WindowCounts,
+} from './policy/observations.js';
+export { DecisionCode } from './policy/decision.js';
+export type { Decision } from './policy/decision.js';
+export { decide } from './policy/decide.js';
+export { latencyMetricName } from './policy/assess-guardrails.js';
+export { PLANNED_CANARY_SAMPLES, PLANNED_SRM_UNITS, twoArmPlan } from './policy/test-plan.js';

@@ -1,0 +1,34 @@
+import type { DecisionAction, MetricEvidence } from '@kanary/contracts';
+
+/** Why a decision was made, machine-readable (the report's `reason` says it in words). */
+export const DecisionCode = {
+  /** Every gate passed and the step has its samples: ADVANCE or PROMOTE. */
+  ALL_PASSED: 'ALL_PASSED',
+  /** Shadow outputs agree closely enough to prove non-inferiority without labels: ADVANCE. */
+  SHADOW_AGREEMENT: 'SHADOW_AGREEMENT',
+  /** A guardrail (accuracy, error rate, latency) is proven violated: ROLLBACK. */
+  GUARDRAIL_FAILED: 'GUARDRAIL_FAILED',
+  /** Sample-ratio mismatch or unequal label coverage: PAUSE. */
+  DATA_QUALITY: 'DATA_QUALITY',
+  /** The step outlived maxStepDurationMs: the policy's onStepTimeout. */
+  STEP_TIMEOUT: 'STEP_TIMEOUT',
+  /** Some gate is still inconclusive: HOLD. */
+  NOT_ENOUGH_DATA: 'NOT_ENOUGH_DATA',
+  /** The rollout is paused or over; nothing to judge: HOLD. */
+  NOT_LIVE: 'NOT_LIVE',
+  /** The rollout's policy cannot be used: PAUSE. */
+  POLICY_INVALID: 'POLICY_INVALID',
+} as const;
+export type DecisionCode = (typeof DecisionCode)[keyof typeof DecisionCode];
+
+/** The outcome of one evaluation of the policy: exactly one action, with its evidence. */
+export interface Decision {
+  readonly action: DecisionAction;
+  readonly code: DecisionCode;
+  /** Plain words: what was decided and which evidence decided it. */
+  readonly reason: string;
+  /** One entry per metric, in a fixed order. */
+  readonly evidence: readonly MetricEvidence[];
+  /** ADVANCE only: the step to move to. */
+  readonly target: { readonly stepIndex: number; readonly canaryWeight: number } | null;
+}
