@@ -4,7 +4,14 @@
  * replay (`kanary replay`). Both feed the same events and clock into the same engine, so a replay
  * reproduces the service's decisions.
  */
-import type { DecisionReport, Evaluation, RolloutCommand, RolloutState, Role } from '@kanary/contracts';
+import type {
+  DecisionReport,
+  Evaluation,
+  Prediction,
+  RolloutCommand,
+  RolloutState,
+  Role,
+} from '@kanary/contracts';
 
 /** One routed request, as far as the sample-ratio check needs it (from `inference.routed`). */
 export interface RoutedObservation {
@@ -16,6 +23,12 @@ export interface RoutedObservation {
   readonly served: boolean;
   /** Epoch ms. */
   readonly routedAt: number;
+  /**
+   * The request's routing key (the unit of sticky assignment). Optional: when given, the
+   * sample-ratio check counts each key once per window instead of each request, which is what
+   * its independence assumption needs when users send many requests.
+   */
+  readonly routingKey?: string | null;
 }
 
 /** What one `tick` asks its driver to publish. */
@@ -72,7 +85,34 @@ export interface DecisionEngine {
   onEvaluation(evaluation: Evaluation): void;
   /** A routed request (served and shadow copies), for the sample-ratio and coverage checks. */
   onRouted(routed: RoutedObservation): void;
+  /**
+   * Optional: a prediction (from `inference.predictions`). Only shadow-mode pairs are used, for
+   * the label-free agreement signal; without it that signal is reported as not measured.
+   */
+  onPrediction?(prediction: Prediction): void;
   /** Judges every live rollout at `now` (epoch ms) and returns what to publish. */
   tick(now: number): EngineOutput;
   summary(now: number): readonly RolloutSummary[];
+  /** Optional: counts of ignored inputs, for logs and metrics. */
+  diagnostics?(): EngineDiagnostics;
+}
+
+/** What the engine ignored or dropped, by reason (monotone counters). */
+export interface EngineDiagnostics {
+  /** Inputs for a model with no known rollout, or for another rollout than its current one. */
+  readonly unknownRollout: number;
+  /** Inputs for a rollout that is PROMOTED or ROLLED_BACK. */
+  readonly finishedRollout: number;
+  /** Inputs of a variant or role the rollout does not compare (extra shadows, unserved copies). */
+  readonly otherVariant: number;
+  /** Evaluations of predictions made before the rollout started. */
+  readonly beforeStart: number;
+  /** Evaluations whose label arrived after the maturity window (not counted, by design). */
+  readonly lateLabels: number;
+  /** Shadow pairs evicted unpaired from the bounded pairing buffers. */
+  readonly unpairedEvicted: number;
+  /** Observations dropped because too many immature time buckets were open (clock skew). */
+  readonly bucketOverflow: number;
+  /** States older (lower seq) than the one already known for their model. */
+  readonly staleStates: number;
 }

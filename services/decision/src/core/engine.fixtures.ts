@@ -1,0 +1,100 @@
+/** Builders for engine and statistics tests. */
+import {
+  IssuedBy,
+  PredictionStatus,
+  RolloutAction,
+  Role,
+  type Evaluation,
+  type Prediction,
+  type RolloutState,
+} from '@kanary/contracts';
+import { applyCommand, type PolicyInput } from '@kanary/rollout';
+import type { RoutedObservation } from './engine-types.js';
+
+export const T0 = 1_767_225_600_000;
+export const MINUTE = 60_000;
+
+/** A state of model m, rollout r1 (stable s, canary c) reached by applying a START at T0. */
+export function startedState(
+  policy: PolicyInput = {},
+  options: { canaryWeight?: number | null; at?: number } = {},
+): RolloutState {
+  const at = options.at ?? T0;
+  const result = applyCommand(
+    undefined,
+    {
+      commandId: 'start',
+      rolloutId: 'r1',
+      model: 'm',
+      action: RolloutAction.START,
+      stable: 's',
+      canary: 'c',
+      shadows: [],
+      canaryWeight: options.canaryWeight === undefined ? 0.01 : options.canaryWeight,
+      stepIndex: null,
+      basedOnSeq: null,
+      issuedBy: IssuedBy.OPERATOR,
+      reason: 'test',
+      policy: JSON.stringify(policy),
+      issuedAt: at,
+    },
+    at,
+  );
+  if (result.outcome !== 'APPLIED') throw new Error(JSON.stringify(result));
+  return result.state;
+}
+
+let requestNo = 0;
+
+/** An evaluation of the stable arm, labelled 1 s after a prediction at T0 + 1 s, correct. */
+export function evaluation(overrides: Partial<Evaluation> = {}): Evaluation {
+  return {
+    requestId: `req-${++requestNo}`,
+    model: 'm',
+    rolloutId: 'r1',
+    variant: 's',
+    role: Role.STABLE,
+    served: true,
+    correct: true,
+    absError: null,
+    latencyMs: 100,
+    status: PredictionStatus.OK,
+    predictedAt: T0 + 1_000,
+    labeledAt: T0 + 2_000,
+    ...overrides,
+  };
+}
+
+export const canaryEvaluation = (overrides: Partial<Evaluation> = {}): Evaluation =>
+  evaluation({ variant: 'c', role: Role.CANARY, ...overrides });
+
+export function routed(overrides: Partial<RoutedObservation> = {}): RoutedObservation {
+  return {
+    requestId: `req-${++requestNo}`,
+    model: 'm',
+    rolloutId: 'r1',
+    variant: 's',
+    role: Role.STABLE,
+    served: true,
+    routedAt: T0 + 1_000,
+    ...overrides,
+  };
+}
+
+export function prediction(overrides: Partial<Prediction> = {}): Prediction {
+  return {
+    requestId: `req-${++requestNo}`,
+    model: 'm',
+    rolloutId: 'r1',
+    variant: 's',
+    role: Role.STABLE,
+    served: true,
+    output: 'yes',
+    score: null,
+    latencyMs: 100,
+    status: PredictionStatus.OK,
+    error: null,
+    timestamp: T0 + 1_000,
+    ...overrides,
+  };
+}

@@ -1,0 +1,2 @@
+export type * from './engine-types.js';
+export { createDecisionEngine, type DecisionEngineOptions } from './engine.js';

@@ -1,0 +1,62 @@
+/** The human-facing summary of one rollout (status pages, the demo, `replay --json`). */
+import { RolloutPhase, Role } from '@kanary/contracts';
+import { proportionCS } from '@kanary/stats';
+import { PLANNED_CANARY_SAMPLES } from '@kanary/rollout';
+import type { ArmSummary, RolloutSummary } from './engine-types.js';
+import type { RolloutTracker } from './rollout-tracker.js';
+import { Arm } from './tally.js';
+
+export function summarise(tracker: RolloutTracker): RolloutSummary {
+  const state = tracker.state;
+  const shadow = (state.pausedFrom ?? state.phase) === RolloutPhase.SHADOW;
+  const phaseForCounts = shadow ? RolloutPhase.SHADOW : RolloutPhase.CANARY;
+  const { comparison } = tracker.statistics.observations(phaseForCounts);
+  const canaryArm = shadow ? Arm.SHADOW : Arm.CANARY;
+  const arms: ArmSummary[] = [
+    armSummary(tracker, Arm.STABLE, tracker.stable, Role.STABLE, comparison.stable),
+  ];
+  if (tracker.canary !== null) {
+    const role = shadow ? Role.SHADOW : Role.CANARY;
+    arms.push(armSummary(tracker, canaryArm, tracker.canary, role, comparison.canary));
+  }
+  return {
+    model: state.model,
+    rolloutId: state.rolloutId,
+    phase: state.phase,
+    canaryWeight: state.canaryWeight,
+    stepIndex: state.stepIndex,
+    arms,
+    lastDecision: tracker.lastDecision,
+  };
+}
+
+function armSummary(
+  tracker: RolloutTracker,
+  arm: Arm,
+  variant: string,
+  role: Role,
+  counts: { labelled: number; correct: number; errors: number },
+): ArmSummary {
+  const { latency, routedTotal } = tracker.statistics;
+  const labelled = counts.labelled;
+  const interval =
+    labelled > 0
+      ? proportionCS(
+          { successes: counts.correct, total: labelled },
+          { alpha: tracker.policy.alpha, planN: PLANNED_CANARY_SAMPLES },
+        )
+      : null;
+  return {
+    variant,
+    role,
+    labelled,
+    accuracy: labelled > 0 ? counts.correct / labelled : null,
+    accuracyLower: interval?.lower ?? null,
+    accuracyUpper: interval?.upper ?? null,
+    errorRate: labelled > 0 ? counts.errors / labelled : null,
+    latencyP50: latency.quantile(arm, 0.5),
+    latencyP95: latency.quantile(arm, 0.95),
+    latencyP99: latency.quantile(arm, 0.99),
+    routed: routedTotal[arm],
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * Closed-loop simulations with fixed seeds: the engine judges simulated traffic and its commands
+ * drive the rollout state machine. Each scenario runs until the rollout is promoted, rolled back
+ * or paused.
+ */
+import { describe, expect, it } from 'vitest';
+import type { DecisionReport, Evaluation } from '@kanary/contracts';
+import { parsePolicy, twoArmPlan } from '@kanary/rollout';
+import { proportionDifferenceCS, type TwoArmCounts } from '@kanary/stats';
+import { simulateRollout, type RolloutScenario } from './simulate-rollout.js';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/** 100 requests/s, labels within tens of seconds (wrong ones sooner), 2-minute maturity. */
+const base = {
+  seed: 7,
+  requestsPerSecond: 100,
+  stable: { accuracy: 0.85 },
+  labels: { correctMeanDelayMs: 20_000, wrongMeanDelayMs: 5_000 },
+  policy: { labelMaturityMs: 2 * MINUTE },
+  maxDurationMs: 12 * HOUR,
+} satisfies Partial<RolloutScenario>;
+
+const actions = (decisions: readonly DecisionReport[]) =>
+  decisions.map((d) => `${d.action}@${d.stepIndex}`);
+const outcomeOf = (report: DecisionReport | null, metric: string) =>
+  report?.evidence.find((e) => e.metric === metric)?.outcome;
+
+describe('simulated rollouts', () => {
+  it('promotes a canary as good as the stable through every step, never rolling back', () => {
+    const run = simulateRollout({ ...base, canary: { accuracy: 0.85 } });
+    expect(run.outcome).toBe('PROMOTED');
+    expect(actions(run.decisions)).toEqual(['ADVANCE@0', 'ADVANCE@1', 'ADVANCE@2', 'PROMOTE@3']);
+    expect(outcomeOf(run.final, 'accuracy')).toBe('PASS');
+  });
+
+  it('rolls back a canary 5 points less accurate at the first step', () => {
+    const run = simulateRollout({ ...base, canary: { accuracy: 0.8 } });
+    expect(run.outcome).toBe('ROLLED_BACK');
+    expect(actions(run.decisions)).toEqual(['ROLLBACK@0']);
+    expect(outcomeOf(run.final, 'accuracy')).toBe('FAIL');
+  });
+
+  it('promotes a clearly better canary', () => {
+    const run = simulateRollout({ ...base, canary: { accuracy: 0.9 } });
+    expect(run.outcome).toBe('PROMOTED');
+    const accuracy = run.final?.evidence.find((e) => e.metric === 'accuracy');
+    expect(accuracy?.lower).toBeGreaterThan(0);
+  });
+
+  it('rolls back a canary with the same median latency but a much slower p95', () => {
+    const run = simulateRollout({ ...base, canary: { accuracy: 0.85, latencySigma: 0.6 } });
+    expect(run.outcome).toBe('ROLLED_BACK');
+    expect(outcomeOf(run.final, 'latencyP95')).toBe('FAIL');
+    expect(outcomeOf(run.final, 'accuracy')).not.toBe('FAIL');
+  });
+
+  it('rolls back a canary with many more errors', () => {
+    const run = simulateRollout({ ...base, canary: { accuracy: 0.85, errorRate: 0.15 } });
+    expect(run.outcome).toBe('ROLLED_BACK');
+    expect(outcomeOf(run.final, 'errorRate')).toBe('FAIL');
+  });
+
+  it('runs a shadow phase first: label-free agreement moves it to the first step, labels decide the rest', () => {
+    const run = simulateRollout({
+      ...base,
+      shadow: true,
+      correlation: 0.99,
+      stable: { accuracy: 0.85, errorRate: 0 },
+      canary: { accuracy: 0.85, errorRate: 0 },
+      labels: { correctMeanDelayMs: 10 * MINUTE, wrongMeanDelayMs: 10 * MINUTE },
+      policy: { labelMaturityMs: 30 * MINUTE },
+    });
+    expect(run.outcome).toBe('PROMOTED');
+    const [first] = run.decisions;
+    expect(first).toMatchObject({ action: 'ADVANCE', phase: 'SHADOW', stepIndex: -1 });
+    expect(JSON.parse(first?.details ?? '{}').code).toBe('SHADOW_AGREEMENT');
+    expect(outcomeOf(first ?? null, 'agreement')).toBe('PASS');
+    expect(run.final).toMatchObject({ action: 'PROMOTE', phase: 'CANARY' });
+  });
+
+  it('rolls a worse canary back while it is still a shadow (paired test)', () => {
+    const run = simulateRollout({ ...base, shadow: true, canary: { accuracy: 0.8 } });
+    expect(run.outcome).toBe('ROLLED_BACK');
+    expect(run.final).toMatchObject({ action: 'ROLLBACK', phase: 'SHADOW' });
+  });
+});
+
+describe('label delay: wrong predictions labelled sooner, canary started after the stable', () => {
+  it('does not roll back an equally good canary with the default policy, where naive counting would', () => {
+    const policy = parsePolicy(null);
+    // Naive: every evaluation counts on arrival (no maturity window) and the stable arm keeps
+    // its history from before the canary started (no concurrent control); same always-valid
+    // accuracy rule as the policy (roll back when the upper bound < −harmMargin).
+    const naive: { stable: Counts; canary: Counts } = { stable: counts(), canary: counts() };
+    let naiveRollbackAfterMs: number | null = null;
+    let started: number | null = null;
+    const run = simulateRollout({
+      seed: 11,
+      requestsPerSecond: 30,
+      tickMs: 30_000,
+      stable: { accuracy: 0.85 },
+      canary: { accuracy: 0.85 },
+      labels: { correctMeanDelayMs: 30 * MINUTE, wrongMeanDelayMs: 5 * MINUTE },
+      stableHistoryMs: 2 * HOUR,
+      maxDurationMs: 24 * HOUR,
+      onEvaluation: (evaluation: Evaluation) => {
+        const arm = evaluation.variant === 'canary' ? naive.canary : naive.stable;
+        arm.total += 1;
+        if (evaluation.correct) arm.successes += 1;
+      },
+      onTick: (now, state) => {
+        started ??= state.startedAt;
+        if (naiveRollbackAfterMs !== null) return;
+        const cs = proportionDifferenceCS(naive as TwoArmCounts, {
+          alpha: policy.alpha,
+          planN: twoArmPlan(policy),
+        });
+        if (cs.reliable && cs.upper < -policy.harmMargin) naiveRollbackAfterMs = now - started;
+      },
+    });
+    expect(run.decisions.some((d) => d.action === 'ROLLBACK')).toBe(false);
+    expect(run.outcome).toBe('PROMOTED');
+    expect(naiveRollbackAfterMs).not.toBeNull();
+    expect(naiveRollbackAfterMs).toBeLessThan(HOUR);
+  });
+});
+
+interface Counts {
+  successes: number;
+  total: number;
+}
+const counts = (): Counts => ({ successes: 0, total: 0 });
