@@ -18,9 +18,5 @@ export {
   type ProcessorStats,
 } from './processor-runner.js';
 export { onShutdownSignal } from './shutdown.js';
-export {
-  TopicFollower,
-  CatchUpTimeoutError,
-  type FollowedRecord,
-  type TopicFollowerOptions,
-} from './topic-follower.js';
+export { TopicFollower, type FollowedRecord, type TopicFollowerOptions } from './topic-follower.js';
+export { ReadProgress, CatchUpTimeoutError } from './read-progress.js';

@@ -10,6 +10,7 @@ import {
 import type { Logger, Registry } from '@kanary/observability';
 import { metricFactory } from '@kanary/observability';
 import type {
+  Admin,
   Consumer,
   ConsumerConfig,
   EachBatchPayload,
@@ -20,6 +21,7 @@ import type {
   Transaction,
 } from 'kafkajs';
 import { deadLetter } from './dead-letter.js';
+import { ReadProgress } from './read-progress.js';
 
 /**
  * A decoded, validated input record. For several input events it is a union that narrows on
@@ -88,6 +90,16 @@ export interface ProcessorOptions<E extends EventName = EventName> {
    */
   mode: DeliveryMode;
   transactionalId?: string;
+  /**
+   * false: commit no offsets (at-least-once mode only) — for a processor that rebuilds its state
+   * from its inputs on every start, in a consumer group of its own, reading from the beginning.
+   * Should the group rebalance, the re-read starts over from the beginning, and records this
+   * runner already processed are skipped, so each record is processed once per start. On
+   * {@link ProcessorRunner.stop} such a group is deleted (it holds nothing worth keeping; a group
+   * that still has other members is left alone).
+   * @default true
+   */
+  commitOffsets?: boolean;
   /** Turns one partition's batch of valid records into outputs. Must be deterministic for exactly-once. */
   process(
     records: ReadonlyArray<InputRecord<E>>,
@@ -122,12 +134,19 @@ export class ProcessorRunner<E extends EventName = EventName> {
   readonly stats: ProcessorStats = { processed: 0, deadLettered: 0, produced: 0, batches: 0 };
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
+  private admin: Admin | undefined;
+  private readonly progress = new ReadProgress();
+  private readonly commitOffsets: boolean;
   private readonly byName: Map<string, TopicSpec<E>>;
   private readonly counters;
 
   constructor(private readonly options: ProcessorOptions<E>) {
     if (options.mode === 'exactly-once' && !options.transactionalId) {
       throw new Error('exactly-once processing needs a transactionalId');
+    }
+    this.commitOffsets = options.commitOffsets ?? true;
+    if (options.mode === 'exactly-once' && !this.commitOffsets) {
+      throw new Error('exactly-once processing commits offsets in its transactions');
     }
     this.byName = new Map(options.inputs.map((t) => [t.name, t]));
     const m = options.metrics ? metricFactory(options.metrics) : undefined;
@@ -175,31 +194,74 @@ export class ProcessorRunner<E extends EventName = EventName> {
         );
       });
     }
-    this.consumer.on(this.consumer.events.CRASH, (e) =>
+    this.consumer.on(this.consumer.events.CRASH, (e) => {
+      if (!e.payload.restart) this.progress.fail(e.payload.error);
       this.options.logger.warn(
         { event: 'processor.consumer_crash', err: e.payload.error, restart: e.payload.restart },
         'consumer crashed',
-      ),
-    );
+      );
+    });
+    // A batch of only transaction markers or aborted records never reaches handleBatch; its end
+    // still counts as read. (Batches with records advance the position in handleBatch, once
+    // processed: this event also fires for a batch skipped as stale.)
+    this.consumer.on(this.consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      if (payload.batchSize === 0) {
+        this.progress.advance(payload.topic, payload.partition, Number(payload.lastOffset) + 1);
+      }
+    });
     await this.consumer.connect();
     await this.consumer.subscribe({
       topics: this.options.inputs.map((t) => t.name),
       fromBeginning: this.options.fromBeginning ?? true,
     });
     await this.consumer.run({
-      autoCommit: mode === 'at-least-once',
+      autoCommit: mode === 'at-least-once' && this.commitOffsets,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 1,
       eachBatch: (payload) => this.handleBatch(payload),
     });
   }
 
+  /**
+   * Resolves once every record committed on the inputs before the call has been processed (or
+   * dead-lettered): after a start from the beginning, the end of the rebuild.
+   * @throws CatchUpTimeoutError after `timeoutMs`; the consumer's error if it stopped for good.
+   */
+  async catchUp(timeoutMs: number): Promise<void> {
+    if (this.consumer === undefined) throw new Error('the processor is not started');
+    const topics = this.options.inputs.map((t) => t.name);
+    await this.progress.catchUp(await this.connectedAdmin(), topics, timeoutMs);
+  }
+
   /** Stops fetching, lets the in-flight batch finish and commit, leaves the group. */
   async stop(): Promise<void> {
+    const started = this.consumer !== undefined;
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
     this.consumer = undefined;
     this.producer = undefined;
+    if (started && !this.commitOffsets) await this.deleteGroup();
+    await this.admin?.disconnect();
+    this.admin = undefined;
+  }
+
+  private async connectedAdmin(): Promise<Admin> {
+    if (this.admin === undefined) {
+      const admin = this.options.kafka.admin();
+      await admin.connect();
+      this.admin = admin;
+    }
+    return this.admin;
+  }
+
+  private async deleteGroup(): Promise<void> {
+    const { groupId, logger } = this.options;
+    try {
+      await (await this.connectedAdmin()).deleteGroups([groupId]);
+    } catch (err) {
+      // Best effort: a group left behind (after a crash) is empty and holds no offsets.
+      logger.debug({ event: 'processor.group_kept', groupId, err }, 'consumer group not deleted');
+    }
   }
 
   private async handleBatch(payload: EachBatchPayload): Promise<void> {
@@ -207,10 +269,14 @@ export class ProcessorRunner<E extends EventName = EventName> {
     if (batch.messages.length === 0 || !payload.isRunning() || payload.isStale()) return;
     const topic = this.byName.get(batch.topic);
     if (!topic) throw new Error(`received a batch for unsubscribed topic ${batch.topic}`);
+    const lastOffset = batch.messages[batch.messages.length - 1]!.offset;
+    // Without committed offsets a rejoin re-reads from the beginning: skip what was processed.
+    const from = this.commitOffsets ? 0 : this.progress.position(batch.topic, batch.partition);
+    const messages = batch.messages.filter((m) => Number(m.offset) >= from);
     const valid: Array<InputRecord<E>> = [];
     const dead: Message[] = [];
     const deadReasons: string[] = [];
-    for (const m of batch.messages) {
+    for (const m of messages) {
       try {
         const value = await this.options.codec.decode(topic, m.value);
         valid.push({
@@ -260,7 +326,6 @@ export class ProcessorRunner<E extends EventName = EventName> {
         : [];
     const topicMessages = await this.encode(outputs);
     if (dead.length > 0) topicMessages.push({ topic: this.options.dlq.name, messages: dead });
-    const lastOffset = batch.messages[batch.messages.length - 1]!.offset;
     if (this.options.mode === 'exactly-once') {
       await this.commitTransaction(topicMessages, batch.topic, batch.partition, lastOffset);
       // The offsets were committed in the transaction; this only moves the consumer's position.
@@ -269,8 +334,10 @@ export class ProcessorRunner<E extends EventName = EventName> {
       if (topicMessages.length > 0) await this.producer!.sendBatch({ topicMessages, acks: -1 });
       await this.options.beforeCommit?.();
       payload.resolveOffset(lastOffset);
-      await payload.commitOffsetsIfNecessary();
+      if (this.commitOffsets) await payload.commitOffsetsIfNecessary();
     }
+    // batch.lastOffset() also covers control records fetched after the last message.
+    this.progress.advance(batch.topic, batch.partition, Number(batch.lastOffset()) + 1);
     this.stats.batches += 1;
     this.stats.processed += valid.length;
     this.stats.deadLettered += dead.length;

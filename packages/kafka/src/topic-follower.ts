@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import {
-  KanaryError,
   isRetriable,
   type EventCodec,
   type EventName,
@@ -9,13 +8,7 @@ import {
 } from '@kanary/contracts';
 import type { Logger } from '@kanary/observability';
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-
-/** Reading a topic to its end took longer than allowed; retrying may help. */
-export class CatchUpTimeoutError extends KanaryError {
-  constructor(message: string) {
-    super('CATCH_UP_TIMEOUT', message, { retriable: true });
-  }
-}
+import { ReadProgress } from './read-progress.js';
 
 export interface FollowedRecord<E extends EventName> {
   readonly key: string | null;
@@ -55,10 +48,7 @@ export interface TopicFollowerOptions<E extends EventName> {
 export class TopicFollower<E extends EventName> {
   private consumer: Consumer | undefined;
   private admin: Admin | undefined;
-  /** Next offset to read, per partition. */
-  private readonly positions = new Map<number, number>();
-  private readonly progress = new Set<() => void>();
-  private failure: unknown;
+  private readonly progress = new ReadProgress();
 
   constructor(private readonly options: TopicFollowerOptions<E>) {}
 
@@ -73,14 +63,10 @@ export class TopicFollower<E extends EventName> {
     });
     this.consumer = consumer;
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-      const next = Number(payload.lastOffset) + 1;
-      if (next > (this.positions.get(payload.partition) ?? 0)) {
-        this.positions.set(payload.partition, next);
-        this.wakeAll();
-      }
+      this.progress.advance(payload.topic, payload.partition, Number(payload.lastOffset) + 1);
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (!payload.restart) this.failure = payload.error;
+      if (!payload.restart) this.progress.fail(payload.error);
       logger.warn(
         {
           event: 'kafka.follower_crash',
@@ -90,7 +76,6 @@ export class TopicFollower<E extends EventName> {
         },
         'topic follower crashed',
       );
-      this.wakeAll();
     });
     await consumer.connect();
     await consumer.subscribe({
@@ -107,38 +92,7 @@ export class TopicFollower<E extends EventName> {
    */
   async catchUp(timeoutMs: number, heartbeat?: () => Promise<void>): Promise<void> {
     if (this.admin === undefined) throw new Error('the follower is not started');
-    const ends = await this.admin.fetchTopicOffsets(this.options.topic.name);
-    const behind = () =>
-      ends.filter(({ partition, offset, low }) => {
-        const target = Number(offset);
-        return target > Number(low) && (this.positions.get(partition) ?? 0) < target;
-      });
-    const deadline = Date.now() + timeoutMs;
-    while (behind().length > 0) {
-      if (this.failure !== undefined) throw this.failure;
-      const left = deadline - Date.now();
-      if (left <= 0) {
-        const detail = behind()
-          .map(
-            ({ partition, offset }) =>
-              `p${partition} at ${this.positions.get(partition) ?? 0} of ${offset}`,
-          )
-          .join(', ');
-        throw new CatchUpTimeoutError(
-          `${this.options.topic.name} not read to its end within ${timeoutMs} ms (${detail})`,
-        );
-      }
-      await new Promise<void>((resolve) => {
-        const wake = () => {
-          clearTimeout(timer);
-          this.progress.delete(wake);
-          resolve();
-        };
-        const timer = setTimeout(wake, Math.min(left, 1_000));
-        this.progress.add(wake);
-      });
-      await heartbeat?.();
-    }
+    await this.progress.catchUp(this.admin, [this.options.topic.name], timeoutMs, heartbeat);
   }
 
   async stop(): Promise<void> {
@@ -146,10 +100,6 @@ export class TopicFollower<E extends EventName> {
     await this.admin?.disconnect();
     this.consumer = undefined;
     this.admin = undefined;
-  }
-
-  private wakeAll(): void {
-    for (const wake of [...this.progress]) wake();
   }
 
   private async onBatch({ batch }: EachBatchPayload): Promise<void> {

@@ -247,4 +247,63 @@ describe('ProcessorRunner on the broker', () => {
       await second.stop();
     }
   });
+
+  it('without committed offsets: catchUp waits for the rebuild (past a final commit marker), a restart re-reads everything, the group is deleted on stop', async () => {
+    const f = await toolkitFixture();
+    // The inputs end with a transaction's commit marker, which no batch hands to the processor.
+    const kafka = f.kafka;
+    const txProducer = kafka.producer({
+      transactionalId: `${f.prefix}.rebuild-input`,
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
+    await txProducer.connect();
+    const txn = await txProducer.transaction();
+    await txn.send({
+      topic: f.catalog.requests.name,
+      messages: await Promise.all(
+        Array.from({ length: 20 }, async (_, i) => ({
+          key: `r-${i}`,
+          value: await f.codec.encode(f.catalog.requests, request(i)),
+        })),
+      ),
+    });
+    await txn.commit();
+    await txProducer.disconnect();
+    await connectedProducer().then((p) =>
+      p.send({
+        topic: f.catalog.requests.name,
+        messages: [{ key: 'bad', value: Buffer.from('x') }],
+      }),
+    );
+
+    const admin = await connectedAdmin();
+    const rebuild = async (groupId: string) => {
+      const seen: string[] = [];
+      const runner = copyRunner(f, groupId, {
+        mode: 'at-least-once',
+        commitOffsets: false,
+        process: (records) => {
+          seen.push(...records.map((r) => r.value.requestId));
+          return Promise.resolve([]);
+        },
+      });
+      await runner.start();
+      await runner.catchUp(60_000);
+      // Everything before the call is processed the moment catchUp resolves.
+      expect(new Set(seen).size).toBe(20);
+      expect(seen).toHaveLength(20);
+      expect(runner.stats.deadLettered).toBe(1);
+      const offsets = await admin.fetchOffsets({ groupId, topics: [f.catalog.requests.name] });
+      expect(offsets[0]!.partitions.every((p) => p.offset === '-1')).toBe(true);
+      await runner.stop();
+      const groups = (await admin.listGroups()).groups.map((g) => g.groupId);
+      expect(groups).not.toContain(groupId);
+    };
+    await rebuild(`${f.prefix}.rebuild.1`);
+    await rebuild(`${f.prefix}.rebuild.2`);
+    expect(() => copyRunner(f, `${f.prefix}.x`, { commitOffsets: false })).toThrow(
+      /commits offsets in its transactions/,
+    );
+  });
 });
