@@ -7,7 +7,7 @@ import {
   type EventTypes,
   type TopicSpec,
 } from '@kanary/contracts';
-import type { Logger, Registry } from '@kanary/observability';
+import type { Counter, Logger, Registry } from '@kanary/observability';
 import { metricFactory } from '@kanary/observability';
 import type {
   Admin,
@@ -109,7 +109,13 @@ export interface ProcessorOptions<E extends EventName = EventName> {
   onAssignment?(assignment: Readonly<Record<string, number[]>>): void | Promise<void>;
   fromBeginning?: boolean;
   consumer?: Partial<ConsumerConfig>;
+  /** Where the record counters go; several runners may share one registry (and its counters). */
   metrics?: Registry;
+  /**
+   * Called once if the consumer stops for good (kafkajs restarts it only after retriable
+   * errors), so the service can report itself unhealthy or exit.
+   */
+  onFatal?(error: Error): void;
   /**
    * Fault-injection point for crash tests: runs after the outputs are sent and before the
    * transaction (or offset commit) completes.
@@ -149,16 +155,19 @@ export class ProcessorRunner<E extends EventName = EventName> {
       throw new Error('exactly-once processing commits offsets in its transactions');
     }
     this.byName = new Map(options.inputs.map((t) => [t.name, t]));
-    const m = options.metrics ? metricFactory(options.metrics) : undefined;
+    const registry = options.metrics;
+    const m = registry ? metricFactory(registry) : undefined;
+    const counter = <L extends string>(name: string, help: string, labels: readonly L[]) =>
+      (registry?.getSingleMetric(name) as Counter<L> | undefined) ?? m!.counter(name, help, labels);
     this.counters = m && {
-      processed: m.counter('kanary_records_processed_total', 'Valid input records processed', [
+      processed: counter('kanary_records_processed_total', 'Valid input records processed', [
         'topic',
       ]),
-      dead: m.counter('kanary_dlq_records_total', 'Input records sent to the dead-letter topic', [
+      dead: counter('kanary_dlq_records_total', 'Input records sent to the dead-letter topic', [
         'topic',
         'error',
       ]),
-      produced: m.counter('kanary_records_produced_total', 'Records produced', ['topic']),
+      produced: counter('kanary_records_produced_total', 'Records produced', ['topic']),
     };
   }
 
@@ -195,7 +204,10 @@ export class ProcessorRunner<E extends EventName = EventName> {
       });
     }
     this.consumer.on(this.consumer.events.CRASH, (e) => {
-      if (!e.payload.restart) this.progress.fail(e.payload.error);
+      if (!e.payload.restart) {
+        this.progress.fail(e.payload.error);
+        this.options.onFatal?.(e.payload.error);
+      }
       this.options.logger.warn(
         { event: 'processor.consumer_crash', err: e.payload.error, restart: e.payload.restart },
         'consumer crashed',
@@ -233,9 +245,10 @@ export class ProcessorRunner<E extends EventName = EventName> {
     await this.progress.catchUp(await this.connectedAdmin(), topics, timeoutMs);
   }
 
-  /** Stops fetching, lets the in-flight batch finish and commit, leaves the group. */
+  /** Stops fetching, lets the in-flight batch finish and commit, leaves the group; a pending catchUp fails. */
   async stop(): Promise<void> {
     const started = this.consumer !== undefined;
+    if (started) this.progress.fail(new Error('the processor was stopped'));
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
     this.consumer = undefined;
