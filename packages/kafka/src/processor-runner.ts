@@ -117,6 +117,21 @@ export interface ProcessorOptions<E extends EventName = EventName> {
    */
   onFatal?(error: Error): void;
   /**
+   * Called when outputs of `process` (or of `tick.run`) were not committed — the batch failed
+   * after `process` was called, e.g. its transaction aborted — before any other batch or tick
+   * runs. A stateful processor drops the state those outputs reflected; the batch is fetched
+   * again.
+   */
+  onAbort?(error: unknown): void;
+  /**
+   * Periodic work outside input batches, e.g. expiring state while the inputs are idle. `run`'s
+   * outputs are produced in a transaction of their own (exactly-once mode; no offsets), never
+   * while a batch is processed or committed, and not between a rebalance's start (as far as this
+   * member has noticed it) and the next assignment. A failed run is followed by `onAbort` and
+   * retried at the next interval.
+   */
+  tick?: { readonly intervalMs: number; run(): Promise<readonly OutputRecord[]> };
+  /**
    * Fault-injection point for crash tests: runs after the outputs are sent and before the
    * transaction (or offset commit) completes.
    */
@@ -144,6 +159,12 @@ export class ProcessorRunner<E extends EventName = EventName> {
   private readonly progress = new ReadProgress();
   private readonly commitOffsets: boolean;
   private readonly byName: Map<string, TopicSpec<E>>;
+  /** Batches and ticks run one at a time: one transaction at a time on the producer. */
+  private exclusive: Promise<void> = Promise.resolve();
+  private joined = false;
+  private ticking = false;
+  private tickTimer: NodeJS.Timeout | undefined;
+  private tickInFlight: Promise<void> | undefined;
   private readonly counters;
 
   constructor(private readonly options: ProcessorOptions<E>) {
@@ -203,7 +224,14 @@ export class ProcessorRunner<E extends EventName = EventName> {
         );
       });
     }
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+      this.joined = true;
+    });
+    this.consumer.on(this.consumer.events.REBALANCING, () => {
+      this.joined = false;
+    });
     this.consumer.on(this.consumer.events.CRASH, (e) => {
+      this.joined = false;
       if (!e.payload.restart) {
         this.progress.fail(e.payload.error);
         this.options.onFatal?.(e.payload.error);
@@ -232,6 +260,10 @@ export class ProcessorRunner<E extends EventName = EventName> {
       partitionsConsumedConcurrently: 1,
       eachBatch: (payload) => this.handleBatch(payload),
     });
+    if (this.options.tick) {
+      this.ticking = true;
+      this.scheduleTick(this.options.tick);
+    }
   }
 
   /**
@@ -249,7 +281,10 @@ export class ProcessorRunner<E extends EventName = EventName> {
   async stop(): Promise<void> {
     const started = this.consumer !== undefined;
     if (started) this.progress.fail(new Error('the processor was stopped'));
+    this.ticking = false;
+    clearTimeout(this.tickTimer);
     await this.consumer?.disconnect();
+    await this.tickInFlight;
     await this.producer?.disconnect();
     this.consumer = undefined;
     this.producer = undefined;
@@ -329,18 +364,46 @@ export class ProcessorRunner<E extends EventName = EventName> {
         );
       }
     }
-    const outputs =
-      valid.length > 0
-        ? await this.options.process(valid, {
+    await this.serially(async () => {
+      // A tick may have run meanwhile; the group may have moved on.
+      if (!payload.isRunning() || payload.isStale()) return;
+      let outputs: readonly OutputRecord[] = [];
+      try {
+        if (valid.length > 0) {
+          outputs = await this.options.process(valid, {
             topic,
             partition: batch.partition,
             heartbeat: payload.heartbeat,
-          })
-        : [];
+          });
+        }
+        await this.publish(outputs, dead, payload, lastOffset);
+      } catch (e) {
+        if (valid.length > 0) this.notifyAbort(e);
+        throw e;
+      }
+      // batch.lastOffset() also covers control records fetched after the last message.
+      this.progress.advance(batch.topic, batch.partition, Number(batch.lastOffset()) + 1);
+      this.count(batch.topic, valid.length, outputs.length, deadReasons);
+    });
+    await payload.heartbeat();
+  }
+
+  /** Produces a batch's outputs and dead letters and commits its offsets. */
+  private async publish(
+    outputs: readonly OutputRecord[],
+    dead: Message[],
+    payload: EachBatchPayload,
+    lastOffset: string,
+  ): Promise<void> {
+    const { batch } = payload;
     const topicMessages = await this.encode(outputs);
     if (dead.length > 0) topicMessages.push({ topic: this.options.dlq.name, messages: dead });
     if (this.options.mode === 'exactly-once') {
-      await this.commitTransaction(topicMessages, batch.topic, batch.partition, lastOffset);
+      await this.commitTransaction(topicMessages, {
+        topic: batch.topic,
+        partition: batch.partition,
+        lastOffset,
+      });
       // The offsets were committed in the transaction; this only moves the consumer's position.
       payload.resolveOffset(lastOffset);
     } else {
@@ -349,36 +412,89 @@ export class ProcessorRunner<E extends EventName = EventName> {
       payload.resolveOffset(lastOffset);
       if (this.commitOffsets) await payload.commitOffsetsIfNecessary();
     }
-    // batch.lastOffset() also covers control records fetched after the last message.
-    this.progress.advance(batch.topic, batch.partition, Number(batch.lastOffset()) + 1);
-    this.stats.batches += 1;
-    this.stats.processed += valid.length;
-    this.stats.deadLettered += dead.length;
-    this.stats.produced += outputs.length;
-    this.counters?.processed.inc({ topic: batch.topic }, valid.length);
-    deadReasons.forEach((error) => this.counters?.dead.inc({ topic: batch.topic, error }));
-    for (const tm of topicMessages)
+    for (const tm of topicMessages) {
       this.counters?.produced.inc({ topic: tm.topic }, tm.messages.length);
-    await payload.heartbeat();
+    }
   }
 
+  private count(topic: string, processed: number, produced: number, deadReasons: string[]): void {
+    this.stats.batches += 1;
+    this.stats.processed += processed;
+    this.stats.deadLettered += deadReasons.length;
+    this.stats.produced += produced;
+    this.counters?.processed.inc({ topic }, processed);
+    deadReasons.forEach((error) => this.counters?.dead.inc({ topic, error }));
+  }
+
+  /** Runs `work` after every batch or tick already started has finished. */
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.exclusive.then(work);
+    this.exclusive = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+
+  private notifyAbort(error: unknown): void {
+    try {
+      this.options.onAbort?.(error);
+    } catch (err) {
+      this.options.logger.error({ event: 'processor.abort_hook_failed', err }, 'onAbort failed');
+    }
+  }
+
+  private scheduleTick(tick: NonNullable<ProcessorOptions<E>['tick']>): void {
+    this.tickTimer = setTimeout(() => {
+      this.tickInFlight = this.runTick(tick).finally(() => {
+        this.tickInFlight = undefined;
+        if (this.ticking) this.scheduleTick(tick);
+      });
+    }, tick.intervalMs);
+  }
+
+  private async runTick(tick: NonNullable<ProcessorOptions<E>['tick']>): Promise<void> {
+    await this.serially(async () => {
+      if (!this.ticking || !this.joined) return;
+      try {
+        const outputs = await tick.run();
+        if (outputs.length === 0) return;
+        const topicMessages = await this.encode(outputs);
+        if (this.options.mode === 'exactly-once') await this.commitTransaction(topicMessages);
+        else await this.producer!.sendBatch({ topicMessages, acks: -1 });
+        this.stats.produced += outputs.length;
+        for (const tm of topicMessages) {
+          this.counters?.produced.inc({ topic: tm.topic }, tm.messages.length);
+        }
+      } catch (err) {
+        this.notifyAbort(err);
+        this.options.logger.warn(
+          { event: 'processor.tick_failed', err },
+          'periodic work failed; retried at the next interval',
+        );
+      }
+    });
+  }
+
+  /** One transaction: the messages, and the consumed offset of a batch (none for a tick). */
   private async commitTransaction(
     topicMessages: Array<{ topic: string; messages: Message[] }>,
-    topic: string,
-    partition: number,
-    lastOffset: string,
+    consumed?: { topic: string; partition: number; lastOffset: string },
   ): Promise<void> {
     let txn: Transaction | undefined;
     try {
       txn = await this.producer!.transaction();
       if (topicMessages.length > 0) await txn.sendBatch({ topicMessages, acks: -1 });
       await this.options.beforeCommit?.();
-      await txn.sendOffsets({
-        consumerGroupId: this.options.groupId,
-        topics: [
-          { topic, partitions: [{ partition, offset: (BigInt(lastOffset) + 1n).toString() }] },
-        ],
-      });
+      if (consumed) {
+        const { topic, partition, lastOffset } = consumed;
+        await txn.sendOffsets({
+          consumerGroupId: this.options.groupId,
+          topics: [
+            { topic, partitions: [{ partition, offset: (BigInt(lastOffset) + 1n).toString() }] },
+          ],
+        });
+      }
       await txn.commit();
     } catch (e) {
       if (txn?.isActive()) await txn.abort().catch(() => undefined);
