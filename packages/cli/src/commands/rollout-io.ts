@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import type { DecisionReport, RolloutCommand, RolloutState } from '@kanary/contracts';
+import { TopicFollower } from '@kanary/kafka';
+import type { CliContext } from '../context.js';
+
+/** A live view of `rollout.state` (latest state per model) and `rollout.decisions` (latest per rollout). */
+export class RolloutView {
+  readonly states: Map<string, RolloutState> = new Map();
+  readonly decisions: Map<string, DecisionReport> = new Map();
+  private readonly listeners = new Set<() => void>();
+  private readonly followers: [TopicFollower<'RolloutState'>, TopicFollower<'DecisionReport'>];
+
+  constructor(ctx: CliContext) {
+    const common = { kafka: ctx.kafka, codec: ctx.codec, logger: ctx.logger, groupIdPrefix: `${ctx.connection.topicPrefix}.cli.view` };
+    this.followers = [
+      new TopicFollower({
+        ...common,
+        topic: ctx.catalog.state,
+        onRecord: (r) => {
+          if (r.key === null) return;
+          if (r.value === null) this.states.delete(r.key);
+          else this.states.set(r.key, r.value);
+          this.changed();
+        },
+      }),
+      new TopicFollower({
+        ...common,
+        topic: ctx.catalog.decisions,
+        onRecord: (r) => {
+          if (r.value !== null) this.decisions.set(r.value.rolloutId, r.value);
+          this.changed();
+        },
+      }),
+    ];
+  }
+
+  /** Starts following and resolves once both topics are read to their current end. */
+  async open(timeoutMs = 20_000): Promise<this> {
+    await Promise.all(this.followers.map((f) => f.start()));
+    await Promise.all(this.followers.map((f) => f.catchUp(timeoutMs)));
+    return this;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.followers.map((f) => f.stop()));
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Resolves with the state once `predicate` holds for the model's state, or rejects after `timeoutMs`. */
+  waitForState(model: string, predicate: (s: RolloutState) => boolean, timeoutMs: number): Promise<RolloutState> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const s = this.states.get(model);
+        if (s && predicate(s)) {
+          clearTimeout(timer);
+          off();
+          resolve(s);
+        }
+      };
+      const timer = setTimeout(() => {
+        off();
+        reject(new Error(`no router applied the command within ${timeoutMs} ms: is the router running on this cluster (prefix "${model}")?`));
+      }, timeoutMs);
+      const off = this.onChange(check);
+      check();
+    });
+  }
+
+  private changed(): void {
+    for (const l of [...this.listeners]) l();
+  }
+}
+
+/** Publishes one command to `rollout.commands` (key model) with an idempotent producer. */
+export async function publishCommand(ctx: CliContext, command: RolloutCommand): Promise<void> {
+  const producer = ctx.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  try {
+    const value = await ctx.codec.encode(ctx.catalog.commands, command);
+    await producer.send({ topic: ctx.catalog.commands.name, messages: [{ key: command.model, value }], acks: -1 });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** An operator command based on the model's current state. */
+export function operatorCommand(
+  state: RolloutState,
+  action: RolloutCommand['action'],
+  fields: Partial<RolloutCommand> = {},
+  now = Date.now(),
+): RolloutCommand {
+  return {
+    commandId: `op-${randomUUID()}`,
+    rolloutId: state.rolloutId,
+    model: state.model,
+    action,
+    stable: state.stable,
+    canary: state.canary,
+    shadows: [],
+    canaryWeight: null,
+    stepIndex: null,
+    basedOnSeq: state.seq,
+    issuedBy: 'OPERATOR',
+    reason: '',
+    policy: null,
+    issuedAt: now,
+    ...fields,
+  };
+}

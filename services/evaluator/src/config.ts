@@ -1,0 +1,133 @@
+import {
+  envField,
+  kafkaEnvSchema,
+  loadEnvConfig,
+  toKafkaConnection,
+  type KafkaConnectionConfig,
+} from '@kanary/kafka';
+import { z } from 'zod';
+import { joinConfigSchema, parseJoinConfig, type JoinConfig } from './core/index.js';
+
+export const SERVICE = 'evaluator';
+
+/**
+ * Join settings by variable. Only the text is parsed here; ranges and defaults are the core's
+ * (`joinConfigSchema`), so they live in one place, and its messages are reported under the
+ * variable's name.
+ */
+const JOIN_VARIABLES = {
+  /** How long an unmatched prediction or label waits, in ms. @default 604800000 (7 days) */
+  EVALUATOR_TTL_MS: 'ttlMs',
+  /** |output − label| at or below which a numeric prediction is correct. @default 0 */
+  EVALUATOR_NUMERIC_TOLERANCE: 'numericTolerance',
+  /** Most request ids held per input partition; more evict the closest to expiry. @default 250000 */
+  EVALUATOR_MAX_PENDING: 'maxPending',
+  /** How often a metrics snapshot is published, in ms. @default 10000 */
+  EVALUATOR_METRICS_INTERVAL_MS: 'metricsIntervalMs',
+  /** Outputs and labels longer than this are held as a digest. @default 128 */
+  EVALUATOR_MAX_OUTPUT_CHARS: 'maxOutputChars',
+  /** Relative accuracy of the latency sketches. @default 0.01 */
+  EVALUATOR_LATENCY_RELATIVE_ACCURACY: 'latencyRelativeAccuracy',
+} as const satisfies Record<string, keyof JoinConfig>;
+
+type JoinVariable = keyof typeof JOIN_VARIABLES;
+
+/** Optional numeric text handed to the core's schema for the field (unset: its default). */
+const joinField = <F extends keyof JoinConfig>(field: F) =>
+  z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      if (s === undefined || s.trim() === '') return undefined;
+      const n = Number(s);
+      if (!Number.isFinite(n)) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a number' });
+        return z.NEVER;
+      }
+      return n;
+    })
+    .pipe(joinConfigSchema.shape[field]);
+
+const joinShape = Object.fromEntries(
+  Object.entries(JOIN_VARIABLES).map(([variable, field]) => [variable, joinField(field)]),
+) as { [V in JoinVariable]: ReturnType<typeof joinField<(typeof JOIN_VARIABLES)[V]>> };
+
+const evaluatorEnvSchema = z
+  .object({
+    ...joinShape,
+    /**
+     * How often idle partitions are punctuated (TTL expiry, metrics) between input batches, in
+     * ms. @default 1000
+     */
+    EVALUATOR_PUNCTUATE_INTERVAL_MS: envField.int(1_000, { min: 10, max: 3_600_000 }),
+    /** Consumer group of all evaluator instances. @default "<KANARY_TOPIC_PREFIX>.evaluator" */
+    EVALUATOR_GROUP_ID: envField.optionalString(),
+    /** Consumer session timeout in ms: how soon a dead instance's partitions move. @default 15000 */
+    EVALUATOR_SESSION_TIMEOUT_MS: envField.int(15_000, { min: 1_000, max: 3_600_000 }),
+    /** Consumer heartbeat interval in ms; below a third of the session timeout. @default 1500 */
+    EVALUATOR_HEARTBEAT_INTERVAL_MS: envField.int(1_500, { min: 100, max: 1_200_000 }),
+    /** Upper bound of one fetched batch per partition, in bytes. @default 1048576 */
+    EVALUATOR_MAX_BYTES_PER_PARTITION: envField.int(1_048_576, { min: 1_024, max: 104_857_600 }),
+    /** Longest a partition's restore from the changelog may take, in ms. @default 300000 */
+    EVALUATOR_RESTORE_TIMEOUT_MS: envField.int(300_000, { min: 1_000, max: 86_400_000 }),
+    /** Port of /metrics, /healthz and /readyz; 0 picks a free one. @default 9465 */
+    OPS_PORT: envField.int(9_465, { min: 0, max: 65_535 }),
+  })
+  .superRefine((env, ctx) => {
+    if (env.EVALUATOR_HEARTBEAT_INTERVAL_MS * 3 > env.EVALUATOR_SESSION_TIMEOUT_MS) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['EVALUATOR_HEARTBEAT_INTERVAL_MS'],
+        message: 'must be at most a third of EVALUATOR_SESSION_TIMEOUT_MS',
+      });
+    }
+  });
+
+const envSchema = kafkaEnvSchema.and(evaluatorEnvSchema);
+
+/** The evaluator's validated configuration, units converted once (durations in ms). */
+export interface EvaluatorConfig {
+  readonly connection: KafkaConnectionConfig;
+  readonly logLevel: string;
+  /** Settings of every partition's join processor. */
+  readonly join: JoinConfig;
+  readonly punctuateIntervalMs: number;
+  readonly groupId: string;
+  /** Stable per instance, so a restarted instance fences its predecessor's transactions. */
+  readonly transactionalId: string;
+  readonly sessionTimeoutMs: number;
+  readonly heartbeatIntervalMs: number;
+  readonly maxBytesPerPartition: number;
+  readonly restoreTimeoutMs: number;
+  readonly opsPort: number;
+}
+
+/**
+ * Validates the environment. Throws a ConfigError naming every invalid variable; returns a
+ * frozen config.
+ */
+export function loadConfig(env: Record<string, string | undefined>): EvaluatorConfig {
+  const parsed = loadEnvConfig(envSchema, env);
+  const connection = toKafkaConnection(parsed, SERVICE);
+  const prefix = connection.topicPrefix;
+  return Object.freeze({
+    connection,
+    logLevel: parsed.LOG_LEVEL,
+    join: parseJoinConfig(
+      Object.fromEntries(
+        Object.entries(JOIN_VARIABLES).map(([variable, field]) => [
+          field,
+          parsed[variable as JoinVariable],
+        ]),
+      ),
+    ),
+    punctuateIntervalMs: parsed.EVALUATOR_PUNCTUATE_INTERVAL_MS,
+    groupId: parsed.EVALUATOR_GROUP_ID ?? `${prefix}.${SERVICE}`,
+    transactionalId: `${prefix}.${SERVICE}.${connection.instanceId}`,
+    sessionTimeoutMs: parsed.EVALUATOR_SESSION_TIMEOUT_MS,
+    heartbeatIntervalMs: parsed.EVALUATOR_HEARTBEAT_INTERVAL_MS,
+    maxBytesPerPartition: parsed.EVALUATOR_MAX_BYTES_PER_PARTITION,
+    restoreTimeoutMs: parsed.EVALUATOR_RESTORE_TIMEOUT_MS,
+    opsPort: parsed.OPS_PORT,
+  });
+}

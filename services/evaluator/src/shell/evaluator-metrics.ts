@@ -1,0 +1,66 @@
+import { metricFactory, type Registry } from '@kanary/observability';
+import type { JoinProcessor } from '../core/index.js';
+import type { PartitionOutputs } from './join-outputs.js';
+
+/** Restore durations in seconds, from 10 ms to 5 min. */
+const RESTORE_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
+
+/**
+ * The evaluator's Prometheus metrics. Counters are updated when outputs are produced, before
+ * their transaction commits, so work redone after an aborted transaction counts twice here
+ * while it appears once on the topics (which remain the exact record).
+ */
+export function evaluatorMetrics(registry: Registry) {
+  const m = metricFactory(registry);
+  const metrics = {
+    pending: m.gauge('kanary_join_pending', 'Items waiting for their other side', ['kind']),
+    memory: m.gauge('kanary_join_memory_bytes', 'Approximate bytes held by the join stores'),
+    partitions: m.gauge('kanary_join_partitions_loaded', 'Input partitions with a loaded join'),
+    expired: m.counter('kanary_join_expired_total', 'Items dropped without a match', ['kind']),
+    ignored: m.counter('kanary_join_ignored_total', 'Input records ignored by the join', [
+      'kind',
+      'reason',
+    ]),
+    evaluations: m.counter('kanary_evaluations_total', 'Evaluations produced', [
+      'model',
+      'variant',
+      'role',
+    ]),
+    restoreSeconds: m.histogram(
+      'kanary_join_restore_seconds',
+      'Time to restore one partition from the changelog',
+      [],
+      RESTORE_BUCKETS,
+    ),
+    restoredRecords: m.counter('kanary_join_restored_records_total', 'Changelog records read'),
+  };
+  return {
+    ...metrics,
+    /** Counts what one processor produced. */
+    count(outputs: PartitionOutputs): void {
+      for (const e of outputs.evaluations) {
+        metrics.evaluations.inc({ model: e.model, variant: e.variant, role: e.role });
+      }
+      for (const x of outputs.expired) metrics.expired.inc({ kind: x.kind });
+      for (const x of outputs.ignored) metrics.ignored.inc({ kind: x.kind, reason: x.reason });
+    },
+    /** Sets the gauges from the loaded processors. */
+    observe(processors: ReadonlyArray<[number, JoinProcessor]>): void {
+      let predictions = 0;
+      let labels = 0;
+      let bytes = 0;
+      for (const [, processor] of processors) {
+        const s = processor.stats();
+        predictions += s.pendingPredictions;
+        labels += s.pendingLabels;
+        bytes += s.approximateBytes;
+      }
+      metrics.pending.set({ kind: 'prediction' }, predictions);
+      metrics.pending.set({ kind: 'label' }, labels);
+      metrics.memory.set(bytes);
+      metrics.partitions.set(processors.length);
+    },
+  };
+}
+
+export type EvaluatorMetrics = ReturnType<typeof evaluatorMetrics>;

@@ -1,0 +1,75 @@
+import type { Evaluation, TopicSpec, VariantMetrics } from '@kanary/contracts';
+import type { OutputRecord } from '@kanary/kafka';
+import type {
+  ChangelogEntry,
+  ExpiredItem,
+  IgnoredRecord,
+  MetricsSnapshot,
+  ProcessorOutput,
+} from '../core/index.js';
+
+export interface JoinTopics {
+  readonly evaluations: TopicSpec<'Evaluation'>;
+  readonly joinChangelog: TopicSpec<null>;
+  readonly metrics: TopicSpec<'VariantMetrics'>;
+}
+
+/**
+ * What one processor produced between two commits (a batch, or a punctuation), gathered into
+ * the records of one transaction. Changelog entries are folded per key — only the last value of
+ * a key in a transaction matters to a restore — which keeps the changelog write volume near one
+ * record per touched request.
+ */
+export class PartitionOutputs {
+  readonly evaluations: Evaluation[] = [];
+  readonly expired: ExpiredItem[] = [];
+  readonly ignored: IgnoredRecord[] = [];
+  private readonly changes = new Map<string, string | null>();
+
+  constructor(readonly partition: number) {}
+
+  /** Adds a `process` or `punctuate` result; its metrics snapshot, if any, is not used here. */
+  add(output: ProcessorOutput): void {
+    this.evaluations.push(...output.evaluations);
+    this.expired.push(...output.expired);
+    this.ignored.push(...output.ignored);
+    this.addChangelog(output.changelog);
+  }
+
+  /** Adds changelog entries, e.g. `flush()`'s checkpoints. */
+  addChangelog(entries: readonly ChangelogEntry[]): void {
+    for (const { key, value } of entries) {
+      this.changes.delete(key);
+      this.changes.set(key, value);
+    }
+  }
+
+  /**
+   * Evaluations keyed by requestId, then the changelog entries pinned to the changelog partition
+   * with this input partition's number (reserved keys would hash elsewhere).
+   */
+  records(topics: JoinTopics): OutputRecord[] {
+    const out: OutputRecord[] = this.evaluations.map((value) => ({
+      topic: topics.evaluations,
+      key: value.requestId,
+      value,
+    }));
+    for (const [key, value] of this.changes) {
+      out.push({
+        topic: topics.joinChangelog,
+        key,
+        bytes: value === null ? null : Buffer.from(value, 'utf8'),
+        partition: this.partition,
+      });
+    }
+    return out;
+  }
+}
+
+/** One `VariantMetrics` record per rollout × variant of a snapshot, keyed by rolloutId. */
+export function metricsRecords(
+  snapshot: MetricsSnapshot,
+  topic: TopicSpec<'VariantMetrics'>,
+): OutputRecord[] {
+  return snapshot.variants.map((value: VariantMetrics) => ({ topic, key: value.rolloutId, value }));
+}

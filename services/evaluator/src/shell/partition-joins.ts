@@ -1,0 +1,127 @@
+import { KanaryError } from '@kanary/contracts';
+import type { Logger } from '@kanary/observability';
+import { JoinProcessor, type JoinConfig } from '../core/index.js';
+
+/** A restore finished after the processors were dropped; its result is discarded. */
+export class StaleRestoreError extends KanaryError {
+  constructor(partition: number) {
+    super('STALE_RESTORE', `restore of partition ${partition} outlived a reset`, {
+      retriable: true,
+    });
+  }
+}
+
+/** Fills a fresh processor from its changelog partition (`processor.restore`, not `init`). */
+export type RestorePartition = (
+  partition: number,
+  processor: JoinProcessor,
+  signal: AbortSignal,
+) => Promise<void>;
+
+export interface PartitionJoinsOptions {
+  join: JoinConfig;
+  restore: RestorePartition;
+  clock: () => number;
+  logger: Logger;
+}
+
+const HEARTBEAT_EVERY_MS = 1_000;
+
+/**
+ * The join processors of the input partitions this instance owns, one per partition, restored
+ * from the changelog on first use. The in-memory state must never run ahead of what is
+ * committed: on a rebalance or after outputs failed to commit, `reset` drops every processor and
+ * they are restored again, which is simple and correct because another instance may have
+ * advanced a partition in between.
+ */
+export class PartitionJoins {
+  private readonly loaded = new Map<number, JoinProcessor>();
+  private readonly loading = new Map<number, Promise<JoinProcessor>>();
+  private assigned: readonly number[] = [];
+  private generation = 0;
+  private cancel = new AbortController();
+
+  constructor(private readonly options: PartitionJoinsOptions) {}
+
+  /** Drops every processor; `assigned` replaces the owned partitions (after a rebalance). */
+  reset(assigned?: readonly number[]): void {
+    this.generation += 1;
+    this.cancel.abort();
+    this.cancel = new AbortController();
+    for (const processor of this.loaded.values()) processor.close();
+    this.loaded.clear();
+    this.loading.clear();
+    if (assigned !== undefined) this.assigned = [...assigned].sort((a, b) => a - b);
+  }
+
+  /** The partition's processor, restored first if needed; heartbeats while it waits. */
+  async get(partition: number, heartbeat: () => Promise<void>): Promise<JoinProcessor> {
+    const ready = this.loaded.get(partition);
+    if (ready !== undefined) return ready;
+    const pending = this.load(partition);
+    for (;;) {
+      let timer: NodeJS.Timeout | undefined;
+      const tick = new Promise<'tick'>((resolve) => {
+        timer = setTimeout(() => resolve('tick'), HEARTBEAT_EVERY_MS);
+      });
+      const result = await Promise.race([pending, tick]).finally(() => clearTimeout(timer));
+      if (result !== 'tick') return result;
+      await heartbeat();
+    }
+  }
+
+  /**
+   * Starts restoring owned partitions that are neither loaded nor loading, so that TTL expiry
+   * also progresses on partitions no record has arrived on since the last reset.
+   */
+  loadAssigned(): void {
+    for (const partition of this.assigned) {
+      if (this.loaded.has(partition) || this.loading.has(partition)) continue;
+      this.load(partition).catch((err: unknown) => {
+        if (err instanceof StaleRestoreError) return;
+        this.options.logger.warn(
+          { event: 'evaluator.restore_failed', partition, err },
+          'restoring a partition failed; retried on the next punctuation or batch',
+        );
+      });
+    }
+  }
+
+  /** Loaded processors by partition, in partition order. */
+  processors(): Array<[number, JoinProcessor]> {
+    return [...this.loaded].sort(([a], [b]) => a - b);
+  }
+
+  get assignedPartitions(): readonly number[] {
+    return this.assigned;
+  }
+
+  private load(partition: number): Promise<JoinProcessor> {
+    const existing = this.loading.get(partition);
+    if (existing !== undefined) return existing;
+    const generation = this.generation;
+    const signal = this.cancel.signal;
+    const pending = (async () => {
+      const processor = new JoinProcessor(this.options.join);
+      try {
+        await this.options.restore(partition, processor, signal);
+        processor.init({ now: this.options.clock() });
+      } catch (e) {
+        processor.close();
+        throw generation === this.generation ? e : new StaleRestoreError(partition);
+      }
+      if (generation !== this.generation) {
+        processor.close();
+        throw new StaleRestoreError(partition);
+      }
+      this.loaded.set(partition, processor);
+      return processor;
+    })();
+    this.loading.set(partition, pending);
+    const forget = () => {
+      if (this.loading.get(partition) === pending) this.loading.delete(partition);
+    };
+    pending.then(forget, forget);
+    return pending;
+  }
+}

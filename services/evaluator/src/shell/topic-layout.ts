@@ -1,0 +1,79 @@
+import { KanaryError, type TopicCatalog } from '@kanary/contracts';
+import type { Admin } from 'kafkajs';
+
+/** The topics do not allow a partition-local join; the service refuses to start. */
+export class TopicLayoutError extends KanaryError {
+  constructor(message: string) {
+    super('TOPIC_LAYOUT', message);
+  }
+}
+
+export interface TopicLayout {
+  /** Partitions of predictions and labels (and of the changelog). */
+  readonly partitions: number;
+  /** True when this call created the changelog topic. */
+  readonly createdChangelog: boolean;
+}
+
+/**
+ * Start-up check. Predictions and labels must be co-partitioned (same partition count; both
+ * keyed by requestId with the default partitioner) so that a request's prediction and label meet
+ * in the same partition number; the changelog needs that partition count too, because changelog
+ * partition p holds the state of input partition p. The changelog is the evaluator's own topic
+ * and is created here if missing; the pipeline topics must exist (`kanary topics init`).
+ */
+export async function checkTopicLayout(admin: Admin, catalog: TopicCatalog): Promise<TopicLayout> {
+  const required = [
+    catalog.predictions,
+    catalog.labels,
+    catalog.evaluations,
+    catalog.metrics,
+    catalog.dlq,
+  ];
+  const existing = new Set(await admin.listTopics());
+  const missing = required.filter((t) => !existing.has(t.name)).map((t) => t.name);
+  if (missing.length > 0) {
+    throw new TopicLayoutError(
+      `missing topics: ${missing.join(', ')} (create them with \`kanary topics init\`)`,
+    );
+  }
+  const names = [catalog.predictions.name, catalog.labels.name];
+  const hasChangelog = existing.has(catalog.joinChangelog.name);
+  if (hasChangelog) names.push(catalog.joinChangelog.name);
+  const { topics } = await admin.fetchTopicMetadata({ topics: names });
+  const count = (name: string) => topics.find((t) => t.name === name)?.partitions.length ?? 0;
+  const partitions = count(catalog.predictions.name);
+  const labels = count(catalog.labels.name);
+  if (partitions !== labels) {
+    throw new TopicLayoutError(
+      `${catalog.predictions.name} has ${partitions} partitions and ${catalog.labels.name} has ` +
+        `${labels}: predictions and labels must be co-partitioned (same partition count, keyed ` +
+        `by requestId) for the evaluator's partition-local join`,
+    );
+  }
+  if (hasChangelog) {
+    const changelog = count(catalog.joinChangelog.name);
+    if (changelog !== partitions) {
+      throw new TopicLayoutError(
+        `${catalog.joinChangelog.name} has ${changelog} partitions, the inputs ${partitions}: ` +
+          `changelog partition p holds the join state of input partition p`,
+      );
+    }
+    return { partitions, createdChangelog: false };
+  }
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [
+      {
+        topic: catalog.joinChangelog.name,
+        numPartitions: partitions,
+        replicationFactor: -1,
+        configEntries: Object.entries(catalog.joinChangelog.config).map(([name, value]) => ({
+          name,
+          value,
+        })),
+      },
+    ],
+  });
+  return { partitions, createdChangelog: true };
+}

@@ -1,0 +1,127 @@
+import type { VariantMetrics } from '@kanary/contracts';
+import { createMetricsRegistry } from '@kanary/observability';
+import { disconnectTestClients, waitFor } from '@kanary/testkit';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startEvaluator, TopicLayoutError } from '../src/index.js';
+import {
+  committedEvaluations,
+  compareExact,
+  evaluatorFixture,
+  produceRecords,
+  quietLogger,
+  readAll,
+  waitForInputsCommitted,
+  workload,
+} from './support.js';
+
+afterAll(() => disconnectTestClients());
+
+describe('evaluator on the broker', () => {
+  it('joins 50,000+ interleaved predictions and labels into exactly the expected evaluations', async () => {
+    const f = await evaluatorFixture(4);
+    const run = workload(24_000, 1);
+    expect(run.records.length).toBeGreaterThanOrEqual(50_000);
+    await produceRecords(f, run.records);
+
+    const config = f.config({ KANARY_INSTANCE_ID: 'solo' });
+    const evaluator = await startEvaluator(config, { logger: quietLogger() });
+    try {
+      await evaluator.ready;
+      const started = performance.now();
+      await waitForInputsCommitted(f, config.groupId, 120_000);
+      const seconds = (performance.now() - started) / 1000;
+      process.stderr.write(
+        `[evaluator] ${run.records.length} records joined in ${seconds.toFixed(1)} s ` +
+          `(${Math.round(run.records.length / seconds)} records/s, start-up and rejoin included)\n`,
+      );
+      const result = compareExact(await committedEvaluations(f), run.expected);
+      expect(result).toEqual({ count: run.expected.size, duplicates: [], missing: [], unexpected: [] });
+      // Unlabelled predictions are still waiting (TTL 7 days), and nothing was dead-lettered.
+      expect(evaluator.stats().pendingPredictions).toBeGreaterThan(0);
+      expect(evaluator.runner.stats.deadLettered).toBe(0);
+      const text = await evaluator.registry.metrics();
+      expect(text).toMatch(/kanary_evaluations_total\{model="m",variant="stable-v1",role="STABLE"/);
+      expect(text).toMatch(/kanary_join_pending\{kind="prediction"[^}]*\} [1-9]/);
+    } finally {
+      await evaluator.stop();
+    }
+  });
+
+  it('expires an unmatched prediction after the TTL on an idle topic and reports it in the metrics topic', async () => {
+    const f = await evaluatorFixture(2);
+    const now = Date.now();
+    const prediction = (requestId: string, variant: string) => ({
+      kind: 'prediction' as const,
+      value: {
+        requestId,
+        model: 'm',
+        rolloutId: 'ro-ttl',
+        variant,
+        role: 'STABLE' as const,
+        served: true,
+        output: 'a',
+        score: null,
+        latencyMs: 5,
+        status: 'OK' as const,
+        error: null,
+        timestamp: now,
+      },
+    });
+    await produceRecords(f, [
+      prediction('never-labelled', 'v-exp'),
+      prediction('labelled', 'v-ok'),
+      { kind: 'label', value: { requestId: 'labelled', model: 'm', label: 'a', timestamp: now } },
+    ]);
+    const config = f.config({
+      KANARY_INSTANCE_ID: 'ttl',
+      EVALUATOR_TTL_MS: '2000',
+      EVALUATOR_METRICS_INTERVAL_MS: '500',
+      EVALUATOR_PUNCTUATE_INTERVAL_MS: '100',
+    });
+    const registry = createMetricsRegistry('evaluator-test', { processMetrics: false });
+    const evaluator = await startEvaluator(config, { logger: quietLogger(), registry });
+    try {
+      await evaluator.ready;
+      const expiredIn = async (): Promise<VariantMetrics | undefined> => {
+        const metrics = await readAll(f, f.catalog.metrics, (v) =>
+          f.codec.decode(f.catalog.metrics, v),
+        );
+        return metrics.find((m) => m.variant === 'v-exp' && m.expiredPredictions === 1);
+      };
+      const expired = await waitFor(expiredIn, { timeoutMs: 30_000, intervalMs: 500 });
+      expect(expired).toMatchObject({
+        rolloutId: 'ro-ttl',
+        predictions: 1,
+        labelled: 0,
+        pending: 0,
+        labelCoverage: 0,
+      });
+      expect(await committedEvaluations(f)).toEqual(['labelled|v-ok|true']);
+      expect(await registry.metrics()).toMatch(/kanary_join_expired_total\{kind="prediction"[^}]*\} 1\n/);
+    } finally {
+      await evaluator.stop();
+    }
+  });
+
+  it('refuses to start when predictions and labels are not co-partitioned', async () => {
+    const f = await evaluatorFixture(2, 3);
+    const evaluator = await startEvaluator(f.config({ KANARY_INSTANCE_ID: 'mismatch' }), {
+      logger: quietLogger(),
+    });
+    try {
+      const failure = await evaluator.ready.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(failure).toBeInstanceOf(TopicLayoutError);
+      expect((failure as Error).message).toBe(
+        `${f.catalog.predictions.name} has 2 partitions and ${f.catalog.labels.name} has 3: ` +
+          `predictions and labels must be co-partitioned (same partition count, keyed by ` +
+          `requestId) for the evaluator's partition-local join`,
+      );
+      expect(evaluator.isReady()).toBe(false);
+    } finally {
+      await evaluator.stop();
+    }
+  });
+});
