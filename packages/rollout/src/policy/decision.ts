@@ -18,6 +18,8 @@ export const DecisionCode = {
   NOT_LIVE: 'NOT_LIVE',
   /** The rollout's policy cannot be used: PAUSE. */
   POLICY_INVALID: 'POLICY_INVALID',
+  /** The router rejected the command issued for this state; waiting for the state to change: HOLD. */
+  COMMAND_REJECTED: 'COMMAND_REJECTED',
 } as const;
 export type DecisionCode = (typeof DecisionCode)[keyof typeof DecisionCode];
 

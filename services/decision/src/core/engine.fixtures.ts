@@ -46,15 +46,20 @@ export function startedState(
 
 let requestNo = 0;
 
+/** A fresh request of the stable arm of rollout r1. */
+const stableRequest = () => ({
+  requestId: `req-${++requestNo}`,
+  model: 'm',
+  rolloutId: 'r1' as string | null,
+  variant: 's',
+  role: Role.STABLE as Role,
+  served: true,
+});
+
 /** An evaluation of the stable arm, labelled 1 s after a prediction at T0 + 1 s, correct. */
 export function evaluation(overrides: Partial<Evaluation> = {}): Evaluation {
   return {
-    requestId: `req-${++requestNo}`,
-    model: 'm',
-    rolloutId: 'r1',
-    variant: 's',
-    role: Role.STABLE,
-    served: true,
+    ...stableRequest(),
     correct: true,
     absError: null,
     latencyMs: 100,
@@ -70,12 +75,7 @@ export const canaryEvaluation = (overrides: Partial<Evaluation> = {}): Evaluatio
 
 export function routed(overrides: Partial<RoutedObservation> = {}): RoutedObservation {
   return {
-    requestId: `req-${++requestNo}`,
-    model: 'm',
-    rolloutId: 'r1',
-    variant: 's',
-    role: Role.STABLE,
-    served: true,
+    ...stableRequest(),
     routedAt: T0 + 1_000,
     ...overrides,
   };
@@ -83,12 +83,7 @@ export function routed(overrides: Partial<RoutedObservation> = {}): RoutedObserv
 
 export function prediction(overrides: Partial<Prediction> = {}): Prediction {
   return {
-    requestId: `req-${++requestNo}`,
-    model: 'm',
-    rolloutId: 'r1',
-    variant: 's',
-    role: Role.STABLE,
-    served: true,
+    ...stableRequest(),
     output: 'yes',
     score: null,
     latencyMs: 100,

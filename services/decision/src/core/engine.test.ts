@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { Role, type Evaluation, type RolloutState } from '@kanary/contracts';
-import { applyCommand } from '@kanary/rollout';
+import {
+  IssuedBy,
+  Role,
+  RolloutAction,
+  type Evaluation,
+  type RolloutState,
+} from '@kanary/contracts';
+import { applyCommand, commandOnState } from '@kanary/rollout';
 import { createDecisionEngine } from './engine.js';
 import {
   MINUTE,
@@ -100,6 +106,33 @@ describe('createDecisionEngine', () => {
     expect(next.reports[0]?.evidence.find((e) => e.metric === 'stepSamples')?.outcome).toBe(
       'INCONCLUSIVE',
     );
+  });
+
+  it('reports once when the router rejects its command, then waits for the state to change', () => {
+    const engine = createDecisionEngine();
+    const state = startedState(POLICY);
+    engine.onState(state);
+    feed(engine, { stable: 39_600, canary: 400 }, { stable: 0.85, canary: 0.6 });
+    const [command] = engine.tick(T0 + 5 * MINUTE).commands;
+    if (command === undefined) throw new Error('no command');
+    engine.onState({
+      ...state,
+      lastCommand: {
+        commandId: command.commandId,
+        action: command.action,
+        issuedBy: command.issuedBy,
+        outcome: 'REJECTED',
+        reasonCode: 'STALE_SEQ',
+        message: 'stale',
+        issuedAt: command.issuedAt,
+        at: T0 + 5 * MINUTE,
+      },
+    });
+    const out = engine.tick(T0 + 6 * MINUTE);
+    expect(out.commands).toEqual([]);
+    expect(out.reports[0]).toMatchObject({ action: 'HOLD', commandId: null });
+    expect(out.reports[0]?.reason).toContain(`rejected ${command.commandId} (STALE_SEQ: stale)`);
+    expect(engine.tick(T0 + 7 * MINUTE)).toEqual({ reports: [], commands: [] });
   });
 
   it('rate-limits HOLD reports, and reports again when the reason changes', () => {
@@ -217,20 +250,11 @@ describe('createDecisionEngine', () => {
 });
 
 function pauseOf(state: RolloutState) {
-  return {
+  const issue = {
     commandId: 'op-pause',
-    rolloutId: state.rolloutId,
-    model: state.model,
-    action: 'PAUSE' as const,
-    stable: state.stable,
-    canary: state.canary,
-    shadows: [],
-    canaryWeight: null,
-    stepIndex: null,
-    basedOnSeq: state.seq,
-    issuedBy: 'OPERATOR' as const,
-    reason: 'test',
-    policy: null,
     issuedAt: T0,
+    issuedBy: IssuedBy.OPERATOR,
+    reason: 'test',
   };
+  return commandOnState(state, RolloutAction.PAUSE, issue);
 }

@@ -4,8 +4,8 @@
  *
  * - Only live rollouts (SHADOW, CANARY) are judged; PAUSED and finished ones are left alone.
  * - At most one command per state seq: after issuing one, the rollout is not judged again until
- *   a state with another seq arrives (applied or not, the router's answer is a new state; a
- *   rejected command leaves the seq, so the engine stays silent until something changes).
+ *   a state with another seq arrives. A rejected command leaves the seq as it was; the engine
+ *   then reports the rejection once (HOLD, code COMMAND_REJECTED) and waits for a change.
  * - HOLD reports are rate-limited: one per `holdReportIntervalMs`, or sooner when the hold's
  *   code or the state's seq changed.
  *
@@ -60,7 +60,7 @@ export class RolloutTracker {
   readonly canary: string | null;
   private current: RolloutState;
   private sawShadow: boolean;
-  private issuedForSeq: number | null = null;
+  private issued: { seq: number; commandId: string; rejectionReported: boolean } | null = null;
   private lastHold: { at: number; code: string; seq: number } | null = null;
   lastDecision: DecisionReport | null = null;
 
@@ -131,7 +131,7 @@ export class RolloutTracker {
     this.statistics.advance(now);
     const state = this.current;
     if (state.phase !== RolloutPhase.SHADOW && state.phase !== RolloutPhase.CANARY) return NOTHING;
-    if (this.issuedForSeq === state.seq) return NOTHING;
+    if (this.issued?.seq === state.seq) return this.rejection(state, now);
     const decision = this.decideNow(state, now);
     if (decision.action === DecisionAction.HOLD) {
       const last = this.lastHold;
@@ -145,8 +145,33 @@ export class RolloutTracker {
       return this.publish(state, decision, null, now);
     }
     const command = commandFor(state, decision, now);
-    this.issuedForSeq = state.seq;
+    if (command !== null) {
+      this.issued = { seq: state.seq, commandId: command.commandId, rejectionReported: false };
+    }
     return this.publish(state, decision, command, now);
+  }
+
+  /** Reports, once, that the router rejected the command issued for this state. */
+  private rejection(state: RolloutState, now: number): Judgement {
+    const issued = this.issued;
+    const last = state.lastCommand;
+    if (
+      issued === null ||
+      issued.rejectionReported ||
+      last?.commandId !== issued.commandId ||
+      last.outcome !== CommandOutcomeKind.REJECTED
+    ) {
+      return NOTHING;
+    }
+    issued.rejectionReported = true;
+    const decision: Decision = {
+      action: DecisionAction.HOLD,
+      code: DecisionCode.COMMAND_REJECTED,
+      reason: `Hold: the router rejected ${issued.commandId} (${last.reasonCode ?? 'no code'}: ${last.message ?? 'no message'}); waiting for the rollout to change`,
+      evidence: this.lastDecision?.evidence ?? [],
+      target: null,
+    };
+    return this.publish(state, decision, null, now);
   }
 
   private decideNow(state: RolloutState, now: number): Decision {

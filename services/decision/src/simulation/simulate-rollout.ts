@@ -18,6 +18,7 @@ import {
   Role,
   type DecisionReport,
   type Evaluation,
+  type Prediction,
   type RolloutState,
 } from '@kanary/contracts';
 import { applyCommand, isTerminalPhase, type PolicyInput } from '@kanary/rollout';
@@ -66,8 +67,8 @@ export interface RolloutScenario {
   readonly engine?: DecisionEngineOptions;
   /** Sees every evaluation the evaluator emits, rollout or not, when it is delivered. */
   readonly onEvaluation?: (evaluation: Evaluation) => void;
-  /** Called after every tick with the state after the tick's commands. */
-  readonly onTick?: (now: number, state: RolloutState) => void;
+  /** Called after every tick with the state after the tick's commands, and the engine. */
+  readonly onTick?: (now: number, state: RolloutState, engine: DecisionEngine) => void;
 }
 
 export type RunOutcome = 'PROMOTED' | 'ROLLED_BACK' | 'PAUSED' | 'RUNNING';
@@ -118,6 +119,25 @@ function answer(
     latencyMs,
   };
 }
+
+type Ids = Pick<Prediction, 'requestId' | 'model' | 'rolloutId' | 'variant' | 'role' | 'served'>;
+
+/** Binary classification: a wrong answer is the other class, so equal correctness ⇔ equal output. */
+const predictionOf = (ids: Ids, a: Answer, timestamp: number): Prediction => ({
+  ...ids,
+  output: a.status === OK ? (a.correct ? 'right' : 'wrong') : null,
+  score: null,
+  latencyMs: a.latencyMs,
+  status: a.status,
+  error: null,
+  timestamp,
+});
+
+/** Exponential label delay (ms) with the mean for a right or wrong served prediction. */
+const labelDelay = (rng: Rng, labels: LabelModel, correct: boolean): number =>
+  Math.round(
+    -(correct ? labels.correctMeanDelayMs : labels.wrongMeanDelayMs) * Math.log(1 - rng.next()),
+  );
 
 /** The uniform deciding a variant's correctness: the request's shared one with P(correlation). */
 const correlated = (rng: Rng, shared: number, correlation: number): number =>
@@ -208,47 +228,26 @@ export function simulateRollout(scenario: RolloutScenario): RolloutRun {
       const rolloutId = state?.rolloutId ?? null;
       const served = answers[0];
       if (served === undefined) continue;
+      const labeledAt =
+        rng.next() < (scenario.labels.coverage ?? 1)
+          ? routedAt + labelDelay(rng, scenario.labels, served.correct)
+          : null;
       for (const a of answers) {
-        engine.onRouted({
+        const ids = {
           requestId,
           model: MODEL,
           rolloutId,
           variant: a.variant,
           role: a.role,
           served: a.served,
-          routedAt,
-        });
-        // Predictions matter to the engine only for shadow pairs.
-        if (mode !== SHADOW) continue;
-        engine.onPrediction?.({
-          requestId,
-          model: MODEL,
-          rolloutId,
-          variant: a.variant,
-          role: a.role,
-          served: a.served,
-          output: a.status === OK ? (a.correct ? 'right' : 'wrong') : null,
-          score: null,
-          latencyMs: a.latencyMs,
-          status: a.status,
-          error: null,
-          timestamp: routedAt + Math.round(a.latencyMs),
-        });
-      }
-      if (rng.next() >= (scenario.labels.coverage ?? 1)) continue;
-      const mean = served.correct
-        ? scenario.labels.correctMeanDelayMs
-        : scenario.labels.wrongMeanDelayMs;
-      const labeledAt = routedAt + Math.round(-mean * Math.log(1 - rng.next()));
-      for (const a of answers) {
+        };
         const predictedAt = routedAt + Math.round(a.latencyMs);
+        engine.onRouted({ ...ids, routedAt });
+        // Predictions matter to the engine only for shadow pairs.
+        if (mode === SHADOW) engine.onPrediction?.(predictionOf(ids, a, predictedAt));
+        if (labeledAt === null) continue;
         deliverAt(Math.max(labeledAt, predictedAt), {
-          requestId,
-          model: MODEL,
-          rolloutId,
-          variant: a.variant,
-          role: a.role,
-          served: a.served,
+          ...ids,
           correct: a.correct,
           absError: null,
           latencyMs: a.latencyMs,
@@ -273,7 +272,7 @@ export function simulateRollout(scenario: RolloutScenario): RolloutRun {
       if (applied.outcome === 'APPLIED') state = applied.state;
     }
     if (output.commands.length > 0) engine.onState(state);
-    scenario.onTick?.(now, state);
+    scenario.onTick?.(now, state, engine);
     if (isTerminalPhase(state.phase) || state.phase === RolloutPhase.PAUSED) {
       return finish(state, decisions, now - startAt, engine);
     }

@@ -1,0 +1,222 @@
+import { randomUUID } from 'node:crypto';
+import {
+  EventCodec,
+  topicCatalog,
+  type Evaluation,
+  type EventName,
+  type EventTypes,
+  type RolloutCommand,
+  type RolloutState,
+  type RoutedRequest,
+  type TopicCatalog,
+  type TopicSpec,
+} from '@kanary/contracts';
+import { ensureTopics } from '@kanary/kafka';
+import { createLogger } from '@kanary/observability';
+import type { PolicyInput } from '@kanary/rollout';
+import { loadRouterConfig, startRouter, type Router } from '@kanary/router';
+import { createRng } from '@kanary/stats';
+import {
+  collectMessages,
+  connectedAdmin,
+  connectedProducer,
+  testInfra,
+  uniqueTopic,
+  waitFor,
+  type MessageCollector,
+} from '@kanary/testkit';
+import { Partitioners, type Producer } from 'kafkajs';
+import { loadDecisionConfig, startDecisionService, type DecisionService } from '../src/index.js';
+
+export const MODEL = 'fraud';
+export const STABLE = 'fraud-v1';
+export const CANARY = 'fraud-v2';
+
+/** One test's topics (a fresh prefix), codec and producer, and the services it started. */
+export interface DecisionBed {
+  readonly prefix: string;
+  readonly catalog: TopicCatalog;
+  readonly codec: EventCodec;
+  /** Starts a decision service on this bed's topics and waits until it is ready. */
+  decision(env?: Record<string, string>): Promise<DecisionService>;
+  /** Starts a router on this bed's topics (it applies the commands) and waits until it is ready. */
+  router(): Promise<Router>;
+  produce<E extends EventName>(
+    topic: TopicSpec<E>,
+    values: readonly EventTypes[E][],
+    key: (value: EventTypes[E]) => string,
+  ): Promise<void>;
+  /** Produces raw bytes (for records that must be dead-lettered). */
+  produceRaw(topic: string, key: string, value: Buffer): Promise<void>;
+  /** Decoded records of a topic, collected in the background from the beginning. */
+  collect<E extends EventName>(topic: TopicSpec<E>): Promise<MessageCollector<EventTypes[E]>>;
+  close(): Promise<void>;
+}
+
+export async function decisionBed(): Promise<DecisionBed> {
+  const prefix = uniqueTopic('decision');
+  const infra = testInfra();
+  const catalog = topicCatalog({ prefix, dataPartitions: 2 });
+  const admin = await connectedAdmin();
+  // A just-created topic can answer "not the leader" for a moment; wait until every one serves.
+  await waitFor(() => ensureTopics(admin, catalog).then(() => true), { timeoutMs: 60_000 });
+  for (const topic of Object.values(catalog)) {
+    await waitFor(() => admin.fetchTopicOffsets(topic.name), { timeoutMs: 60_000 });
+  }
+  const codec = new EventCodec({ url: infra.registryUrl });
+  const producer: Producer = await connectedProducer({
+    idempotent: true,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  const stoppable: Array<{ stop(): Promise<void> }> = [];
+  const logLevel = process.env.KANARY_TEST_DEBUG ? 'debug' : 'silent';
+  const baseEnv = {
+    KAFKA_BROKERS: infra.brokers.join(','),
+    SCHEMA_REGISTRY_URL: infra.registryUrl,
+    KANARY_TOPIC_PREFIX: prefix,
+    KANARY_DATA_PARTITIONS: '2',
+    LOG_LEVEL: logLevel,
+  };
+  const produce: DecisionBed['produce'] = async (topic, values, key) => {
+    for (let i = 0; i < values.length; i += 2_000) {
+      const messages = await Promise.all(
+        values.slice(i, i + 2_000).map(async (value) => ({
+          key: key(value),
+          value: await codec.encode(topic, value),
+        })),
+      );
+      await producer.sendBatch({ topicMessages: [{ topic: topic.name, messages }], acks: -1 });
+    }
+  };
+  return {
+    prefix,
+    catalog,
+    codec,
+    decision: async (env = {}) => {
+      const config = loadDecisionConfig({
+        ...baseEnv,
+        DECISION_INTERVAL_MS: '200',
+        DECISION_OPS_PORT: '0',
+        DECISION_OPS_HOST: '127.0.0.1',
+        KANARY_INSTANCE_ID: `decision-${randomUUID().slice(0, 8)}`,
+        ...env,
+      });
+      const logger = createLogger({ service: 'decision', level: logLevel, pretty: false });
+      const service = await startDecisionService(config, { logger });
+      stoppable.push(service);
+      await service.ready;
+      return service;
+    },
+    router: async () => {
+      const config = loadRouterConfig({
+        ...baseEnv,
+        ROUTER_HTTP_PORT: '0',
+        ROUTER_HTTP_HOST: '127.0.0.1',
+        ROUTER_SESSION_TIMEOUT_MS: '6000',
+      });
+      const logger = createLogger({ service: 'router', level: logLevel, pretty: false });
+      const router = await startRouter(config, { logger });
+      stoppable.push(router);
+      await router.ready;
+      return router;
+    },
+    produce,
+    produceRaw: async (topic, key, value) => {
+      await producer.send({ topic, messages: [{ key, value }], acks: -1 });
+    },
+    collect: async (topic) => {
+      const collector = await collectMessages(topic.name, {
+        map: (record) => codec.decode(topic, record.value),
+      });
+      stoppable.push(collector);
+      return collector;
+    },
+    close: async () => {
+      await Promise.allSettled(stoppable.map((s) => s.stop()));
+      await producer.disconnect();
+      await admin.disconnect();
+    },
+  };
+}
+
+/** The operator's START of rollout `rolloutId` at the first of `policy.steps`. */
+export function startCommand(rolloutId: string, policy: PolicyInput): RolloutCommand {
+  const steps = policy.steps ?? [0.01];
+  return {
+    commandId: randomUUID(),
+    rolloutId,
+    model: MODEL,
+    action: 'START',
+    stable: STABLE,
+    canary: CANARY,
+    shadows: [],
+    canaryWeight: steps[0] ?? 0.01,
+    stepIndex: 0,
+    basedOnSeq: null,
+    issuedBy: 'OPERATOR',
+    reason: 'integration test',
+    policy: JSON.stringify(policy),
+    issuedAt: Date.now(),
+  };
+}
+
+export interface Traffic {
+  readonly evaluations: Evaluation[];
+  readonly routed: RoutedRequest[];
+}
+
+/**
+ * Seeded traffic of one step of `state`: `perArm.stable` and `perArm.canary` served requests,
+ * each routed and evaluated (labels immediate) with the arm's accuracy, timestamped now. Waits
+ * until the step is a second old: the statistics count in whole one-second buckets, and a bucket
+ * that straddles the step's start belongs to the step before.
+ */
+export async function stepTraffic(
+  state: RolloutState,
+  tag: string,
+  perArm: { stable: number; canary: number },
+  accuracy: { stable: number; canary: number },
+  seed: number,
+): Promise<Traffic> {
+  const rng = createRng(seed);
+  const at = await waitFor(() => {
+    const now = Date.now();
+    return now >= state.stepStartedAt + 1_000 ? now : undefined;
+  });
+  const evaluations: Evaluation[] = [];
+  const routed: RoutedRequest[] = [];
+  for (const arm of ['stable', 'canary'] as const) {
+    for (let i = 0; i < perArm[arm]; i += 1) {
+      const requestId = `${tag}-${arm}-${i}`;
+      const variant = arm === 'stable' ? STABLE : CANARY;
+      const role = arm === 'stable' ? 'STABLE' : 'CANARY';
+      routed.push({
+        requestId,
+        model: MODEL,
+        routingKey: `${requestId}-user`,
+        features: '{}',
+        timestamp: at,
+        rolloutId: state.rolloutId,
+        variant,
+        role,
+        served: true,
+        routedAt: at,
+      });
+      evaluations.push({
+        requestId,
+        model: MODEL,
+        rolloutId: state.rolloutId,
+        variant,
+        role,
+        served: true,
+        correct: rng.next() < accuracy[arm],
+        absError: null,
+        latencyMs: 20 + 10 * rng.next(),
+        status: 'OK',
+        predictedAt: at,
+        labeledAt: at,
+      });
+    }
+  }
+  return { evaluations, routed };
+}
