@@ -30,6 +30,14 @@ export function explain(
       code: ExitCode.unreachable,
     };
   }
+  if (/does not host this topic-partition|UNKNOWN_TOPIC_OR_PARTITION/.test(`${name} ${text}`)) {
+    return {
+      message: `a Kanary topic does not exist on ${ctx.brokers?.join(',') ?? '?'} (${e.message}).\nCreate them with "pnpm kanary topics init" (same --prefix), or run "pnpm demo".`,
+      code: ExitCode.failed,
+    };
+  }
+  if (e instanceof KanaryError && e.code === 'POLICY_INVALID')
+    return { message: e.message, code: ExitCode.usage };
   if (e instanceof KanaryError)
     return { message: `${e.code}: ${e.message}`, code: ExitCode.failed };
   return { message: e.message, code: ExitCode.failed };

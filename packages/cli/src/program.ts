@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { schemasRegister, topicsInit } from './commands/bootstrap.js';
 import { registerTrafficCommands } from './commands/register-traffic-commands.js';
+import { registerRolloutCommands } from './commands/rollout.js';
 import { cliContext, type CliContext, type GlobalOptions } from './context.js';
 import { ExitCode, explain } from './errors.js';
 import { consoleOutput, type Output } from './output.js';
@@ -71,6 +72,7 @@ export function buildProgram(out: Output = consoleOutput): {
     .command('register')
     .description('register every event schema under <topic>-value with BACKWARD compatibility')
     .action(withContext(schemasRegister));
+  registerRolloutCommands(program, withContext);
   registerTrafficCommands(program, withContext);
 
   return {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { DecisionReport, RolloutCommand, RolloutState } from '@kanary/contracts';
 import { TopicFollower } from '@kanary/kafka';
 import type { CliContext } from '../context.js';
@@ -11,7 +10,12 @@ export class RolloutView {
   private readonly followers: [TopicFollower<'RolloutState'>, TopicFollower<'DecisionReport'>];
 
   constructor(ctx: CliContext) {
-    const common = { kafka: ctx.kafka, codec: ctx.codec, logger: ctx.logger, groupIdPrefix: `${ctx.connection.topicPrefix}.cli.view` };
+    const common = {
+      kafka: ctx.kafka,
+      codec: ctx.codec,
+      logger: ctx.logger,
+      groupIdPrefix: `${ctx.connection.topicPrefix}.cli.view`,
+    };
     this.followers = [
       new TopicFollower({
         ...common,
@@ -36,9 +40,15 @@ export class RolloutView {
 
   /** Starts following and resolves once both topics are read to their current end. */
   async open(timeoutMs = 20_000): Promise<this> {
-    await Promise.all(this.followers.map((f) => f.start()));
-    await Promise.all(this.followers.map((f) => f.catchUp(timeoutMs)));
-    return this;
+    try {
+      await Promise.all(this.followers.map((f) => f.start()));
+      await Promise.all(this.followers.map((f) => f.catchUp(timeoutMs)));
+      return this;
+    } catch (e) {
+      // Leave no consumer behind: the process must be able to exit with the error.
+      await this.close().catch(() => undefined);
+      throw e;
+    }
   }
 
   async close(): Promise<void> {
@@ -51,7 +61,11 @@ export class RolloutView {
   }
 
   /** Resolves with the state once `predicate` holds for the model's state, or rejects after `timeoutMs`. */
-  waitForState(model: string, predicate: (s: RolloutState) => boolean, timeoutMs: number): Promise<RolloutState> {
+  waitForState(
+    model: string,
+    predicate: (s: RolloutState) => boolean,
+    timeoutMs: number,
+  ): Promise<RolloutState> {
     return new Promise((resolve, reject) => {
       const check = () => {
         const s = this.states.get(model);
@@ -63,7 +77,11 @@ export class RolloutView {
       };
       const timer = setTimeout(() => {
         off();
-        reject(new Error(`no router applied the command within ${timeoutMs} ms: is the router running on this cluster (prefix "${model}")?`));
+        reject(
+          new Error(
+            `no router applied the command within ${timeoutMs} ms: is the router running on this cluster (prefix "${model}")?`,
+          ),
+        );
       }, timeoutMs);
       const off = this.onChange(check);
       check();
@@ -81,34 +99,12 @@ export async function publishCommand(ctx: CliContext, command: RolloutCommand): 
   await producer.connect();
   try {
     const value = await ctx.codec.encode(ctx.catalog.commands, command);
-    await producer.send({ topic: ctx.catalog.commands.name, messages: [{ key: command.model, value }], acks: -1 });
+    await producer.send({
+      topic: ctx.catalog.commands.name,
+      messages: [{ key: command.model, value }],
+      acks: -1,
+    });
   } finally {
     await producer.disconnect();
   }
-}
-
-/** An operator command based on the model's current state. */
-export function operatorCommand(
-  state: RolloutState,
-  action: RolloutCommand['action'],
-  fields: Partial<RolloutCommand> = {},
-  now = Date.now(),
-): RolloutCommand {
-  return {
-    commandId: `op-${randomUUID()}`,
-    rolloutId: state.rolloutId,
-    model: state.model,
-    action,
-    stable: state.stable,
-    canary: state.canary,
-    shadows: [],
-    canaryWeight: null,
-    stepIndex: null,
-    basedOnSeq: state.seq,
-    issuedBy: 'OPERATOR',
-    reason: '',
-    policy: null,
-    issuedAt: now,
-    ...fields,
-  };
 }

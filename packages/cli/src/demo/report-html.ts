@@ -15,7 +15,12 @@ export interface ScenarioRecord {
   /** Final phase (PROMOTED, ROLLED_BACK) or what was reached when the scenario's time ran out. */
   readonly outcome: string;
   readonly expected: string;
-  readonly states: ReadonlyArray<{ at: number; phase: string; canaryWeight: number; stepIndex: number }>;
+  readonly states: ReadonlyArray<{
+    at: number;
+    phase: string;
+    canaryWeight: number;
+    stepIndex: number;
+  }>;
   readonly metrics: readonly VariantMetrics[];
   readonly decisions: readonly DecisionReport[];
   readonly requests: number;
@@ -38,13 +43,18 @@ function armSeries(s: ScenarioRecord, variant: string, role: 'stable' | 'canary'
   const accuracy: ChartSeries = {
     name: `${role} ${variant}`,
     color: COLORS[role],
-    points: rows.filter((m) => m.accuracy !== null).map((m) => ({ x: seconds(m.at, s.startedAt), y: m.accuracy! })),
+    points: rows
+      .filter((m) => m.accuracy !== null)
+      .map((m) => ({ x: seconds(m.at, s.startedAt), y: m.accuracy! })),
     band: rows
       .filter((m) => m.labelled > 0)
       .map((m) => {
         // Always-valid per-arm interval (the same machinery the decisions use), so the band a
         // reader watches over time keeps its 95 % coverage however often it is looked at.
-        const cs = proportionCS({ successes: m.correct, total: m.labelled }, { alpha: 0.05, planN: 1_000 });
+        const cs = proportionCS(
+          { successes: m.correct, total: m.labelled },
+          { alpha: 0.05, planN: 1_000 },
+        );
         return { x: seconds(m.at, s.startedAt), lo: cs.lower, hi: cs.upper };
       }),
   };
@@ -52,14 +62,17 @@ function armSeries(s: ScenarioRecord, variant: string, role: 'stable' | 'canary'
     name: `${role} ${q === 'latencyP50' ? 'p50' : 'p95'}`,
     color: COLORS[role],
     dashed,
-    points: rows.filter((m) => m[q] !== null).map((m) => ({ x: seconds(m.at, s.startedAt), y: m[q]! })),
+    points: rows
+      .filter((m) => m[q] !== null)
+      .map((m) => ({ x: seconds(m.at, s.startedAt), y: m[q]! })),
   });
   return { accuracy, p50: latency('latencyP50', true), p95: latency('latencyP95', false) };
 }
 
 function evidenceTable(d: DecisionReport): string {
   if (d.evidence.length === 0) return '';
-  const num = (v: number | null, f: (x: number) => string = (x) => x.toFixed(4)) => (v === null ? '–' : f(v));
+  const num = (v: number | null, f: (x: number) => string = (x) => x.toFixed(4)) =>
+    v === null ? '–' : f(v);
   const rows = d.evidence
     .map(
       (e) =>
@@ -78,10 +91,21 @@ function scenarioSection(s: ScenarioRecord): string {
     name: 'canary weight',
     color: COLORS.canary,
     step: true,
-    points: [...s.states.map((st) => ({ x: seconds(st.at, s.startedAt), y: st.canaryWeight })), { x: seconds(s.endedAt, s.startedAt), y: s.states.at(-1)?.canaryWeight ?? 0 }],
+    points: [
+      ...s.states.map((st) => ({ x: seconds(st.at, s.startedAt), y: st.canaryWeight })),
+      { x: seconds(s.endedAt, s.startedAt), y: s.states.at(-1)?.canaryWeight ?? 0 },
+    ],
   };
   const charts = [
-    lineChart({ title: 'Canary weight', xLabel: 'seconds since start', yLabel: 'share of traffic', series: [weight], yMin: 0, yMax: 1, yFormat: pct }),
+    lineChart({
+      title: 'Canary weight',
+      xLabel: 'seconds since start',
+      yLabel: 'share of traffic',
+      series: [weight],
+      yMin: 0,
+      yMax: 1,
+      yFormat: pct,
+    }),
     lineChart({
       title: 'Accuracy per arm (band: always-valid 95 % interval)',
       xLabel: 'seconds since start',
@@ -116,7 +140,9 @@ ${log || '<p>No decision was published.</p>'}
 
 /** A self-contained HTML page (inline CSS and SVG, no scripts, no network). */
 export function renderReport(input: ReportInput): string {
-  const facts = input.facts.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('');
+  const facts = input.facts
+    .map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`)
+    .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(input.title)}</title>
 <style>

@@ -42,7 +42,8 @@ const niceTicks = (min: number, max: number, count = 5): number[] => {
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? raw;
   const ticks: number[] = [];
-  for (let t = Math.ceil(min / step) * step; t <= max + step * 1e-9; t += step) ticks.push(Number(t.toPrecision(12)));
+  for (let t = Math.ceil(min / step) * step; t <= max + step * 1e-9; t += step)
+    ticks.push(Number(t.toPrecision(12)));
   return ticks;
 };
 
@@ -52,7 +53,10 @@ export function lineChart(options: ChartOptions): string {
   const height = options.height ?? 260;
   const m = { top: 28, right: 16, bottom: 40, left: 56 };
   const xs = options.series.flatMap((s) => s.points.map((p) => p.x));
-  const ys = options.series.flatMap((s) => [...s.points.map((p) => p.y), ...(s.band ?? []).flatMap((b) => [b.lo, b.hi])]);
+  const ys = options.series.flatMap((s) => [
+    ...s.points.map((p) => p.y),
+    ...(s.band ?? []).flatMap((b) => [b.lo, b.hi]),
+  ]);
   const xMin = xs.length ? Math.min(...xs) : 0;
   const xMax = xs.length ? Math.max(...xs, xMin + 1) : 1;
   let yMin = options.yMin ?? (ys.length ? Math.min(...ys) : 0);
@@ -62,18 +66,29 @@ export function lineChart(options: ChartOptions): string {
     yMax += 0.5;
   }
   const sx = (x: number) => m.left + ((x - xMin) / (xMax - xMin)) * (width - m.left - m.right);
-  const sy = (y: number) => height - m.bottom - ((Math.min(Math.max(y, yMin), yMax) - yMin) / (yMax - yMin)) * (height - m.top - m.bottom);
+  const sy = (y: number) =>
+    height -
+    m.bottom -
+    ((Math.min(Math.max(y, yMin), yMax) - yMin) / (yMax - yMin)) * (height - m.top - m.bottom);
   const fmt = options.yFormat ?? ((y: number) => String(y));
   const parts: string[] = [];
   parts.push(`<text x="${m.left}" y="16" class="title">${escapeHtml(options.title)}</text>`);
   for (const t of niceTicks(yMin, yMax)) {
-    parts.push(`<line x1="${m.left}" x2="${width - m.right}" y1="${sy(t)}" y2="${sy(t)}" class="grid"/>`);
-    parts.push(`<text x="${m.left - 6}" y="${sy(t) + 4}" class="tick" text-anchor="end">${escapeHtml(fmt(t))}</text>`);
+    parts.push(
+      `<line x1="${m.left}" x2="${width - m.right}" y1="${sy(t)}" y2="${sy(t)}" class="grid"/>`,
+    );
+    parts.push(
+      `<text x="${m.left - 6}" y="${sy(t) + 4}" class="tick" text-anchor="end">${escapeHtml(fmt(t))}</text>`,
+    );
   }
   for (const t of niceTicks(xMin, xMax, 6)) {
-    parts.push(`<text x="${sx(t)}" y="${height - m.bottom + 16}" class="tick" text-anchor="middle">${escapeHtml(String(t))}</text>`);
+    parts.push(
+      `<text x="${sx(t)}" y="${height - m.bottom + 16}" class="tick" text-anchor="middle">${escapeHtml(String(t))}</text>`,
+    );
   }
-  parts.push(`<text x="${(m.left + width - m.right) / 2}" y="${height - 6}" class="axis" text-anchor="middle">${escapeHtml(options.xLabel)}</text>`);
+  parts.push(
+    `<text x="${(m.left + width - m.right) / 2}" y="${height - 6}" class="axis" text-anchor="middle">${escapeHtml(options.xLabel)}</text>`,
+  );
   parts.push(
     `<text transform="translate(14 ${(m.top + height - m.bottom) / 2}) rotate(-90)" class="axis" text-anchor="middle">${escapeHtml(options.yLabel)}</text>`,
   );
@@ -81,7 +96,9 @@ export function lineChart(options: ChartOptions): string {
     if (s.band && s.band.length > 1) {
       const upper = s.band.map((b) => `${sx(b.x)},${sy(b.hi)}`);
       const lower = [...s.band].reverse().map((b) => `${sx(b.x)},${sy(b.lo)}`);
-      parts.push(`<polygon points="${[...upper, ...lower].join(' ')}" fill="${s.color}" opacity="0.18"/>`);
+      parts.push(
+        `<polygon points="${[...upper, ...lower].join(' ')}" fill="${s.color}" opacity="0.18"/>`,
+      );
     }
     const pts: string[] = [];
     s.points.forEach((p, k) => {

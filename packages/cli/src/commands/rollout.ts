@@ -1,0 +1,245 @@
+import { randomUUID } from 'node:crypto';
+import type { DecisionReport, RolloutCommand, RolloutState } from '@kanary/contracts';
+import {
+  commandOnState,
+  parsePolicy,
+  RolloutMode,
+  startingWeight,
+  type LiveAction,
+} from '@kanary/rollout';
+import { Option, type Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { ExitCode } from '../errors.js';
+import type { Output } from '../output.js';
+import type { WithContext } from './register-traffic-commands.js';
+import { loadPolicyFile } from './policy-file.js';
+import { publishCommand, RolloutView } from './rollout-io.js';
+
+export interface StartOptions {
+  model: string;
+  stable: string;
+  canary: string;
+  shadow?: boolean;
+  policy?: string;
+  rolloutId?: string;
+  wait: boolean;
+  timeout: string;
+}
+
+const pct = (w: number) => `${Math.round(w * 10_000) / 100}%`;
+
+/** Prints the outcome of a command once the router has handled it; exit 1 when rejected. */
+async function awaitOutcome(
+  view: RolloutView,
+  command: RolloutCommand,
+  timeoutMs: number,
+  out: Output,
+): Promise<number> {
+  const state = await view.waitForState(
+    command.model,
+    (s) =>
+      s.lastCommand?.commandId === command.commandId ||
+      s.recentCommandIds.includes(command.commandId),
+    timeoutMs,
+  );
+  const outcome = state.lastCommand?.commandId === command.commandId ? state.lastCommand : null;
+  if (outcome?.outcome === 'REJECTED') {
+    out.error(`rejected: ${outcome.reasonCode ?? ''} ${outcome.message ?? ''}`.trim());
+    return ExitCode.failed;
+  }
+  out.line(`applied: ${command.action} ${command.model} → ${describe(state)}`);
+  return ExitCode.ok;
+}
+
+export function describe(s: RolloutState): string {
+  const canary = s.canary ? `, canary ${s.canary} at ${pct(s.canaryWeight)}` : '';
+  return `${s.phase} (rollout ${s.rolloutId}, stable ${s.stable}${canary}, step ${s.stepIndex}, seq ${s.seq})`;
+}
+
+export async function rolloutStart(ctx: CliContext, out: Output, o: StartOptions): Promise<number> {
+  // Validated before anything is published: a typo in the policy fails here, naming the field.
+  const file = o.policy ? await loadPolicyFile(o.policy) : null;
+  const policy = file?.policy ?? parsePolicy(null);
+  const shadow = o.shadow === true || policy.mode === RolloutMode.SHADOW;
+  const view = await new RolloutView(ctx).open();
+  try {
+    const current = view.states.get(o.model);
+    const command: RolloutCommand = {
+      commandId: `op-${randomUUID()}`,
+      rolloutId:
+        o.rolloutId ??
+        `${o.model}-${new Date()
+          .toISOString()
+          .replace(/[-:.TZ]/g, '')
+          .slice(0, 14)}`,
+      model: o.model,
+      action: 'START',
+      stable: o.stable,
+      canary: o.canary,
+      shadows: [],
+      canaryWeight: shadow ? null : startingWeight(policy),
+      stepIndex: shadow ? null : 0,
+      basedOnSeq: current?.seq ?? null,
+      issuedBy: 'OPERATOR',
+      reason: 'started from the kanary CLI',
+      policy: file?.text ?? null,
+      issuedAt: Date.now(),
+    };
+    await publishCommand(ctx, command);
+    out.line(
+      `published START ${command.rolloutId} for ${o.model}: stable ${o.stable}, canary ${o.canary}${shadow ? ' (shadow)' : ` at ${pct(command.canaryWeight ?? 0)}`}`,
+    );
+    return o.wait ? await awaitOutcome(view, command, Number(o.timeout) * 1000, out) : ExitCode.ok;
+  } finally {
+    await view.close();
+  }
+}
+
+const ACTIONS = {
+  pause: 'PAUSE',
+  resume: 'RESUME',
+  promote: 'PROMOTE',
+  rollback: 'ROLLBACK',
+} as const satisfies Record<string, LiveAction>;
+
+export async function rolloutAction(
+  ctx: CliContext,
+  out: Output,
+  verb: keyof typeof ACTIONS,
+  o: { model: string; reason?: string; wait: boolean; timeout: string },
+): Promise<number> {
+  const view = await new RolloutView(ctx).open();
+  try {
+    const state = view.states.get(o.model);
+    if (!state) {
+      out.error(
+        `unknown model "${o.model}": no rollout was ever started for it (see: kanary rollout status)`,
+      );
+      return ExitCode.failed;
+    }
+    const command = commandOnState(state, ACTIONS[verb], {
+      commandId: `op-${randomUUID()}`,
+      issuedAt: Date.now(),
+      issuedBy: 'OPERATOR',
+      reason: o.reason ?? `${verb} from the kanary CLI`,
+    });
+    await publishCommand(ctx, command);
+    out.line(`published ${command.action} for ${o.model} (based on seq ${state.seq})`);
+    return o.wait ? await awaitOutcome(view, command, Number(o.timeout) * 1000, out) : ExitCode.ok;
+  } finally {
+    await view.close();
+  }
+}
+
+function statusLines(
+  states: Iterable<RolloutState>,
+  decisions: ReadonlyMap<string, DecisionReport>,
+  model?: string,
+): string[] {
+  const lines: string[] = [];
+  for (const s of [...states].sort((a, b) => a.model.localeCompare(b.model))) {
+    if (model && s.model !== model) continue;
+    lines.push(`${s.model}: ${describe(s)}`);
+    if (s.lastCommand) {
+      const c = s.lastCommand;
+      lines.push(
+        `  last command: ${c.action} by ${c.issuedBy} ${c.outcome}${c.message ? ` — ${c.message}` : ''}`,
+      );
+    }
+    const d = decisions.get(s.rolloutId);
+    if (d) lines.push(`  last decision: ${d.action} at step ${d.stepIndex} — ${d.reason}`);
+  }
+  return lines;
+}
+
+export async function rolloutStatus(
+  ctx: CliContext,
+  out: Output,
+  o: { model?: string; watch?: boolean; json?: boolean },
+): Promise<number> {
+  const view = await new RolloutView(ctx).open();
+  const print = () => {
+    if (o.json) {
+      const states = [...view.states.values()].filter((s) => !o.model || s.model === o.model);
+      out.line(
+        JSON.stringify(
+          states.map((s) => ({ ...s, lastDecision: view.decisions.get(s.rolloutId) ?? null })),
+        ),
+      );
+      return;
+    }
+    const lines = statusLines(view.states.values(), view.decisions, o.model);
+    out.line(
+      lines.length > 0
+        ? lines.join('\n')
+        : o.model
+          ? `no rollout for model "${o.model}"`
+          : 'no rollouts yet',
+    );
+  };
+  print();
+  if (!o.watch) {
+    await view.close();
+    return o.model && !view.states.has(o.model) ? ExitCode.failed : ExitCode.ok;
+  }
+  view.onChange(() => {
+    out.line(`--- ${new Date().toISOString()}`);
+    print();
+  });
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await view.close();
+  return ExitCode.ok;
+}
+
+/** Adds `kanary rollout start|status|pause|resume|promote|rollback`. */
+export function registerRolloutCommands(program: Command, withContext: WithContext): void {
+  const rollout = program.command('rollout').description('start, inspect and steer rollouts');
+  const waitOptions = (c: Command) =>
+    c
+      .option('--no-wait', 'return once the command is published, without waiting for the router')
+      .addOption(
+        new Option('--timeout <seconds>', 'how long to wait for the router').default('15'),
+      );
+  const start = waitOptions(
+    rollout
+      .command('start')
+      .description(
+        'start a rollout: the canary gets the first step of the policy (or shadow copies)',
+      )
+      .requiredOption('--model <model>', 'logical model name')
+      .requiredOption(
+        '--stable <variant>',
+        'variant serving today (for a model with a past rollout: its current stable)',
+      )
+      .requiredOption('--canary <variant>', 'new variant to evaluate')
+      .option('--shadow', 'shadow mode: the canary gets a copy of every request and serves nobody')
+      .option(
+        '--policy <file>',
+        'rollout policy JSON (see README, "Policy reference"); defaults apply to missing fields',
+      )
+      .option('--rollout-id <id>', 'id of the new rollout (default: <model>-<timestamp>)'),
+  );
+  start.action(withContext((ctx, out) => rolloutStart(ctx, out, start.opts<StartOptions>())));
+  const status = rollout
+    .command('status')
+    .description("show each model's rollout: phase, weight, step, last command and last decision")
+    .option('--model <model>', 'only this model (exit 1 if it has no rollout)')
+    .option('--watch', 'keep printing as states and decisions change (Ctrl-C to stop)')
+    .option('--json', 'print JSON');
+  status.action(withContext((ctx, out) => rolloutStatus(ctx, out, status.opts())));
+  for (const verb of Object.keys(ACTIONS) as Array<keyof typeof ACTIONS>) {
+    const c = waitOptions(
+      rollout
+        .command(verb)
+        .description(
+          `${verb} the model's live rollout (an operator command; the router applies it)`,
+        )
+        .requiredOption('--model <model>', 'logical model name')
+        .option('--reason <text>', 'why, recorded with the command'),
+    );
+    c.action(withContext((ctx, out) => rolloutAction(ctx, out, verb, c.opts())));
+  }
+}

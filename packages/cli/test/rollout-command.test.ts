@@ -1,0 +1,145 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger } from '@kanary/observability';
+import { loadRouterConfig, startRouter, type Router } from '@kanary/router';
+import { disconnectTestClients, testInfra } from '@kanary/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliFixture, type CliFixture } from './support.js';
+
+let f: CliFixture;
+let router: Router;
+
+beforeAll(async () => {
+  f = await cliFixture();
+  const infra = testInfra();
+  const config = loadRouterConfig({
+    KAFKA_BROKERS: infra.brokers.join(','),
+    SCHEMA_REGISTRY_URL: infra.registryUrl,
+    KANARY_TOPIC_PREFIX: f.prefix,
+    KANARY_DATA_PARTITIONS: '2',
+    ROUTER_HTTP_PORT: '0',
+    ROUTER_HTTP_HOST: '127.0.0.1',
+    ROUTER_DEFAULT_VARIANTS: 'weather=weather-logreg-v1',
+    LOG_LEVEL: 'silent',
+  });
+  router = await startRouter(config, {
+    logger: createLogger({ service: 'router', level: 'silent' }),
+  });
+  await router.ready;
+}, 60_000);
+
+afterAll(async () => {
+  await router.stop();
+  await disconnectTestClients();
+});
+
+describe('kanary rollout', () => {
+  it('starts a rollout with a policy file, shows it, pauses, resumes and rolls it back through the router', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kanary-policy-'));
+    const policy = join(dir, 'policy.json');
+    await writeFile(policy, JSON.stringify({ steps: [0.05, 0.25, 0.5], minSamplesPerStep: 100 }));
+
+    const start = await f.kanary(
+      'rollout',
+      'start',
+      '--model',
+      'weather',
+      '--stable',
+      'weather-logreg-v1',
+      '--canary',
+      'weather-tree-v2',
+      '--policy',
+      policy,
+      '--rollout-id',
+      'weather-r1',
+    );
+    expect(start.stderr).toEqual([]);
+    expect(start.code).toBe(0);
+    expect(start.stdout.at(-1)).toMatch(
+      /^applied: START weather → CANARY \(rollout weather-r1, stable weather-logreg-v1, canary weather-tree-v2 at 5%/,
+    );
+
+    const status = await f.kanary('rollout', 'status', '--model', 'weather', '--json');
+    expect(status.code).toBe(0);
+    const [state] = JSON.parse(status.stdout[0]!) as Array<Record<string, unknown>>;
+    expect(state).toMatchObject({
+      model: 'weather',
+      rolloutId: 'weather-r1',
+      phase: 'CANARY',
+      canaryWeight: 0.05,
+    });
+    expect(JSON.parse(String(state!.policy))).toEqual({
+      steps: [0.05, 0.25, 0.5],
+      minSamplesPerStep: 100,
+    });
+
+    const pause = await f.kanary(
+      'rollout',
+      'pause',
+      '--model',
+      'weather',
+      '--reason',
+      'investigating',
+    );
+    expect(pause.code).toBe(0);
+    expect(pause.stdout.at(-1)).toMatch(/^applied: PAUSE weather → PAUSED/);
+
+    // A second START while the rollout is live is rejected by the router: exit 1 with its reason.
+    const again = await f.kanary(
+      'rollout',
+      'start',
+      '--model',
+      'weather',
+      '--stable',
+      'weather-logreg-v1',
+      '--canary',
+      'weather-stump-v0',
+    );
+    expect(again.code).toBe(1);
+    expect(again.stderr.join('\n')).toMatch(/^rejected: \S+/);
+
+    expect((await f.kanary('rollout', 'resume', '--model', 'weather')).stdout.at(-1)).toMatch(
+      /→ CANARY .* at 5%/,
+    );
+    const rollback = await f.kanary('rollout', 'rollback', '--model', 'weather');
+    expect(rollback.code).toBe(0);
+    expect(rollback.stdout.at(-1)).toMatch(/^applied: ROLLBACK weather → ROLLED_BACK/);
+
+    const text = await f.kanary('rollout', 'status');
+    expect(text.stdout.join('\n')).toMatch(
+      /weather: ROLLED_BACK .*\n {2}last command: ROLLBACK by OPERATOR APPLIED/,
+    );
+  }, 90_000);
+
+  it('fails with exit 2 naming the field of an invalid policy file, and publishes nothing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kanary-policy-'));
+    const policy = join(dir, 'bad.json');
+    await writeFile(policy, JSON.stringify({ steps: [0.5, 0.25], alpha: 2 }));
+    const result = await f.kanary(
+      'rollout',
+      'start',
+      '--model',
+      'other',
+      '--stable',
+      'a',
+      '--canary',
+      'b',
+      '--policy',
+      policy,
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr.join('\n')).toMatch(
+      new RegExp(`invalid policy file ${policy}: .*steps\\.1: .*alpha: `),
+    );
+    const status = await f.kanary('rollout', 'status', '--model', 'other');
+    expect(status.code).toBe(1);
+    expect(status.stdout).toEqual(['no rollout for model "other"']);
+  }, 60_000);
+
+  it('refuses an operator command for a model without a rollout (exit 1)', async () => {
+    const result = await f.kanary('rollout', 'promote', '--model', 'nothing-here');
+    expect(result.code).toBe(1);
+    expect(result.stderr.join('\n')).toMatch(/unknown model "nothing-here"/);
+  }, 60_000);
+});
