@@ -27,6 +27,12 @@ export function assessSampleRatio(
   if (phase !== RolloutPhase.CANARY || canaryWeight <= 0 || canaryWeight >= 1) {
     return notApplicable(metric, 'no traffic split to check in shadow mode');
   }
+  if (observations.windowUnits === null) {
+    return notApplicable(
+      metric,
+      "not checked: the requests were not split by this rollout's weights (recorded traffic)",
+    );
+  }
   const { stable, canary } = observations.windowUnits;
   const n = { stable, canary };
   if (stable + canary === 0) {

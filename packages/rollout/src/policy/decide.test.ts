@@ -140,6 +140,14 @@ describe('decide, canary mode (default policy, step 0 at 1 %)', () => {
     expect(accuracy?.upper).toBeGreaterThan(0);
   });
 
+  it('does not check the split when there is no configured one (recorded traffic)', () => {
+    // A replay's data keeps its recorded split while the replayed decisions move the weight.
+    const obs = observations({ windowUnits: null });
+    const result = decide(liveState({ canaryWeight: 0.01 }), obs, NOW, policy);
+    expect(result).toMatchObject({ action: 'ADVANCE', code: DecisionCode.ALL_PASSED });
+    expect(outcomeOf(result.evidence, 'sampleRatio')).toBe('NOT_APPLICABLE');
+  });
+
   it('promotes after the last step', () => {
     const last = liveState({ stepIndex: 3, canaryWeight: 0.5 });
     const obs = observations({ windowUnits: { stable: 5_000, canary: 5_000 } });

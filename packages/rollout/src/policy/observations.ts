@@ -63,9 +63,11 @@ export interface RolloutObservations {
   readonly windowStartedAt: number;
   /**
    * Assignment units (distinct routing keys, or requests when there is no key) per arm routed in
-   * the window, mature or not: the sample-ratio-mismatch check.
+   * the window, mature or not: the sample-ratio-mismatch check. Null when the requests were not
+   * split by this rollout's weights, so there is no configured split to check them against (an
+   * offline replay of recorded traffic); the check is then not applicable.
    */
-  readonly windowUnits: { readonly stable: number; readonly canary: number };
+  readonly windowUnits: { readonly stable: number; readonly canary: number } | null;
   /** Null while the stable reference window is still filling. */
   readonly latencyThreshold: LatencyThreshold | null;
   /** Stable samples collected towards the latency reference so far. */

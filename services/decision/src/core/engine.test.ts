@@ -154,6 +154,24 @@ describe('createDecisionEngine', () => {
     expect(codes(T0 + 4 * MINUTE)).toEqual([]);
   });
 
+  it('with checkSampleRatio false, judges a split unlike the weight in force instead of pausing', () => {
+    // Half the routed requests on a 1 % canary: a mismatch, unless the split was not set by
+    // this rollout's weights (an offline replay of recorded traffic).
+    const outputs = [true, false].map((checkSampleRatio) => {
+      const engine = createDecisionEngine({ checkSampleRatio });
+      engine.onState(startedState(POLICY));
+      feed(engine, { stable: 20_000, canary: 20_000 }, { stable: 0.85, canary: 0.86 });
+      return engine.tick(T0 + 5 * MINUTE);
+    });
+    const [checked, unchecked] = outputs;
+    const sampleRatio = (out: typeof checked) =>
+      out?.reports[0]?.evidence.find((e) => e.metric === 'sampleRatio')?.outcome;
+    expect(checked?.commands[0]?.action).toBe('PAUSE');
+    expect(sampleRatio(checked)).toBe('FAIL');
+    expect(unchecked?.commands[0]).toMatchObject({ action: 'SET_WEIGHT', canaryWeight: 0.05 });
+    expect(sampleRatio(unchecked)).toBe('NOT_APPLICABLE');
+  });
+
   it('does not judge a paused rollout', () => {
     const engine = createDecisionEngine();
     const state = startedState(POLICY);

@@ -30,6 +30,13 @@ export interface DecisionEngineOptions {
    * issue a command are always published. @default 60_000 (1 min)
    */
   readonly holdReportIntervalMs?: number;
+  /**
+   * Check the sample ratio (routed units per arm against the weight in force). False when the
+   * routed requests were not split by the weights this engine commands — an offline replay of
+   * recorded traffic keeps the recorded split whatever the replayed decisions set — so there is
+   * no configured split to compare with; the check then reports NOT_APPLICABLE. @default true
+   */
+  readonly checkSampleRatio?: boolean;
 }
 
 interface Input {
@@ -95,7 +102,10 @@ export function createDecisionEngine(
       }
       if (tracker === undefined || tracker.state.rolloutId !== state.rolloutId) {
         if (tracker !== undefined) addStatisticsCounts(retired, tracker);
-        trackers.set(state.model, new RolloutTracker(state, options.defaultPolicy));
+        trackers.set(
+          state.model,
+          new RolloutTracker(state, options.defaultPolicy, options.checkSampleRatio ?? true),
+        );
       } else {
         tracker.update(state);
       }

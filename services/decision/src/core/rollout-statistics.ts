@@ -57,6 +57,8 @@ export class RolloutStatistics {
     private readonly startedAt: number,
     private readonly policy: Policy,
     windowStartedAt: number,
+    /** False when the routed requests were not split by the rollout's weights (a replay). */
+    private readonly checkSampleRatio = true,
   ) {
     this.tallies = new MaturingTallies(policy.labelMaturityMs, windowStartedAt);
     this.units = new AssignmentUnits(windowStartedAt, SRM_KEY_LIMIT);
@@ -175,7 +177,9 @@ export class RolloutStatistics {
       comparisonStartedAt: shadow ? this.startedAt : (comparisonStart ?? this.startedAt),
       window: windowCounts(this.tallies.window, canaryArm),
       windowStartedAt: this.tallies.windowStartedAt,
-      windowUnits: { stable: this.units.stable, canary: this.units.canary },
+      windowUnits: this.checkSampleRatio
+        ? { stable: this.units.stable, canary: this.units.canary }
+        : null,
       latencyThreshold: this.latency.threshold,
       latencyReferenceCollected: this.latency.collected,
       agreement: shadow ? this.agreementCounts() : null,

@@ -64,7 +64,11 @@ export class RolloutTracker {
   private lastHold: { at: number; code: string; seq: number } | null = null;
   lastDecision: DecisionReport | null = null;
 
-  constructor(state: RolloutState, defaultPolicy: PolicyInput | undefined) {
+  constructor(
+    state: RolloutState,
+    defaultPolicy: PolicyInput | undefined,
+    checkSampleRatio = true,
+  ) {
     let policy: Policy;
     let error: PolicyError | null = null;
     try {
@@ -81,7 +85,7 @@ export class RolloutTracker {
     this.canary = state.canary;
     this.sawShadow = modeOf(state) === RolloutPhase.SHADOW;
     const windowStart = Math.max(state.stepStartedAt, resumedAt(state));
-    this.statistics = new RolloutStatistics(state.startedAt, policy, windowStart);
+    this.statistics = new RolloutStatistics(state.startedAt, policy, windowStart, checkSampleRatio);
     this.track(state, null);
   }
 
