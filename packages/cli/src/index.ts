@@ -1,3 +1,5 @@
 export { buildProgram } from './program.js';
 export { ExitCode, explain } from './errors.js';
 export type { Output } from './output.js';
+export { runDemo, type DemoOptions, type DemoResult } from './demo/run-demo.js';
+export { DEMO_SCENARIOS, type DemoScenario } from './demo/demo-scenarios.js';

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { schemasRegister, topicsInit } from './commands/bootstrap.js';
 import { registerTrafficCommands } from './commands/register-traffic-commands.js';
+import { registerDemoCommand } from './commands/demo.js';
 import { registerRolloutCommands } from './commands/rollout.js';
 import { cliContext, type CliContext, type GlobalOptions } from './context.js';
 import { ExitCode, explain } from './errors.js';
@@ -8,6 +9,8 @@ import { consoleOutput, type Output } from './output.js';
 
 /** A command body: gets the connected context and returns an exit code. */
 type Action = (ctx: CliContext, out: Output) => Promise<number>;
+/** A command body that builds its own connection from the global options. */
+type GlobalAction = (globals: GlobalOptions, out: Output) => Promise<number>;
 
 /**
  * Builds the `kanary` command tree. `run` resolves with the exit code instead of exiting, so
@@ -43,6 +46,11 @@ export function buildProgram(out: Output = consoleOutput): {
       writeErr: (s) => out.error(s.trimEnd()),
     });
 
+  const fail = (e: unknown, where: { brokers?: readonly string[]; registry?: string }) => {
+    const { message, code } = explain(e, where);
+    out.error(`error: ${message}`);
+    exitCode = code;
+  };
   const withContext = (action: Action) =>
     async function (this: Command): Promise<void> {
       const globals = this.optsWithGlobals<GlobalOptions>();
@@ -51,12 +59,20 @@ export function buildProgram(out: Output = consoleOutput): {
         ctx = cliContext(globals);
         exitCode = await action(ctx, out);
       } catch (e) {
-        const { message, code } = explain(e, {
-          brokers: ctx?.connection.brokers,
-          registry: ctx?.connection.registry.url,
+        fail(e, { brokers: ctx?.connection.brokers, registry: ctx?.connection.registry.url });
+      }
+    };
+  /** For commands that connect on their own terms (the demo may start the local stack first). */
+  const withGlobals = (action: GlobalAction) =>
+    async function (this: Command): Promise<void> {
+      const globals = this.optsWithGlobals<GlobalOptions>();
+      try {
+        exitCode = await action(globals, out);
+      } catch (e) {
+        fail(e, {
+          brokers: (globals.brokers ?? process.env.KAFKA_BROKERS)?.split(','),
+          registry: globals.registry ?? process.env.SCHEMA_REGISTRY_URL,
         });
-        out.error(`error: ${message}`);
-        exitCode = code;
       }
     };
 
@@ -74,6 +90,7 @@ export function buildProgram(out: Output = consoleOutput): {
     .action(withContext(schemasRegister));
   registerRolloutCommands(program, withContext);
   registerTrafficCommands(program, withContext);
+  registerDemoCommand(program, withGlobals);
 
   return {
     program,

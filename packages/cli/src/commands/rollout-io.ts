@@ -1,20 +1,46 @@
-import type { DecisionReport, RolloutCommand, RolloutState } from '@kanary/contracts';
+import type {
+  DecisionReport,
+  RolloutCommand,
+  RolloutState,
+  VariantMetrics,
+} from '@kanary/contracts';
 import { TopicFollower } from '@kanary/kafka';
 import type { CliContext } from '../context.js';
 
-/** A live view of `rollout.state` (latest state per model) and `rollout.decisions` (latest per rollout). */
+/** One record the view saw, in topic order per topic. */
+export type ViewEvent =
+  | { readonly kind: 'state'; readonly value: RolloutState }
+  | { readonly kind: 'decision'; readonly value: DecisionReport }
+  | { readonly kind: 'metrics'; readonly value: VariantMetrics };
+
+/**
+ * A live view of `rollout.state` (latest state per model) and `rollout.decisions` (latest per
+ * rollout) and, with `metrics`, of the evaluator's `metrics` snapshots (latest per rollout and
+ * variant). `onEvent` sees every record, for callers that keep a history.
+ */
 export class RolloutView {
   readonly states: Map<string, RolloutState> = new Map();
   readonly decisions: Map<string, DecisionReport> = new Map();
+  /** Key: `<rolloutId>/<variant>`. */
+  readonly metrics: Map<string, VariantMetrics> = new Map();
   private readonly listeners = new Set<() => void>();
-  private readonly followers: [TopicFollower<'RolloutState'>, TopicFollower<'DecisionReport'>];
+  private readonly followers: Array<
+    TopicFollower<'RolloutState' | 'DecisionReport' | 'VariantMetrics'>
+  >;
 
-  constructor(ctx: CliContext) {
+  constructor(
+    ctx: CliContext,
+    options: { metrics?: boolean; onEvent?: (event: ViewEvent) => void } = {},
+  ) {
     const common = {
       kafka: ctx.kafka,
       codec: ctx.codec,
       logger: ctx.logger,
       groupIdPrefix: `${ctx.connection.topicPrefix}.cli.view`,
+    };
+    const seen = (event: ViewEvent) => {
+      options.onEvent?.(event);
+      this.changed();
     };
     this.followers = [
       new TopicFollower({
@@ -23,19 +49,35 @@ export class RolloutView {
         onRecord: (r) => {
           if (r.key === null) return;
           if (r.value === null) this.states.delete(r.key);
-          else this.states.set(r.key, r.value);
-          this.changed();
+          else {
+            this.states.set(r.key, r.value);
+            seen({ kind: 'state', value: r.value });
+          }
         },
       }),
       new TopicFollower({
         ...common,
         topic: ctx.catalog.decisions,
         onRecord: (r) => {
-          if (r.value !== null) this.decisions.set(r.value.rolloutId, r.value);
-          this.changed();
+          if (r.value === null) return;
+          this.decisions.set(r.value.rolloutId, r.value);
+          seen({ kind: 'decision', value: r.value });
         },
       }),
     ];
+    if (options.metrics === true) {
+      this.followers.push(
+        new TopicFollower({
+          ...common,
+          topic: ctx.catalog.metrics,
+          onRecord: (r) => {
+            if (r.value === null) return;
+            this.metrics.set(`${r.value.rolloutId ?? ''}/${r.value.variant}`, r.value);
+            seen({ kind: 'metrics', value: r.value });
+          },
+        }),
+      );
+    }
   }
 
   /** Starts following and resolves once both topics are read to their current end. */

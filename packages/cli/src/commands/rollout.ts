@@ -12,7 +12,7 @@ import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
 import type { Output } from '../output.js';
 import type { WithContext } from './register-traffic-commands.js';
-import { loadPolicyFile } from './policy-file.js';
+import { loadPolicyFile, type PolicyFile } from './policy-file.js';
 import { publishCommand, RolloutView } from './rollout-io.js';
 
 export interface StartOptions {
@@ -56,35 +56,60 @@ export function describe(s: RolloutState): string {
   return `${s.phase} (rollout ${s.rolloutId}, stable ${s.stable}${canary}, step ${s.stepIndex}, seq ${s.seq})`;
 }
 
+/** What a START needs beyond the model's current state. */
+export interface StartRequest {
+  readonly model: string;
+  readonly stable: string;
+  readonly canary: string;
+  /** Default: `<model>-<UTC timestamp>`. */
+  readonly rolloutId?: string | undefined;
+  /** Shadow mode even if the policy says canary. */
+  readonly shadow?: boolean | undefined;
+  /** The policy as the user wrote it (null: all defaults). */
+  readonly policy: PolicyFile | null;
+  readonly reason: string;
+}
+
+/** An operator's START command on top of the model's current state (if any). */
+export function startCommand(
+  request: StartRequest,
+  current: RolloutState | undefined,
+  now = Date.now(),
+): RolloutCommand {
+  const policy = request.policy?.policy ?? parsePolicy(null);
+  const shadow = request.shadow === true || policy.mode === RolloutMode.SHADOW;
+  const stamp = new Date(now)
+    .toISOString()
+    .replace(/[-:.TZ]/g, '')
+    .slice(0, 14);
+  return {
+    commandId: `op-${randomUUID()}`,
+    rolloutId: request.rolloutId ?? `${request.model}-${stamp}`,
+    model: request.model,
+    action: 'START',
+    stable: request.stable,
+    canary: request.canary,
+    shadows: [],
+    canaryWeight: shadow ? null : startingWeight(policy),
+    stepIndex: shadow ? null : 0,
+    basedOnSeq: current?.seq ?? null,
+    issuedBy: 'OPERATOR',
+    reason: request.reason,
+    policy: request.policy?.text ?? null,
+    issuedAt: now,
+  };
+}
+
 export async function rolloutStart(ctx: CliContext, out: Output, o: StartOptions): Promise<number> {
   // Validated before anything is published: a typo in the policy fails here, naming the field.
-  const file = o.policy ? await loadPolicyFile(o.policy) : null;
-  const policy = file?.policy ?? parsePolicy(null);
-  const shadow = o.shadow === true || policy.mode === RolloutMode.SHADOW;
+  const policy = o.policy ? await loadPolicyFile(o.policy) : null;
   const view = await new RolloutView(ctx).open();
   try {
-    const current = view.states.get(o.model);
-    const command: RolloutCommand = {
-      commandId: `op-${randomUUID()}`,
-      rolloutId:
-        o.rolloutId ??
-        `${o.model}-${new Date()
-          .toISOString()
-          .replace(/[-:.TZ]/g, '')
-          .slice(0, 14)}`,
-      model: o.model,
-      action: 'START',
-      stable: o.stable,
-      canary: o.canary,
-      shadows: [],
-      canaryWeight: shadow ? null : startingWeight(policy),
-      stepIndex: shadow ? null : 0,
-      basedOnSeq: current?.seq ?? null,
-      issuedBy: 'OPERATOR',
-      reason: 'started from the kanary CLI',
-      policy: file?.text ?? null,
-      issuedAt: Date.now(),
-    };
+    const command = startCommand(
+      { ...o, policy, reason: 'started from the kanary CLI' },
+      view.states.get(o.model),
+    );
+    const shadow = command.canaryWeight === null;
     await publishCommand(ctx, command);
     out.line(
       `published START ${command.rolloutId} for ${o.model}: stable ${o.stable}, canary ${o.canary}${shadow ? ' (shadow)' : ` at ${pct(command.canaryWeight ?? 0)}`}`,

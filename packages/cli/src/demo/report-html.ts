@@ -1,5 +1,5 @@
 import type { DecisionReport, VariantMetrics } from '@kanary/contracts';
-import { proportionCS } from '@kanary/stats';
+import { accuracyInterval } from './arm-interval.js';
 import { escapeHtml, lineChart, type ChartSeries } from './svg-chart.js';
 
 /** Everything the demo observed of one scenario, in the order it was observed. */
@@ -46,17 +46,12 @@ function armSeries(s: ScenarioRecord, variant: string, role: 'stable' | 'canary'
     points: rows
       .filter((m) => m.accuracy !== null)
       .map((m) => ({ x: seconds(m.at, s.startedAt), y: m.accuracy! })),
-    band: rows
-      .filter((m) => m.labelled > 0)
-      .map((m) => {
-        // Always-valid per-arm interval (the same machinery the decisions use), so the band a
-        // reader watches over time keeps its 95 % coverage however often it is looked at.
-        const cs = proportionCS(
-          { successes: m.correct, total: m.labelled },
-          { alpha: 0.05, planN: 1_000 },
-        );
-        return { x: seconds(m.at, s.startedAt), lo: cs.lower, hi: cs.upper };
-      }),
+    band: rows.flatMap((m) => {
+      const interval = accuracyInterval(m);
+      return interval === null
+        ? []
+        : [{ x: seconds(m.at, s.startedAt), lo: interval.lower, hi: interval.upper }];
+    }),
   };
   const latency = (q: 'latencyP50' | 'latencyP95', dashed: boolean): ChartSeries => ({
     name: `${role} ${q === 'latencyP50' ? 'p50' : 'p95'}`,

@@ -1,0 +1,78 @@
+import type { PolicyInput } from '@kanary/rollout';
+
+/** One rollout the demo runs: a model, its stable and canary versions, what should happen. */
+export interface DemoScenario {
+  readonly name: string;
+  readonly description: string;
+  readonly model: string;
+  readonly stable: string;
+  readonly canary: string;
+  /** The terminal phase a correct decision service reaches. */
+  readonly expected: 'PROMOTED' | 'ROLLED_BACK';
+}
+
+/**
+ * The two scenarios, on the Seattle weather data with the trained models of @kanary/models
+ * (held-out accuracy: tree-v3 0.865, logreg-v1 0.806, stump-v0 0.653). Each has its own logical
+ * model, so both run at once through the same services.
+ */
+export const DEMO_SCENARIOS: readonly DemoScenario[] = [
+  {
+    name: 'Better canary',
+    description:
+      'A depth-limited decision tree replaces logistic regression: about 6 points more accurate on held-out days. It should be advanced step by step and promoted.',
+    model: 'weather-better',
+    stable: 'weather-logreg-v1',
+    canary: 'weather-tree-v3',
+    expected: 'PROMOTED',
+  },
+  {
+    name: 'Worse canary',
+    description:
+      'A one-split decision stump replaces logistic regression: about 15 points less accurate. It should be rolled back at the first step, its weight back to 0.',
+    model: 'weather-worse',
+    stable: 'weather-logreg-v1',
+    canary: 'weather-stump-v0',
+    expected: 'ROLLED_BACK',
+  },
+];
+
+/**
+ * The variants the demo's model worker serves: the trained artifacts, with a simulated
+ * log-normal latency (the trees answer a little faster than the regression).
+ */
+export const DEMO_VARIANTS = {
+  'weather-logreg-v1': {
+    kind: 'model',
+    name: 'weather-logreg-v1',
+    latency: { medianMs: 12, sigma: 0.35 },
+  },
+  'weather-tree-v3': {
+    kind: 'model',
+    name: 'weather-tree-v3',
+    latency: { medianMs: 10, sigma: 0.35 },
+  },
+  'weather-stump-v0': {
+    kind: 'model',
+    name: 'weather-stump-v0',
+    latency: { medianMs: 8, sigma: 0.35 },
+  },
+} as const;
+
+/**
+ * The rollout policy of the demo: the defaults, with time scaled from hours to seconds so a
+ * rollout fits in a few minutes — labels mature after `labelMaturityMs` (the label delay's
+ * tail, instead of an hour), steps time out after three minutes. Statistics (α, margins,
+ * guardrails, SRM and coverage checks) are the defaults.
+ */
+export function demoPolicy(labelDelayMeanMs: number): PolicyInput {
+  return {
+    steps: [0.1, 0.3, 0.6],
+    minSamplesPerStep: 150,
+    // An exponential delay exceeds 5 means in 0.7 % of labels; those are left out as late.
+    labelMaturityMs: Math.max(2_000, Math.round(5 * labelDelayMeanMs)),
+    maxStepDurationMs: 180_000,
+    onStepTimeout: 'pause',
+    latency: { referenceSamples: 300 },
+  };
+}

@@ -1,0 +1,102 @@
+import { readFile } from 'node:fs/promises';
+import { EventCodec, topicCatalog, type RolloutState } from '@kanary/contracts';
+import { DEMO_SCENARIOS, runDemo } from '@kanary/cli';
+import {
+  collectMessages,
+  connectedAdmin,
+  disconnectTestClients,
+  testInfra,
+  uniqueTopic,
+} from '@kanary/testkit';
+import { afterAll, describe, expect, it } from 'vitest';
+
+afterAll(() => disconnectTestClients());
+
+describe('the demo, end to end on the broker', () => {
+  it('promotes the better canary and rolls back the worse one, applied by the router, and writes the report', async () => {
+    const infra = testInfra();
+    const prefix = uniqueTopic('e2e');
+    const lines: string[] = [];
+    const out = { line: (t: string) => lines.push(t), error: (t: string) => lines.push(t) };
+    const progress: string[] = [];
+    const result = await runDemo(
+      { brokers: infra.brokers.join(','), registry: infra.registryUrl, prefix, partitions: '2' },
+      {
+        rate: 200,
+        labelDelayMs: 1_000,
+        unlabelled: 0.05,
+        timeoutMs: 150_000,
+        policy: null,
+        keepTopics: true,
+        seed: 7,
+      },
+      out,
+      { isTTY: false, write: (t: string) => progress.push(t) },
+    );
+
+    expect(result.scenarios.map((s) => [s.model, s.outcome])).toEqual(
+      DEMO_SCENARIOS.map((s) => [s.model, s.expected]),
+    );
+    expect(result.ok).toBe(true);
+
+    // What the router published, read back from the compacted state topic on its own.
+    const catalog = topicCatalog({ prefix, dataPartitions: 2 });
+    const codec = new EventCodec({ url: infra.registryUrl });
+    const states = await collectMessages<RolloutState>(catalog.state.name, {
+      map: (r) => codec.decode(catalog.state, r.value),
+    });
+    try {
+      const latest = new Map<string, RolloutState>();
+      await states.waitFor((all) => {
+        for (const s of all) latest.set(s.model, s);
+        return DEMO_SCENARIOS.every((d) =>
+          ['PROMOTED', 'ROLLED_BACK'].includes(latest.get(d.model)?.phase ?? ''),
+        );
+      }, 30_000);
+      const better = latest.get('weather-better')!;
+      expect(better).toMatchObject({
+        phase: 'PROMOTED',
+        stable: 'weather-tree-v3',
+        lastCommand: { action: 'PROMOTE', issuedBy: 'DECISION', outcome: 'APPLIED' },
+      });
+      const worse = latest.get('weather-worse')!;
+      expect(worse).toMatchObject({
+        phase: 'ROLLED_BACK',
+        stable: 'weather-logreg-v1',
+        canaryWeight: 0,
+        lastCommand: { action: 'ROLLBACK', issuedBy: 'DECISION', outcome: 'APPLIED' },
+      });
+    } finally {
+      await states.stop();
+      const admin = await connectedAdmin();
+      await admin.deleteTopics({ topics: Object.values(catalog).map((t) => t.name) });
+    }
+
+    // Each scenario's decision log carries evidence; the better canary went through every step.
+    const better = result.scenarios.find((s) => s.model === 'weather-better')!;
+    const advances = better.decisions.filter((d) => d.action === 'ADVANCE');
+    expect(advances.map((d) => d.stepIndex)).toEqual([0, 1]);
+    expect(better.decisions.at(-1)?.action).toBe('PROMOTE');
+    expect(better.decisions.at(-1)?.evidence.find((e) => e.metric === 'accuracy')?.outcome).toBe(
+      'PASS',
+    );
+    const worse = result.scenarios.find((s) => s.model === 'weather-worse')!;
+    expect(worse.decisions.at(-1)).toMatchObject({ action: 'ROLLBACK' });
+    expect(worse.decisions.at(-1)?.evidence.find((e) => e.metric === 'accuracy')?.outcome).toBe(
+      'FAIL',
+    );
+
+    // The report: self-contained, with the three charts per scenario and both decision logs.
+    const html = await readFile(result.reportPath, 'utf8');
+    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+    expect(html.match(/<svg/g)?.length).toBe(3 * DEMO_SCENARIOS.length);
+    expect(html).toContain('Canary weight');
+    expect(html).toContain('PROMOTE');
+    expect(html).toContain('ROLLBACK');
+    // Progress was shown while it ran: phase, weight, arms, decisions.
+    expect(progress.join('')).toMatch(
+      /Better canary · weather-better: CANARY step 1, canary weight 10\.0%/,
+    );
+    expect(lines).toContain('services ready');
+  }, 240_000);
+});
