@@ -90,7 +90,7 @@ describe('the demo, end to end on the broker', () => {
     const html = await readFile(result.reportPath, 'utf8');
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
     expect(html.match(/<svg/g)?.length).toBe(3 * DEMO_SCENARIOS.length);
-    expect(html).toContain('Canary weight');
+    expect(html).toContain('Canary weight (100 % once promoted');
     expect(html).toContain('PROMOTE');
     expect(html).toContain('ROLLBACK');
     // Progress was shown while it ran: phase, weight, arms, decisions.

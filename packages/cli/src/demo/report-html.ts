@@ -82,18 +82,22 @@ function evidenceTable(d: DecisionReport): string {
 function scenarioSection(s: ScenarioRecord): string {
   const stable = armSeries(s, s.stable, 'stable');
   const canary = armSeries(s, s.canary, 'canary');
+  // Once promoted the canary is the stable variant and serves everything: plot 100 %, not the
+  // state's weight of 0 (which then means "no canary").
+  const newVersionShare = (st: ScenarioRecord['states'][number] | undefined) =>
+    st === undefined ? 0 : st.phase === 'PROMOTED' ? 1 : st.canaryWeight;
   const weight: ChartSeries = {
-    name: 'canary weight',
+    name: `share of ${s.canary}`,
     color: COLORS.canary,
     step: true,
     points: [
-      ...s.states.map((st) => ({ x: seconds(st.at, s.startedAt), y: st.canaryWeight })),
-      { x: seconds(s.endedAt, s.startedAt), y: s.states.at(-1)?.canaryWeight ?? 0 },
+      ...s.states.map((st) => ({ x: seconds(st.at, s.startedAt), y: newVersionShare(st) })),
+      { x: seconds(s.endedAt, s.startedAt), y: newVersionShare(s.states.at(-1)) },
     ],
   };
   const charts = [
     lineChart({
-      title: 'Canary weight',
+      title: 'Canary weight (100 % once promoted, 0 % once rolled back)',
       xLabel: 'seconds since start',
       yLabel: 'share of traffic',
       series: [weight],
