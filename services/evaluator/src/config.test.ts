@@ -33,7 +33,7 @@ describe('loadConfig', () => {
       transactionalId: 'kanary.evaluator.evaluator-0',
       sessionTimeoutMs: 15_000,
       heartbeatIntervalMs: 1_500,
-      opsPort: 9_465,
+      opsPort: 9_466,
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.join)).toBe(true);

@@ -70,8 +70,8 @@ const evaluatorEnvSchema = z
     EVALUATOR_MAX_BYTES_PER_PARTITION: envField.int(1_048_576, { min: 1_024, max: 104_857_600 }),
     /** Longest a partition's restore from the changelog may take, in ms. @default 300000 */
     EVALUATOR_RESTORE_TIMEOUT_MS: envField.int(300_000, { min: 1_000, max: 86_400_000 }),
-    /** Port of /metrics, /healthz and /readyz; 0 picks a free one. @default 9465 */
-    OPS_PORT: envField.int(9_465, { min: 0, max: 65_535 }),
+    /** Port of /metrics, /healthz and /readyz; 0 picks a free one. @default 9466 (the decision service uses 9465, the model worker 9464) */
+    OPS_PORT: envField.int(9_466, { min: 0, max: 65_535 }),
   })
   .superRefine((env, ctx) => {
     if (env.EVALUATOR_HEARTBEAT_INTERVAL_MS * 3 > env.EVALUATOR_SESSION_TIMEOUT_MS) {
