@@ -35,7 +35,12 @@ describe('evaluator on the broker', () => {
           `(${Math.round(run.records.length / seconds)} records/s, start-up and rejoin included)\n`,
       );
       const result = compareExact(await committedEvaluations(f), run.expected);
-      expect(result).toEqual({ count: run.expected.size, duplicates: [], missing: [], unexpected: [] });
+      expect(result).toEqual({
+        count: run.expected.size,
+        duplicates: [],
+        missing: [],
+        unexpected: [],
+      });
       // Unlabelled predictions are still waiting (TTL 7 days), and nothing was dead-lettered.
       expect(evaluator.stats().pendingPredictions).toBeGreaterThan(0);
       expect(evaluator.runner.stats.deadLettered).toBe(0);
@@ -97,14 +102,16 @@ describe('evaluator on the broker', () => {
         labelCoverage: 0,
       });
       expect(await committedEvaluations(f)).toEqual(['labelled|v-ok|true']);
-      expect(await registry.metrics()).toMatch(/kanary_join_expired_total\{kind="prediction"[^}]*\} 1\n/);
+      expect(await registry.metrics()).toMatch(
+        /kanary_join_expired_total\{kind="prediction"[^}]*\} 1\n/,
+      );
     } finally {
       await evaluator.stop();
     }
   });
 
   it('refuses to start when predictions and labels are not co-partitioned', async () => {
-    const f = await evaluatorFixture(2, 3);
+    const f = await evaluatorFixture(2, { labelPartitions: 3 });
     const evaluator = await startEvaluator(f.config({ KANARY_INSTANCE_ID: 'mismatch' }), {
       logger: quietLogger(),
     });
@@ -118,6 +125,28 @@ describe('evaluator on the broker', () => {
         `${f.catalog.predictions.name} has 2 partitions and ${f.catalog.labels.name} has 3: ` +
           `predictions and labels must be co-partitioned (same partition count, keyed by ` +
           `requestId) for the evaluator's partition-local join`,
+      );
+      expect(evaluator.isReady()).toBe(false);
+    } finally {
+      await evaluator.stop();
+    }
+  });
+
+  it('refuses to start on a changelog whose retention would delete join state', async () => {
+    const f = await evaluatorFixture(2, {
+      changelogConfig: { 'cleanup.policy': 'compact,delete' },
+    });
+    const evaluator = await startEvaluator(f.config({ KANARY_INSTANCE_ID: 'not-compacted' }), {
+      logger: quietLogger(),
+    });
+    try {
+      const failure = await evaluator.ready.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(failure).toBeInstanceOf(TopicLayoutError);
+      expect((failure as Error).message).toContain(
+        `${f.catalog.joinChangelog.name} has cleanup.policy=compact,delete, expected compact`,
       );
       expect(evaluator.isReady()).toBe(false);
     } finally {

@@ -29,14 +29,20 @@ export interface EvaluatorFixture {
   config(overrides?: Record<string, string>): EvaluatorConfig;
 }
 
-/**
- * A fresh topic prefix with every catalog topic created; `labelPartitions` gives the labels
- * topic another partition count (a broken layout).
- */
+/** Deviations from the catalog's topic layout, to test the start-up checks. */
+export interface BrokenLayout {
+  /** Another partition count for the labels topic. */
+  readonly labelPartitions?: number;
+  /** Topic configs of a changelog created before the evaluator starts. */
+  readonly changelogConfig?: Readonly<Record<string, string>>;
+}
+
+/** A fresh topic prefix with every catalog topic created, the deviations of `broken` applied. */
 export async function evaluatorFixture(
   partitions = 4,
-  labelPartitions = partitions,
+  broken: BrokenLayout = {},
 ): Promise<EvaluatorFixture> {
+  const labelPartitions = broken.labelPartitions ?? partitions;
   const prefix = uniqueTopic('ev');
   const infra = testInfra();
   const catalog = topicCatalog({ prefix, dataPartitions: partitions });
@@ -45,6 +51,21 @@ export async function evaluatorFixture(
     await admin.createTopics({
       waitForLeaders: true,
       topics: [{ topic: catalog.labels.name, numPartitions: labelPartitions }],
+    });
+  }
+  if (broken.changelogConfig !== undefined) {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        {
+          topic: catalog.joinChangelog.name,
+          numPartitions: partitions,
+          configEntries: Object.entries(broken.changelogConfig).map(([name, value]) => ({
+            name,
+            value,
+          })),
+        },
+      ],
     });
   }
   await ensureTopics(admin, catalog);

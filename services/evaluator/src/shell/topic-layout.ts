@@ -1,5 +1,8 @@
 import { KanaryError, type TopicCatalog } from '@kanary/contracts';
-import type { Admin } from 'kafkajs';
+import kafkajs, { type Admin } from 'kafkajs';
+
+// kafkajs is CommonJS; Node's ESM loader does not see all of its named exports.
+const { ConfigResourceTypes } = kafkajs;
 
 /** The topics do not allow a partition-local join; the service refuses to start. */
 export class TopicLayoutError extends KanaryError {
@@ -21,6 +24,11 @@ export interface TopicLayout {
  * in the same partition number; the changelog needs that partition count too, because changelog
  * partition p holds the state of input partition p. The changelog is the evaluator's own topic
  * and is created here if missing; the pipeline topics must exist (`kanary topics init`).
+ *
+ * An existing changelog must also be compacted and nothing else: with `delete` in its cleanup
+ * policy, retention would remove the entries of requests that waited longer than
+ * `retention.ms` (7 days by default, the default TTL) and the metrics checkpoints of quiet
+ * series, and a restore would silently come back without them.
  */
 export async function checkTopicLayout(admin: Admin, catalog: TopicCatalog): Promise<TopicLayout> {
   const required = [
@@ -59,6 +67,7 @@ export async function checkTopicLayout(admin: Admin, catalog: TopicCatalog): Pro
           `changelog partition p holds the join state of input partition p`,
       );
     }
+    await checkCompacted(admin, catalog.joinChangelog.name);
     return { partitions, createdChangelog: false };
   }
   await admin.createTopics({
@@ -76,4 +85,20 @@ export async function checkTopicLayout(admin: Admin, catalog: TopicCatalog): Pro
     ],
   });
   return { partitions, createdChangelog: true };
+}
+
+async function checkCompacted(admin: Admin, topic: string): Promise<void> {
+  const { resources } = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['cleanup.policy'] }],
+  });
+  const policy =
+    resources[0]?.configEntries.find((e) => e.configName === 'cleanup.policy')?.configValue ?? '';
+  const policies = policy.split(',').map((p) => p.trim());
+  if (policies.length !== 1 || policies[0] !== 'compact') {
+    throw new TopicLayoutError(
+      `${topic} has cleanup.policy=${policy}, expected compact: retention would delete join ` +
+        `state that a restore needs (set cleanup.policy=compact on the topic)`,
+    );
+  }
 }
