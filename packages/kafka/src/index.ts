@@ -8,6 +8,14 @@ export {
 export { createKafka } from './client.js';
 export { ensureTopics, type BootstrapReport, type TopicMismatch } from './bootstrap.js';
 export { deadLetter, dlqHeader, DlqHeader, type DeadLetter } from './dead-letter.js';
+export { DeadLetterCounter, DLQ_METRIC } from './dead-letter-counter.js';
+export {
+  ConsumerLag,
+  CONSUMER_LAG_METRIC,
+  partitionLag,
+  type ConsumerLagOptions,
+  type PartitionOffsets,
+} from './consumer-lag.js';
 export {
   ProcessorRunner,
   type BatchContext,

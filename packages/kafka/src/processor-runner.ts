@@ -20,7 +20,9 @@ import type {
   Producer,
   Transaction,
 } from 'kafkajs';
+import { ConsumerLag } from './consumer-lag.js';
 import { deadLetter } from './dead-letter.js';
+import { DeadLetterCounter } from './dead-letter-counter.js';
 import { ReadProgress } from './read-progress.js';
 
 /**
@@ -109,8 +111,13 @@ export interface ProcessorOptions<E extends EventName = EventName> {
   onAssignment?(assignment: Readonly<Record<string, number[]>>): void | Promise<void>;
   fromBeginning?: boolean;
   consumer?: Partial<ConsumerConfig>;
-  /** Where the record counters go; several runners may share one registry (and its counters). */
+  /**
+   * Where the record counters and the consumer-lag gauge go; several runners may share one
+   * registry (and its metrics) as long as they read different topics.
+   */
   metrics?: Registry;
+  /** How often `kanary_consumer_lag_records` is refreshed, in ms; 0 turns it off. @default 10000 */
+  lagIntervalMs?: number;
   /**
    * Called once if the consumer stops for good (kafkajs restarts it only after retriable
    * errors), so the service can report itself unhealthy or exit.
@@ -155,7 +162,7 @@ export class ProcessorRunner<E extends EventName = EventName> {
   readonly stats: ProcessorStats = { processed: 0, deadLettered: 0, produced: 0, batches: 0 };
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
-  private admin: Admin | undefined;
+  private admin: Promise<Admin> | undefined;
   private readonly progress = new ReadProgress();
   private readonly commitOffsets: boolean;
   private readonly byName: Map<string, TopicSpec<E>>;
@@ -166,6 +173,8 @@ export class ProcessorRunner<E extends EventName = EventName> {
   private tickTimer: NodeJS.Timeout | undefined;
   private tickInFlight: Promise<void> | undefined;
   private readonly counters;
+  private readonly deadLetters: DeadLetterCounter | undefined;
+  private lag: ConsumerLag | undefined;
 
   constructor(private readonly options: ProcessorOptions<E>) {
     if (options.mode === 'exactly-once' && !options.transactionalId) {
@@ -184,12 +193,9 @@ export class ProcessorRunner<E extends EventName = EventName> {
       processed: counter('kanary_records_processed_total', 'Valid input records processed', [
         'topic',
       ]),
-      dead: counter('kanary_dlq_records_total', 'Input records sent to the dead-letter topic', [
-        'topic',
-        'error',
-      ]),
       produced: counter('kanary_records_produced_total', 'Records produced', ['topic']),
     };
+    this.deadLetters = registry && new DeadLetterCounter(registry);
   }
 
   /** Connects, subscribes and starts consuming; resolves once the consumer runs. */
@@ -213,6 +219,22 @@ export class ProcessorRunner<E extends EventName = EventName> {
       rebalanceTimeout: 30_000,
       ...this.options.consumer,
     });
+    const lagIntervalMs = this.options.lagIntervalMs ?? 10_000;
+    if (this.options.metrics !== undefined && lagIntervalMs > 0) {
+      this.lag = new ConsumerLag({
+        admin: () => this.connectedAdmin(),
+        registry: this.options.metrics,
+        logger: this.options.logger,
+        groupId,
+        committed: this.commitOffsets,
+        position: (topic, partition) => this.progress.position(topic, partition),
+        intervalMs: lagIntervalMs,
+      });
+      const lag = this.lag;
+      this.consumer.on(this.consumer.events.GROUP_JOIN, (e) =>
+        lag.assign(e.payload.memberAssignment),
+      );
+    }
     const onAssignment = this.options.onAssignment;
     if (onAssignment) {
       this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => {
@@ -264,6 +286,7 @@ export class ProcessorRunner<E extends EventName = EventName> {
       this.ticking = true;
       this.scheduleTick(this.options.tick);
     }
+    this.lag?.start();
   }
 
   /**
@@ -283,21 +306,29 @@ export class ProcessorRunner<E extends EventName = EventName> {
     if (started) this.progress.fail(new Error('the processor was stopped'));
     this.ticking = false;
     clearTimeout(this.tickTimer);
+    await this.lag?.stop();
     await this.consumer?.disconnect();
     await this.tickInFlight;
     await this.producer?.disconnect();
     this.consumer = undefined;
     this.producer = undefined;
     if (started && !this.commitOffsets) await this.deleteGroup();
-    await this.admin?.disconnect();
+    const admin = this.admin;
     this.admin = undefined;
+    await admin?.then((a) => a.disconnect()).catch(() => undefined);
   }
 
-  private async connectedAdmin(): Promise<Admin> {
+  /** One admin client, shared by catchUp, the lag gauge and group deletion (connected once). */
+  private connectedAdmin(): Promise<Admin> {
     if (this.admin === undefined) {
       const admin = this.options.kafka.admin();
-      await admin.connect();
-      this.admin = admin;
+      this.admin = admin.connect().then(
+        () => admin,
+        (e: unknown) => {
+          this.admin = undefined;
+          throw e;
+        },
+      );
     }
     return this.admin;
   }
@@ -323,7 +354,6 @@ export class ProcessorRunner<E extends EventName = EventName> {
     const messages = batch.messages.filter((m) => Number(m.offset) >= from);
     const valid: Array<InputRecord<E>> = [];
     const dead: Message[] = [];
-    const deadReasons: string[] = [];
     for (const m of messages) {
       try {
         const value = await this.options.codec.decode(topic, m.value);
@@ -351,7 +381,6 @@ export class ProcessorRunner<E extends EventName = EventName> {
           this.options.service,
         );
         dead.push({ key: letter.key, value: letter.value, headers: letter.headers });
-        deadReasons.push(e instanceof Error ? e.name : 'Error');
         this.options.logger.warn(
           {
             event: 'processor.dead_letter',
@@ -383,7 +412,7 @@ export class ProcessorRunner<E extends EventName = EventName> {
       }
       // batch.lastOffset() also covers control records fetched after the last message.
       this.progress.advance(batch.topic, batch.partition, Number(batch.lastOffset()) + 1);
-      this.count(batch.topic, valid.length, outputs.length, deadReasons);
+      this.count(batch.topic, valid.length, outputs.length, dead.length);
     });
     await payload.heartbeat();
   }
@@ -412,18 +441,25 @@ export class ProcessorRunner<E extends EventName = EventName> {
       payload.resolveOffset(lastOffset);
       if (this.commitOffsets) await payload.commitOffsetsIfNecessary();
     }
+    this.countProduced(topicMessages);
+  }
+
+  /** Counts committed messages per topic, and the dead letters among them (whatever made them). */
+  private countProduced(
+    topicMessages: ReadonlyArray<{ topic: string; messages: Message[] }>,
+  ): void {
     for (const tm of topicMessages) {
       this.counters?.produced.inc({ topic: tm.topic }, tm.messages.length);
+      if (tm.topic === this.options.dlq.name) this.deadLetters?.count(tm.messages);
     }
   }
 
-  private count(topic: string, processed: number, produced: number, deadReasons: string[]): void {
+  private count(topic: string, processed: number, produced: number, deadLettered: number): void {
     this.stats.batches += 1;
     this.stats.processed += processed;
-    this.stats.deadLettered += deadReasons.length;
+    this.stats.deadLettered += deadLettered;
     this.stats.produced += produced;
     this.counters?.processed.inc({ topic }, processed);
-    deadReasons.forEach((error) => this.counters?.dead.inc({ topic, error }));
   }
 
   /** Runs `work` after every batch or tick already started has finished. */
@@ -463,9 +499,7 @@ export class ProcessorRunner<E extends EventName = EventName> {
         if (this.options.mode === 'exactly-once') await this.commitTransaction(topicMessages);
         else await this.producer!.sendBatch({ topicMessages, acks: -1 });
         this.stats.produced += outputs.length;
-        for (const tm of topicMessages) {
-          this.counters?.produced.inc({ topic: tm.topic }, tm.messages.length);
-        }
+        this.countProduced(topicMessages);
       } catch (err) {
         this.notifyAbort(err);
         this.options.logger.warn(

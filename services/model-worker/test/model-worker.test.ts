@@ -83,7 +83,7 @@ describe('model worker on the broker', () => {
         'kanary_worker_skipped_total{variant="elsewhere",service="model-worker"} 80',
       );
       expect(metrics).toMatch(
-        /kanary_prediction_latency_seconds_bucket\{le="[^"]+",service="model-worker",variant="sim-ok",status="OK"\}/,
+        /kanary_prediction_latency_seconds_bucket\{le="[^"]+",service="model-worker",variant="sim-ok",status="OK",model="[^"]+"\}/,
       );
     } finally {
       await main.stop();

@@ -1,5 +1,5 @@
 import { metricFactory, type Registry } from '@kanary/observability';
-import type { JoinProcessor } from '../core/index.js';
+import type { JoinProcessor, MetricsSnapshot } from '../core/index.js';
 import type { PartitionOutputs } from './join-outputs.js';
 
 /** Restore durations in seconds, from 10 ms to 5 min. */
@@ -34,6 +34,36 @@ export function evaluatorMetrics(registry: Registry) {
     ),
     restoredRecords: m.counter('kanary_join_restored_records_total', 'Changelog records read'),
   };
+  // Cumulative totals of the metrics snapshots (checkpointed in the changelog, so they survive
+  // restarts, unlike counters). Each instance reports the partitions it holds: sum over instances.
+  const variantLabels = ['model', 'rollout_id', 'variant', 'role'] as const;
+  const variantGauges = {
+    predictions: m.gauge(
+      'kanary_variant_predictions',
+      "Predictions seen, per rollout and variant (this instance's partitions, cumulative)",
+      variantLabels,
+    ),
+    labelled: m.gauge(
+      'kanary_variant_labelled',
+      'Predictions joined with a label, per rollout and variant (cumulative)',
+      variantLabels,
+    ),
+    correct: m.gauge(
+      'kanary_variant_correct',
+      'Joined predictions that were correct, per rollout and variant (cumulative)',
+      variantLabels,
+    ),
+    expired: m.gauge(
+      'kanary_variant_expired_predictions',
+      'Predictions that expired without a label, per rollout and variant (cumulative); label coverage = labelled / (labelled + expired)',
+      variantLabels,
+    ),
+    pending: m.gauge(
+      'kanary_variant_pending',
+      'Predictions waiting for their label, per rollout and variant',
+      variantLabels,
+    ),
+  };
   return {
     ...metrics,
     /** Counts what one processor produced. */
@@ -43,6 +73,23 @@ export function evaluatorMetrics(registry: Registry) {
       }
       for (const x of outputs.expired) metrics.expired.inc({ kind: x.kind });
       for (const x of outputs.ignored) metrics.ignored.inc({ kind: x.kind, reason: x.reason });
+    },
+    /** Sets the per-variant gauges from a metrics snapshot of every loaded partition. */
+    snapshot(snapshot: MetricsSnapshot): void {
+      for (const gauge of Object.values(variantGauges)) gauge.reset();
+      for (const v of snapshot.variants) {
+        const labels = {
+          model: v.model,
+          rollout_id: v.rolloutId ?? '',
+          variant: v.variant,
+          role: v.role,
+        };
+        variantGauges.predictions.set(labels, v.predictions);
+        variantGauges.labelled.set(labels, v.labelled);
+        variantGauges.correct.set(labels, v.correct);
+        variantGauges.expired.set(labels, v.expiredPredictions);
+        variantGauges.pending.set(labels, v.pending);
+      }
     },
     /** Sets the gauges from the loaded processors. */
     observe(processors: ReadonlyArray<[number, JoinProcessor]>): void {

@@ -110,6 +110,7 @@ export function joinTask(options: JoinTaskOptions) {
       },
       'metrics snapshot',
     );
+    metrics.snapshot(merged);
     return metricsRecords(merged, catalog.metrics);
   };
 

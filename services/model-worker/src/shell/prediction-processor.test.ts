@@ -63,7 +63,7 @@ describe('predictionProcessor', () => {
     expect(peak).toBe(3);
     const text = await registry.metrics();
     expect(text).toContain(
-      'kanary_predictions_total{variant="served",status="OK",service="test"} 9',
+      `kanary_predictions_total{variant="served",status="OK",model="${exampleEvents.RoutedRequest.model}",service="test"} 9`,
     );
     expect(text).toContain('kanary_worker_skipped_total{variant="other",service="test"} 3');
   });

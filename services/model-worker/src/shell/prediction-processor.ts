@@ -71,11 +71,9 @@ export function predictionProcessor(options: PredictionProcessorOptions): Predic
         'prediction failed',
       );
     }
-    metrics?.predictions.inc({ variant: request.variant, status: outcome.status });
-    metrics?.latency.observe(
-      { variant: request.variant, status: outcome.status },
-      outcome.latencyMs / 1000,
-    );
+    const labels = { variant: request.variant, status: outcome.status, model: request.model };
+    metrics?.predictions.inc(labels);
+    metrics?.latency.observe(labels, outcome.latencyMs / 1000);
     return toPrediction(request, outcome, now());
   };
 

@@ -10,14 +10,15 @@ const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 export function workerMetrics(registry: Registry) {
   const m = metricFactory(registry);
   return {
-    predictions: m.counter('kanary_predictions_total', 'Predictions made, by variant and status', [
-      'variant',
-      'status',
-    ]),
+    predictions: m.counter(
+      'kanary_predictions_total',
+      'Predictions made, by model, variant and status',
+      ['variant', 'status', 'model'],
+    ),
     latency: m.histogram(
       'kanary_prediction_latency_seconds',
-      'Reported prediction latency (simulated plus real), by variant and status',
-      ['variant', 'status'],
+      'Reported prediction latency (simulated plus real), by model, variant and status',
+      ['variant', 'status', 'model'],
       LATENCY_BUCKETS,
     ),
     skipped: m.counter(

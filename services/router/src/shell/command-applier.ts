@@ -6,10 +6,11 @@ import {
   type RolloutState,
   type TopicCatalog,
 } from '@kanary/contracts';
-import { deadLetter } from '@kanary/kafka';
-import type { Logger } from '@kanary/observability';
+import { ConsumerLag, DeadLetterCounter, deadLetter } from '@kanary/kafka';
+import type { Logger, Registry } from '@kanary/observability';
 import type { Rejection } from '@kanary/rollout';
 import type {
+  Admin,
   Consumer,
   EachBatchPayload,
   Kafka,
@@ -38,6 +39,8 @@ export interface CommandApplierOptions {
   view: StateView;
   logger: Logger;
   metrics: RouterMetrics;
+  /** Where the dead-letter counter and the commands consumer's lag gauge go. */
+  registry: Registry;
   service: string;
   /** One group for all instances: each commands partition has exactly one applier. */
   groupId: string;
@@ -73,8 +76,24 @@ export class CommandApplier {
   private consumer: Consumer | undefined;
   private generation = 0;
   private readonly producers = new Map<number, PartitionProducer>();
+  private readonly deadLetters: DeadLetterCounter;
+  private readonly lag: ConsumerLag;
+  private admin: Promise<Admin> | undefined;
+  /** Next offset per partition handled in this process, for the lag gauge. */
+  private readonly positions = new Map<number, number>();
 
-  constructor(private readonly options: CommandApplierOptions) {}
+  constructor(private readonly options: CommandApplierOptions) {
+    this.deadLetters = new DeadLetterCounter(options.registry);
+    this.lag = new ConsumerLag({
+      admin: () => this.connectedAdmin(),
+      registry: options.registry,
+      logger: options.logger,
+      groupId: options.groupId,
+      committed: true,
+      position: (_topic, partition) => this.positions.get(partition),
+      intervalMs: 10_000,
+    });
+  }
 
   async start(): Promise<void> {
     const { kafka, groupId, topics, logger } = this.options;
@@ -88,6 +107,7 @@ export class CommandApplier {
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       this.generation += 1;
+      this.lag.assign(payload.memberAssignment);
       logger.info(
         { event: 'router.commands_assigned', assignment: payload.memberAssignment },
         'command partitions assigned',
@@ -107,15 +127,34 @@ export class CommandApplier {
       partitionsConsumedConcurrently: 1,
       eachBatch: (payload) => this.handleBatch(payload),
     });
+    this.lag.start();
   }
 
   /** Stops fetching, lets the in-flight batch commit, leaves the group. */
   async stop(): Promise<void> {
+    await this.lag.stop();
+    const admin = this.admin;
+    this.admin = undefined;
+    await admin?.then((a) => a.disconnect()).catch(() => undefined);
     await this.consumer?.disconnect();
     this.consumer = undefined;
     const slots = [...this.producers.values()];
     this.producers.clear();
     await Promise.allSettled(slots.map((slot) => slot.producer.disconnect()));
+  }
+
+  private connectedAdmin(): Promise<Admin> {
+    if (this.admin === undefined) {
+      const admin = this.options.kafka.admin();
+      this.admin = admin.connect().then(
+        () => admin,
+        (e: unknown) => {
+          this.admin = undefined;
+          throw e;
+        },
+      );
+    }
+    return this.admin;
   }
 
   private async producerFor(partition: number): Promise<PartitionProducer> {
@@ -148,6 +187,7 @@ export class CommandApplier {
     let txn: Transaction | undefined;
     let results: readonly CommandResult[];
     let states: readonly RolloutState[];
+    let letters: readonly Message[];
     try {
       // The first transaction of a producer initialises its id (fencing, see the class doc).
       txn = await slot.producer.transaction();
@@ -175,6 +215,7 @@ export class CommandApplier {
         topicMessages.push({ topic: topics.state.name, messages });
       }
       if (dead.length > 0) topicMessages.push({ topic: topics.dlq.name, messages: dead });
+      letters = dead;
       if (topicMessages.length > 0) await txn.sendBatch({ topicMessages, acks: -1 });
       await txn.sendOffsets({
         consumerGroupId: this.options.groupId,
@@ -197,6 +238,8 @@ export class CommandApplier {
     const committedAt = clock();
     for (const state of states) book.offer(state);
     this.options.metrics.commands(results, committedAt);
+    this.deadLetters.count(letters);
+    this.positions.set(batch.partition, Number(batch.lastOffset()) + 1);
     results.forEach((r) => this.logOutcome(r));
     payload.resolveOffset(lastOffset);
     await payload.heartbeat();

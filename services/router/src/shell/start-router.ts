@@ -103,6 +103,7 @@ export async function startRouter(config: RouterConfig, deps: RouterDeps = {}): 
     view,
     logger,
     metrics,
+    registry,
     service: SERVICE,
     groupId: `${config.groupId}.commands`,
     transactionalIdPrefix: `${config.groupId}.commands`,
