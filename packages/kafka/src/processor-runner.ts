@@ -24,6 +24,7 @@ import { ConsumerLag } from './consumer-lag.js';
 import { deadLetter } from './dead-letter.js';
 import { DeadLetterCounter } from './dead-letter-counter.js';
 import { ReadProgress } from './read-progress.js';
+import { MAX_SEND_BYTES, splitSends } from './split-sends.js';
 
 /**
  * A decoded, validated input record. For several input events it is a union that narrows on
@@ -436,7 +437,7 @@ export class ProcessorRunner<E extends EventName = EventName> {
       // The offsets were committed in the transaction; this only moves the consumer's position.
       payload.resolveOffset(lastOffset);
     } else {
-      if (topicMessages.length > 0) await this.producer!.sendBatch({ topicMessages, acks: -1 });
+      await this.send(this.producer!, topicMessages);
       await this.options.beforeCommit?.();
       payload.resolveOffset(lastOffset);
       if (this.commitOffsets) await payload.commitOffsetsIfNecessary();
@@ -497,7 +498,7 @@ export class ProcessorRunner<E extends EventName = EventName> {
         if (outputs.length === 0) return;
         const topicMessages = await this.encode(outputs);
         if (this.options.mode === 'exactly-once') await this.commitTransaction(topicMessages);
-        else await this.producer!.sendBatch({ topicMessages, acks: -1 });
+        else await this.send(this.producer!, topicMessages);
         this.stats.produced += outputs.length;
         this.countProduced(topicMessages);
       } catch (err) {
@@ -518,7 +519,7 @@ export class ProcessorRunner<E extends EventName = EventName> {
     let txn: Transaction | undefined;
     try {
       txn = await this.producer!.transaction();
-      if (topicMessages.length > 0) await txn.sendBatch({ topicMessages, acks: -1 });
+      await this.send(txn, topicMessages);
       await this.options.beforeCommit?.();
       if (consumed) {
         const { topic, partition, lastOffset } = consumed;
@@ -533,6 +534,19 @@ export class ProcessorRunner<E extends EventName = EventName> {
     } catch (e) {
       if (txn?.isActive()) await txn.abort().catch(() => undefined);
       throw e;
+    }
+  }
+
+  /**
+   * Sends in requests of at most `MAX_SEND_BYTES` each, one after another: a single request with
+   * all of a batch's outputs could exceed the broker's `message.max.bytes` (see split-sends.ts).
+   */
+  private async send(
+    target: Producer | Transaction,
+    topicMessages: Array<{ topic: string; messages: Message[] }>,
+  ): Promise<void> {
+    for (const part of splitSends(topicMessages, MAX_SEND_BYTES)) {
+      await target.sendBatch({ topicMessages: part, acks: -1 });
     }
   }
 

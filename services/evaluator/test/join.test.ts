@@ -7,6 +7,7 @@ import {
   committedEvaluations,
   compareExact,
   evaluatorFixture,
+  inputProgress,
   produceRecords,
   quietLogger,
   readAll,
@@ -47,6 +48,63 @@ describe('evaluator on the broker', () => {
       const text = await evaluator.registry.metrics();
       expect(text).toMatch(/kanary_evaluations_total\{model="m",variant="stable-v1",role="STABLE"/);
       expect(text).toMatch(/kanary_join_pending\{kind="prediction"[^}]*\} [1-9]/);
+    } finally {
+      await evaluator.stop();
+    }
+  });
+
+  it('keeps running when one batch of labels yields more evaluations than a produce request may hold', async () => {
+    // Evaluations of one input partition all land on the evaluations partition with its number
+    // (same key, same partition count), and each label here matches a stable and a shadow
+    // prediction: ~0.8 MB of labels in one batch make ~2 MB of evaluations, beyond the broker's
+    // message.max.bytes (1 MB) for one produce request.
+    const f = await evaluatorFixture(1);
+    const requests = 10_000;
+    const now = Date.now();
+    const predictions = Array.from({ length: requests }, (_, i) =>
+      (['stable-v1', 'shadow-v2'] as const).map((variant) => ({
+        kind: 'prediction' as const,
+        value: {
+          requestId: `${f.prefix}-${i}`,
+          model: 'm',
+          rolloutId: 'ro-1',
+          variant,
+          role: variant === 'stable-v1' ? ('STABLE' as const) : ('SHADOW' as const),
+          served: variant === 'stable-v1',
+          output: 'a',
+          score: null,
+          latencyMs: 5,
+          status: 'OK' as const,
+          error: null,
+          timestamp: now,
+        },
+      })),
+    ).flat();
+    const config = f.config({ KANARY_INSTANCE_ID: 'big-batch' });
+    const evaluator = await startEvaluator(config, { logger: quietLogger() });
+    try {
+      await evaluator.ready;
+      let alive = true;
+      const committedWhileAlive = (description: string) =>
+        waitFor(
+          async () => {
+            alive = (await fetch(`http://127.0.0.1:${evaluator.opsPort}/healthz`)).ok;
+            const { committed, end } = await inputProgress(f, config.groupId);
+            return !alive || committed === end;
+          },
+          { timeoutMs: 120_000, description },
+        );
+      await produceRecords(f, predictions);
+      await committedWhileAlive('every prediction committed, or the consumer stopping');
+      expect(evaluator.stats().pendingPredictions).toBe(predictions.length);
+      const labels = Array.from({ length: requests }, (_, i) => ({
+        kind: 'label' as const,
+        value: { requestId: `${f.prefix}-${i}`, model: 'm', label: 'a', timestamp: now },
+      }));
+      await produceRecords(f, labels, requests);
+      await committedWhileAlive('every label committed, or the consumer stopping');
+      expect(alive).toBe(true);
+      expect(await committedEvaluations(f)).toHaveLength(predictions.length);
     } finally {
       await evaluator.stop();
     }

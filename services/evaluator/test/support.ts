@@ -208,7 +208,7 @@ export async function produceRecords(
 }
 
 /** Total committed offsets of `groupId` on the inputs, and the inputs' end offsets. */
-async function inputProgress(f: EvaluatorFixture, groupId: string) {
+export async function inputProgress(f: EvaluatorFixture, groupId: string) {
   const admin = await connectedAdmin();
   const topics = [f.catalog.predictions.name, f.catalog.labels.name];
   let end = 0;
