@@ -1,0 +1,304 @@
+/**
+ * The offline replay: recorded predictions and labels judged by the decision engine exactly as
+ * the live service would have judged them, on a simulated clock of data time. Feed it lines
+ * (`line`), then call `finish`. Pure and deterministic: the result depends only on the lines,
+ * their order and the options. Memory is bounded by the reordering window, the evaluator's join
+ * store and the engine's statistics — never by the length of the file.
+ *
+ * The pipeline is the live one without Kafka: each prediction goes through the evaluator's join
+ * core (`JoinProcessor`, so correctness is computed exactly as the evaluator computes it — class
+ * match, numeric tolerance, failed calls wrong), and the engine gets what the service reads:
+ * routed requests (served predictions, and shadow copies as unserved), shadow predictions for
+ * the label-free agreement signal, and evaluations. `tick(now)` runs every `intervalMs` of data
+ * time and once at the end; the engine's commands go through the rollout state machine, so it
+ * sees its ADVANCE/PROMOTE/ROLLBACK take effect. The data's traffic split does not change with
+ * them — replay judges, it cannot move traffic — so the sample-ratio check, which compares the
+ * split with the weight in force, is not applicable (the engine's `checkSampleRatio: false`).
+ *
+ * Time: events are handled in timestamp order (see {@link ReorderBuffer}); one that arrives
+ * later than the reordering slack is applied at the current clock and counted as out of order.
+ * A gap in the data longer than the label maturity plus the longest step is not ticked through
+ * tick by tick (nothing but the step timeout could change then): the clock jumps, counted.
+ */
+import {
+  PredictionStatus,
+  Role,
+  type DecisionReport,
+  type Evaluation,
+  type Prediction,
+} from '@kanary/contracts';
+import { JoinProcessor, type ProcessorOutput } from '@kanary/evaluator';
+import { applyCommand, parsePolicy, type Policy } from '@kanary/rollout';
+import { createDecisionEngine } from '../core/engine.js';
+import type { DecisionEngine, EngineDiagnostics } from '../core/engine-types.js';
+import { ReorderBuffer } from './reorder-buffer.js';
+import { parseReplayLine, type LineIssue, type ReplayEvent } from './replay-line.js';
+import { buildReplayResult, type ReplayResult } from './replay-result.js';
+import type { ReplayOptions } from './replay-options.js';
+import { ReplayTrack } from './replay-track.js';
+
+/** Counts of what the input held and what became of it. */
+export interface ReplayCounts {
+  lines: number;
+  blank: number;
+  events: number;
+  predictions: number;
+  labels: number;
+  invalid: number;
+  readonly issues: LineIssue[];
+  /** Events later than the reordering slack, applied at the current clock. */
+  outOfOrder: number;
+  /** Predictions (same request and variant) or labels (same request) seen before; the first wins. */
+  duplicates: number;
+  /** Ids the join reserves (starting with U+0000); not joined. */
+  reservedIds: number;
+  /** Predictions made before their model's rollout began (stable-only history). */
+  beforeRollout: number;
+  /** Events of a model after its rollout was promoted, rolled back or paused. */
+  afterDecision: number;
+  /** Predictions and labels that never met their other side in the file. */
+  readonly unmatched: { predictions: number; labels: number };
+  /** Long gaps in the data the clock jumped over. */
+  clockJumps: number;
+  /** Commands the rollout state machine rejected (none expected; a replay issues them in order). */
+  rejectedCommands: number;
+}
+
+const { OK } = PredictionStatus;
+const NON_BLANK = /\S/;
+const { SHADOW } = Role;
+
+/** Orders events of the same timestamp by content, so any arrival order gives the same run. */
+function sameTimeOrder(a: ReplayEvent, b: ReplayEvent): number {
+  if (a.kind !== b.kind) return a.kind === 'prediction' ? -1 : 1;
+  if (a.requestId !== b.requestId) return a.requestId < b.requestId ? -1 : 1;
+  const va = a.kind === 'prediction' ? a.variant : '';
+  const vb = b.kind === 'prediction' ? b.variant : '';
+  return va < vb ? -1 : va > vb ? 1 : 0;
+}
+
+export class Replayer {
+  readonly policy: Policy;
+  private readonly policyText: string;
+  private readonly intervalMs: number;
+  private readonly idleLimitMs: number;
+  private readonly maxListedIssues: number;
+  private readonly engine: DecisionEngine & { diagnostics(): EngineDiagnostics };
+  private readonly join: JoinProcessor;
+  private readonly reorder: ReorderBuffer<ReplayEvent>;
+  private readonly tracks = new Map<string, ReplayTrack>();
+  private readonly decisions: DecisionReport[] = [];
+  private readonly settings: ReplayResult['settings'];
+  private readonly counts: ReplayCounts = {
+    lines: 0,
+    blank: 0,
+    events: 0,
+    predictions: 0,
+    labels: 0,
+    invalid: 0,
+    issues: [],
+    outOfOrder: 0,
+    duplicates: 0,
+    reservedIds: 0,
+    beforeRollout: 0,
+    afterDecision: 0,
+    unmatched: { predictions: 0, labels: 0 },
+    clockJumps: 0,
+    rejectedCommands: 0,
+  };
+  private clock = Number.NEGATIVE_INFINITY;
+  private nextTick: number | null = null;
+  private lastTick: number | null = null;
+  private finished = false;
+  private readonly release = (event: ReplayEvent, late: boolean): void => this.process(event, late);
+
+  /** @throws PolicyError naming the offending field when `options.policy` is invalid. */
+  constructor(options: ReplayOptions = {}) {
+    this.policy = parsePolicy(options.policy ?? null);
+    this.policyText = JSON.stringify(options.policy ?? {});
+    this.intervalMs = options.intervalMs ?? 5_000;
+    this.idleLimitMs =
+      this.policy.labelMaturityMs + this.policy.maxStepDurationMs + this.intervalMs;
+    this.maxListedIssues = options.maxListedIssues ?? 20;
+    const reorderSlackMs = options.reorderSlackMs ?? 60_000;
+    this.reorder = new ReorderBuffer<ReplayEvent>(
+      { slackMs: reorderSlackMs, maxHeld: options.maxReorderEvents ?? 1_000_000 },
+      sameTimeOrder,
+    );
+    // Every HOLD is reported (intervalMs 0): the final outcome quotes the latest one.
+    this.engine = createDecisionEngine({ holdReportIntervalMs: 0, checkSampleRatio: false });
+    this.join = new JoinProcessor(options.join ?? {});
+    this.settings = { policy: this.policy, intervalMs: this.intervalMs, reorderSlackMs };
+  }
+
+  /** One line of the file (numbered from 1 in call order); blank lines are skipped. */
+  line(text: string): void {
+    const counts = this.counts;
+    counts.lines += 1;
+    if (!NON_BLANK.test(text)) {
+      counts.blank += 1;
+      return;
+    }
+    const parsed = parseReplayLine(text, counts.lines);
+    if (!parsed.ok) {
+      counts.invalid += 1;
+      if (counts.issues.length < this.maxListedIssues) counts.issues.push(parsed.issue);
+      return;
+    }
+    counts.events += 1;
+    this.reorder.push(parsed.event, parsed.event.timestamp, this.release);
+  }
+
+  /** Processes what is still held, judges once more at the end, and returns the result. */
+  finish(): ReplayResult {
+    if (this.finished) throw new Error('Replayer.finish called twice');
+    this.finished = true;
+    this.reorder.drain(this.release);
+    if (this.nextTick !== null) this.tick(this.nextTick);
+    const end = this.lastTick ?? 0;
+    const pending = this.join.stats();
+    this.counts.unmatched.predictions += pending.pendingPredictions;
+    this.counts.unmatched.labels += pending.pendingLabels;
+    return buildReplayResult({
+      decisions: this.decisions,
+      tracks: [...this.tracks.values()].sort((a, b) => (a.model < b.model ? -1 : 1)),
+      summaries: this.engine.summary(end),
+      counts: this.counts,
+      diagnostics: this.engine.diagnostics(),
+      settings: this.settings,
+      end,
+    });
+  }
+
+  private process(event: ReplayEvent, late: boolean): void {
+    if (late) this.counts.outOfOrder += 1;
+    const now = late ? this.clock : event.timestamp;
+    if (this.nextTick === null) {
+      this.join.init({ now });
+      this.nextTick = Math.floor(now / this.intervalMs) * this.intervalMs + this.intervalMs;
+    }
+    this.advanceTo(now);
+    this.clock = now;
+    if (event.kind === 'prediction') this.onPrediction(event, now);
+    else this.onLabel(event, now);
+  }
+
+  /** Judges at every tick before `time`, jumping over idle stretches longer than the limit. */
+  private advanceTo(time: number): void {
+    const interval = this.intervalMs;
+    while (this.nextTick !== null && this.nextTick < time) {
+      if (this.nextTick - this.clock > this.idleLimitMs) {
+        const lastBefore = Math.ceil(time / interval) * interval - interval;
+        if (lastBefore > this.nextTick) {
+          this.nextTick = lastBefore;
+          this.counts.clockJumps += 1;
+        }
+      }
+      this.tick(this.nextTick);
+      this.nextTick += interval;
+    }
+  }
+
+  private track(model: string): ReplayTrack {
+    let track = this.tracks.get(model);
+    if (track === undefined) {
+      track = new ReplayTrack(model);
+      this.tracks.set(model, track);
+    }
+    return track;
+  }
+
+  private onPrediction(event: Extract<ReplayEvent, { kind: 'prediction' }>, now: number): void {
+    this.counts.predictions += 1;
+    const track = this.track(event.model);
+    const { variant, role } = event;
+    const started = track.observe(variant, role, now, this.policy, this.policyText);
+    if (started !== null) this.engine.onState(started);
+    const rolloutId = track.state === null ? null : track.rolloutId;
+    const served = role !== SHADOW;
+    const prediction: Prediction = {
+      requestId: event.requestId,
+      model: event.model,
+      rolloutId,
+      variant,
+      role,
+      served,
+      output: event.output,
+      score: null,
+      latencyMs: event.latencyMs,
+      status: event.status,
+      error: event.status === OK ? null : event.status,
+      timestamp: event.timestamp,
+    };
+    const out = this.join.process({ kind: 'prediction', value: prediction }, now);
+    if (this.ignored(out)) return;
+    if (track.done) this.counts.afterDecision += 1;
+    else if (rolloutId === null) this.counts.beforeRollout += 1;
+    else {
+      if (served) track.countServed(variant, role);
+      this.engine.onRouted({
+        requestId: event.requestId,
+        model: event.model,
+        rolloutId,
+        variant,
+        role,
+        served,
+        routedAt: event.timestamp,
+      });
+      this.engine.onPrediction?.(prediction);
+    }
+    this.deliver(out.evaluations);
+  }
+
+  private onLabel(event: Extract<ReplayEvent, { kind: 'label' }>, now: number): void {
+    this.counts.labels += 1;
+    const { requestId, model, label, timestamp } = event;
+    const out = this.join.process(
+      { kind: 'label', value: { requestId, model, label, timestamp } },
+      now,
+    );
+    if (this.ignored(out)) return;
+    if (this.tracks.get(model)?.done === true) this.counts.afterDecision += 1;
+    this.deliver(out.evaluations);
+  }
+
+  /** Counts a record the join ignored; true when it was. */
+  private ignored(out: ProcessorOutput): boolean {
+    const [ignored] = out.ignored;
+    if (ignored === undefined) return false;
+    if (ignored.reason === 'DUPLICATE') this.counts.duplicates += 1;
+    else this.counts.reservedIds += 1;
+    return true;
+  }
+
+  /** Evaluations to the engine, except those of models whose judging has ended. */
+  private deliver(evaluations: readonly Evaluation[]): void {
+    for (const evaluation of evaluations) {
+      if (this.tracks.get(evaluation.model)?.done !== true) this.engine.onEvaluation(evaluation);
+    }
+  }
+
+  private tick(now: number): void {
+    this.lastTick = now;
+    const output = this.engine.tick(now);
+    for (const report of output.reports) {
+      const track = this.tracks.get(report.model);
+      if (track !== undefined) track.lastReport = report;
+      if (report.commandId !== null) this.decisions.push(report);
+    }
+    for (const command of output.commands) {
+      const track = this.tracks.get(command.model);
+      if (track?.state === null || track === undefined) continue;
+      const applied = applyCommand(track.state, command, now);
+      if (applied.outcome === 'REJECTED') this.counts.rejectedCommands += 1;
+      if (applied.state === undefined) continue;
+      this.engine.onState(applied.state);
+      const report = output.reports.find((r) => r.commandId === command.commandId);
+      track.apply(applied.state, report, now);
+    }
+    for (const expired of this.join.punctuate(now).expired) {
+      if (expired.kind === 'prediction') this.counts.unmatched.predictions += 1;
+      else if (!expired.matched) this.counts.unmatched.labels += 1;
+    }
+  }
+}
