@@ -1,7 +1,10 @@
 import { exampleEvents, type VariantMetrics } from '@kanary/contracts';
 import { createMetricsRegistry } from '@kanary/observability';
 import { describe, expect, it } from 'vitest';
+import { JoinProcessor } from '../core/index.js';
+import { DAY, T0, labelled, predicted } from '../core/join.fixtures.js';
 import { evaluatorMetrics } from './evaluator-metrics.js';
+import { PartitionOutputs } from './join-outputs.js';
 
 const variant = (over: Partial<VariantMetrics>): VariantMetrics => ({
   ...exampleEvents.VariantMetrics,
@@ -36,5 +39,27 @@ describe('evaluatorMetrics.snapshot', () => {
     expect(text).toContain(`kanary_variant_expired_predictions{${labels}} 10`);
     expect(text).toContain(`kanary_variant_pending{${labels}} 20`);
     expect(text).not.toContain('variant="old"');
+  });
+});
+
+describe('evaluatorMetrics.count', () => {
+  it('tells items evicted from a full store apart from TTL expiries', async () => {
+    const registry = createMetricsRegistry('evaluator', { processMetrics: false });
+    const metrics = evaluatorMetrics(registry);
+    const processor = new JoinProcessor({ maxPending: 2, ttlMs: DAY });
+    processor.init({ now: T0 });
+    const out = new PartitionOutputs(0);
+    out.add(processor.process(predicted({ requestId: 'r1' }), T0));
+    out.add(processor.process(labelled({ requestId: 'r2' }), T0 + 1));
+    // A third request fills past maxPending: r1, the closest to expiry, is evicted.
+    out.add(processor.process(predicted({ requestId: 'r3' }), T0 + 2));
+    out.add(processor.punctuate(T0 + 2 * DAY));
+    metrics.count(out);
+    const text = await registry.metrics();
+    const line = (kind: string, reason: string, n: number) =>
+      `kanary_join_expired_total{kind="${kind}",reason="${reason}",service="evaluator"} ${n}`;
+    expect(text).toContain(line('prediction', 'EVICTED', 1));
+    expect(text).toContain(line('label', 'TTL', 1));
+    expect(text).toContain(line('prediction', 'TTL', 1));
   });
 });

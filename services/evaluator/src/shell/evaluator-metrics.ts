@@ -16,7 +16,13 @@ export function evaluatorMetrics(registry: Registry) {
     pending: m.gauge('kanary_join_pending', 'Items waiting for their other side', ['kind']),
     memory: m.gauge('kanary_join_memory_bytes', 'Approximate bytes held by the join stores'),
     partitions: m.gauge('kanary_join_partitions_loaded', 'Input partitions with a loaded join'),
-    expired: m.counter('kanary_join_expired_total', 'Items dropped without a match', ['kind']),
+    // `reason` EVICTED means the store was full (EVALUATOR_MAX_PENDING): the memory bound is
+    // costing label coverage, which TTL expiries alone would not say.
+    expired: m.counter(
+      'kanary_join_expired_total',
+      'Items dropped without a match: TTL reached, or EVICTED from a full store',
+      ['kind', 'reason'],
+    ),
     ignored: m.counter('kanary_join_ignored_total', 'Input records ignored by the join', [
       'kind',
       'reason',
@@ -71,7 +77,7 @@ export function evaluatorMetrics(registry: Registry) {
       for (const e of outputs.evaluations) {
         metrics.evaluations.inc({ model: e.model, variant: e.variant, role: e.role });
       }
-      for (const x of outputs.expired) metrics.expired.inc({ kind: x.kind });
+      for (const x of outputs.expired) metrics.expired.inc({ kind: x.kind, reason: x.reason });
       for (const x of outputs.ignored) metrics.ignored.inc({ kind: x.kind, reason: x.reason });
     },
     /** Sets the per-variant gauges from a metrics snapshot of every loaded partition. */
