@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jsonDepthExceeds } from './json-depth.js';
 
 const name = z
   .string()
@@ -6,6 +7,14 @@ const name = z
   .min(1, 'must not be empty')
   .max(256, 'must be at most 256 characters');
 const reason = z.string().max(2_000, 'must be at most 2000 characters').optional();
+
+/**
+ * Deepest nesting accepted in JSON the router re-serialises (features, policy): far beyond any
+ * real model input, far below what overflows the stack.
+ */
+export const MAX_JSON_DEPTH = 64;
+const shallow = <T>(value: T) => !jsonDepthExceeds(value, MAX_JSON_DEPTH);
+const depthMessage = `must not nest deeper than ${MAX_JSON_DEPTH} levels`;
 const weight = z
   .number({ invalid_type_error: 'must be a number' })
   .min(0, 'must be in [0, 1]')
@@ -20,7 +29,10 @@ export const assignRequestSchema = z
     /** Caller's id for the request (the join key for labels); generated when absent. */
     requestId: name.optional(),
     /** Model input, recorded as JSON text on `inference.routed`. @default {} */
-    features: z.record(z.unknown(), { invalid_type_error: 'must be a JSON object' }).optional(),
+    features: z
+      .record(z.unknown(), { invalid_type_error: 'must be a JSON object' })
+      .refine(shallow, depthMessage)
+      .optional(),
   })
   .strict();
 export type AssignRequest = z.output<typeof assignRequestSchema>;
@@ -52,7 +64,7 @@ export const startRequestSchema = z
     canaryWeight: weight.optional(),
     shadows: z.array(name).optional(),
     /** Rollout policy: a JSON object (or its text). */
-    policy: z.union([z.record(z.unknown()), z.string()]).optional(),
+    policy: z.union([z.record(z.unknown()).refine(shallow, depthMessage), z.string()]).optional(),
     reason,
   })
   .strict()

@@ -147,6 +147,13 @@ describe('POST /v1/assign', () => {
       status: 400,
       message: 'features',
     },
+    {
+      // JSON.stringify recurses: nesting thousands deep (a few kB) would overflow the stack.
+      name: 'features nested too deep',
+      body: `{"model":"weather","features":{"a":${'['.repeat(100)}${']'.repeat(100)}}}`,
+      status: 400,
+      message: 'features: must not nest deeper than 64 levels',
+    },
     { name: 'no body', body: undefined, status: 400, message: 'JSON object' },
     {
       name: 'an oversized body',
