@@ -1,4 +1,4 @@
-import type { Consumer, IHeaders, KafkaMessage } from 'kafkajs';
+import type { Consumer, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import { connectedConsumer } from './kafka-for-tests.js';
 import { waitFor } from './wait-for.js';
 
@@ -21,6 +21,8 @@ export interface CollectOptions<T> {
   groupId?: string;
   /** Turns each record into what is collected (e.g. decodes it). */
   map?: (record: ConsumedRecord) => T | Promise<T>;
+  /** Client of another broker than the test broker (e.g. one a test starts itself). */
+  kafka?: Kafka;
 }
 
 export interface MessageCollector<T> {
@@ -55,10 +57,13 @@ export async function collectMessages<T = ConsumedRecord>(
   options: CollectOptions<T> = {},
 ): Promise<MessageCollector<T>> {
   const records: T[] = [];
-  const consumer: Consumer = await connectedConsumer({
-    ...(options.groupId ? { groupId: options.groupId } : {}),
-    readUncommitted: options.isolation === 'read_uncommitted',
-  });
+  const consumer: Consumer = await connectedConsumer(
+    {
+      ...(options.groupId ? { groupId: options.groupId } : {}),
+      readUncommitted: options.isolation === 'read_uncommitted',
+    },
+    options.kafka,
+  );
   const joined = new Promise<void>((resolve) => {
     consumer.on(consumer.events.GROUP_JOIN, () => resolve());
   });

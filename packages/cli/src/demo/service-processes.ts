@@ -38,10 +38,16 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** How a service process ended: its exit code, or the signal that ended it. */
+export interface ServiceExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
 /** One service running as a child process, its output in a log file. */
 export class ServiceProcess {
   private readonly child: ChildProcess;
-  private exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  private exit: ServiceExit | undefined;
   private readonly exited: Promise<void>;
 
   /**
@@ -77,6 +83,28 @@ export class ServiceProcess {
 
   get running(): boolean {
     return this.exit === undefined;
+  }
+
+  /** Process id (undefined if the spawn failed). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** How the process ended, once it has. */
+  get exitStatus(): ServiceExit | undefined {
+    return this.exit;
+  }
+
+  /** Resolves with how the process ended, once it has (without signalling it). */
+  async exitedWith(): Promise<ServiceExit> {
+    await this.exited;
+    return this.exit!;
+  }
+
+  /** Sends `signal` (SIGKILL: a crash, no clean-up in the service) and waits until it is gone. */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<ServiceExit> {
+    if (this.exit === undefined) this.child.kill(signal);
+    return this.exitedWith();
   }
 
   /** Resolves once `/readyz` answers 200; rejects with the log's tail if the process exits first. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { KanaryError } from '@kanary/contracts';
-import type { Kafka } from 'kafkajs';
+import type { IHeaders, Kafka } from 'kafkajs';
 
 /** Reading partitions to their end failed or took too long; a retry may succeed. */
 export class ReadToEndError extends KanaryError {
@@ -14,6 +14,7 @@ export interface RawRecord {
   readonly offset: string;
   readonly key: Buffer | null;
   readonly value: Buffer | null;
+  readonly headers: IHeaders;
 }
 
 export interface ReadToEndOptions {
@@ -110,7 +111,7 @@ export async function readToEnd(options: ReadToEndOptions): Promise<ReadToEndRep
           if (Number(m.offset) >= end) continue;
           report.records += 1;
           report.bytes += (m.key?.length ?? 0) + (m.value?.length ?? 0);
-          records.push({ offset: m.offset, key: m.key, value: m.value });
+          records.push({ offset: m.offset, key: m.key, value: m.value, headers: m.headers ?? {} });
         }
         try {
           if (records.length > 0) options.onRecords(batch.partition, records);
