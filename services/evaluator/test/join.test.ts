@@ -1,8 +1,9 @@
-import type { VariantMetrics } from '@kanary/contracts';
+import { avroType, type VariantMetrics } from '@kanary/contracts';
+import { DlqHeader, dlqHeader } from '@kanary/kafka';
 import { createMetricsRegistry } from '@kanary/observability';
-import { disconnectTestClients, waitFor } from '@kanary/testkit';
+import { connectedProducer, disconnectTestClients, waitFor } from '@kanary/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startEvaluator, TopicLayoutError } from '../src/index.js';
+import { startEvaluator } from '../src/index.js';
 import {
   committedEvaluations,
   compareExact,
@@ -11,6 +12,7 @@ import {
   produceRecords,
   quietLogger,
   readAll,
+  readAllRaw,
   waitForInputsCommitted,
   workload,
 } from './support.js';
@@ -168,45 +170,106 @@ describe('evaluator on the broker', () => {
     }
   });
 
-  it('refuses to start when predictions and labels are not co-partitioned', async () => {
-    const f = await evaluatorFixture(2, { labelPartitions: 3 });
-    const evaluator = await startEvaluator(f.config({ KANARY_INSTANCE_ID: 'mismatch' }), {
-      logger: quietLogger(),
+  it('dead-letters undecodable and invalid predictions and labels with the reason, and joins the rest', async () => {
+    const f = await evaluatorFixture(1);
+    const now = Date.now();
+    const good = {
+      requestId: `${f.prefix}-good`,
+      model: 'm',
+      rolloutId: 'ro-1',
+      variant: 'v1',
+      role: 'STABLE' as const,
+      served: true,
+      output: 'a',
+      score: null,
+      latencyMs: 5,
+      status: 'OK' as const,
+      error: null,
+      timestamp: now,
+    };
+    const wire = async (topic: typeof f.catalog.predictions | typeof f.catalog.labels) => {
+      const header = Buffer.alloc(5);
+      header.writeInt32BE(await f.codec.register(topic), 1);
+      return (value: unknown) =>
+        Buffer.concat([header, avroType(topic.event).toBuffer(value as never)]);
+    };
+    const prediction = await wire(f.catalog.predictions);
+    const label = await wire(f.catalog.labels);
+    const producer = await connectedProducer({ idempotent: true });
+    await producer.sendBatch({
+      acks: -1,
+      topicMessages: [
+        {
+          topic: f.catalog.predictions.name,
+          messages: [
+            { key: 'garbage', value: Buffer.from('not avro at all') },
+            // Decodable, but OK without an output: a rule the wire cannot express.
+            {
+              key: 'no-output',
+              value: prediction({ ...good, requestId: 'no-output', output: null }),
+            },
+            { key: good.requestId, value: prediction(good) },
+          ],
+        },
+        {
+          topic: f.catalog.labels.name,
+          messages: [
+            // Timestamp in seconds instead of milliseconds.
+            {
+              key: good.requestId,
+              value: label({
+                requestId: good.requestId,
+                model: 'm',
+                label: 'a',
+                timestamp: 1_767_225_600,
+              }),
+            },
+            {
+              key: good.requestId,
+              value: label({ requestId: good.requestId, model: 'm', label: 'a', timestamp: now }),
+            },
+          ],
+        },
+      ],
     });
+    await producer.disconnect();
+    const config = f.config({ KANARY_INSTANCE_ID: 'dlq' });
+    const evaluator = await startEvaluator(config, { logger: quietLogger() });
     try {
-      const failure = await evaluator.ready.then(
-        () => undefined,
-        (e: unknown) => e,
+      await evaluator.ready;
+      await waitForInputsCommitted(f, config.groupId, 60_000);
+      expect(await committedEvaluations(f)).toEqual([`${good.requestId}|v1|true`]);
+      const letters = await readAllRaw(f, f.catalog.dlq);
+      const reasons = letters.map((r) => ({
+        key: r.key?.toString(),
+        topic: dlqHeader(r.headers, DlqHeader.sourceTopic),
+        error: dlqHeader(r.headers, DlqHeader.errorClass),
+        service: dlqHeader(r.headers, DlqHeader.service),
+      }));
+      expect(reasons).toEqual(
+        expect.arrayContaining([
+          {
+            key: 'garbage',
+            topic: f.catalog.predictions.name,
+            error: 'DecodeError',
+            service: 'evaluator',
+          },
+          {
+            key: 'no-output',
+            topic: f.catalog.predictions.name,
+            error: 'ValidationError',
+            service: 'evaluator',
+          },
+          {
+            key: good.requestId,
+            topic: f.catalog.labels.name,
+            error: 'ValidationError',
+            service: 'evaluator',
+          },
+        ]),
       );
-      expect(failure).toBeInstanceOf(TopicLayoutError);
-      expect((failure as Error).message).toBe(
-        `${f.catalog.predictions.name} has 2 partitions and ${f.catalog.labels.name} has 3: ` +
-          `predictions and labels must be co-partitioned (same partition count, keyed by ` +
-          `requestId) for the evaluator's partition-local join`,
-      );
-      expect(evaluator.isReady()).toBe(false);
-    } finally {
-      await evaluator.stop();
-    }
-  });
-
-  it('refuses to start on a changelog whose retention would delete join state', async () => {
-    const f = await evaluatorFixture(2, {
-      changelogConfig: { 'cleanup.policy': 'compact,delete' },
-    });
-    const evaluator = await startEvaluator(f.config({ KANARY_INSTANCE_ID: 'not-compacted' }), {
-      logger: quietLogger(),
-    });
-    try {
-      const failure = await evaluator.ready.then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(failure).toBeInstanceOf(TopicLayoutError);
-      expect((failure as Error).message).toContain(
-        `${f.catalog.joinChangelog.name} has cleanup.policy=compact,delete, expected compact`,
-      );
-      expect(evaluator.isReady()).toBe(false);
+      expect(letters).toHaveLength(3);
+      expect(evaluator.runner.stats.deadLettered).toBe(3);
     } finally {
       await evaluator.stop();
     }

@@ -17,7 +17,7 @@ import {
   waitFor,
 } from '@kanary/testkit';
 import type { Message } from 'kafkajs';
-import { loadConfig, readToEnd, type EvaluatorConfig } from '../src/index.js';
+import { loadConfig, readToEnd, type EvaluatorConfig, type RawRecord } from '../src/index.js';
 
 export interface EvaluatorFixture {
   readonly prefix: string;
@@ -242,24 +242,31 @@ export async function waitForInputsCommitted(
   );
 }
 
+/** Every committed record of a topic as stored (read_committed, to its end). */
+export async function readAllRaw(
+  f: EvaluatorFixture,
+  topic: { readonly name: string; readonly partitions: number },
+): Promise<RawRecord[]> {
+  const raw: RawRecord[] = [];
+  await readToEnd({
+    kafka: kafkaForTests(),
+    topic: topic.name,
+    partitions: Array.from({ length: topic.partitions }, (_, p) => p),
+    groupIdPrefix: `${f.prefix}.check`,
+    onRecords: (_, records) => raw.push(...records),
+    timeoutMs: 60_000,
+  });
+  return raw;
+}
+
 /** Every committed record of a topic (read_committed, to its end), decoded. */
 export async function readAll<T>(
   f: EvaluatorFixture,
   topic: { readonly name: string; readonly partitions: number },
   decode: (value: Buffer) => Promise<T>,
 ): Promise<T[]> {
-  const raw: Buffer[] = [];
-  await readToEnd({
-    kafka: kafkaForTests(),
-    topic: topic.name,
-    partitions: Array.from({ length: topic.partitions }, (_, p) => p),
-    groupIdPrefix: `${f.prefix}.check`,
-    onRecords: (_, records) => {
-      for (const r of records) if (r.value !== null) raw.push(r.value);
-    },
-    timeoutMs: 60_000,
-  });
-  return Promise.all(raw.map(decode));
+  const raw = await readAllRaw(f, topic);
+  return Promise.all(raw.flatMap((r) => (r.value === null ? [] : [decode(r.value)])));
 }
 
 /** Every committed evaluation, as `requestId|variant|correct`. */
