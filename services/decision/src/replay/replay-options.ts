@@ -22,8 +22,10 @@ export interface ReplayOptions {
   /** Events held for reordering at most (memory bound). @default 1_000_000 */
   readonly maxReorderEvents?: number;
   /**
-   * The evaluator's join settings (TTL, numeric tolerance, store limit), as the live evaluator
-   * reads them. @default {} (the evaluator's defaults)
+   * The evaluator's join settings (numeric tolerance, store limit, TTL). @default the
+   * evaluator's defaults, except the TTL: the policy's label maturity window plus the reordering
+   * slack (a label later than the window cannot count; it is reported as unmatched), or the
+   * evaluator's 7 days when the window is 0
    */
   readonly join?: JoinConfigInput;
   /** Invalid lines listed with their message; the rest are only counted. @default 20 */

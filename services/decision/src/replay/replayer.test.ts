@@ -218,6 +218,34 @@ describe('replay guarantees', () => {
     expect(result.final.action).toBe('ROLLBACK');
   });
 
+  it('judges each model of a file on its own; the final outcome is the worst', async () => {
+    const other = recording({ model: 'n', canary: { accuracy: 0.85 }, durationMs: 2 * MINUTE });
+    const time = (text: string) => (JSON.parse(text) as { timestamp: number }).timestamp;
+    const merged = [...worse, ...other].sort((a, b) => time(a) - time(b));
+    const result = await replayLines(merged, { policy: POLICY });
+    expect(result.rollouts.map((r) => [r.model, r.rolloutId, r.final.action])).toEqual([
+      ['m', 'replay-m', 'ROLLBACK'],
+      ['n', 'replay-n', 'HOLD'],
+    ]);
+    expect(Object.keys(result.summary)).toEqual(['m/v1', 'm/v2', 'n/v1', 'n/v2']);
+    expect(result.final).toMatchObject({ model: 'm', action: 'ROLLBACK' });
+  });
+
+  it('jumps the clock over a long gap in the data once the step timeout has passed', async () => {
+    const lines = worse.slice(0, 200);
+    const last = JSON.parse(lines.at(-1)!) as { timestamp: number };
+    const month = 30 * 24 * 60 * MINUTE;
+    lines.push(JSON.stringify({ ...last, requestId: 'late', timestamp: last.timestamp + month }));
+    const result = await replayLines(lines, {
+      policy: { ...POLICY, maxStepDurationMs: 10 * MINUTE },
+    });
+    expect(result.input.clockJumps).toBe(1);
+    // Ticked through the step timeout (the rollout paused after 10 min), then jumped.
+    expect(result.final).toMatchObject({ action: 'PAUSE', phase: 'PAUSED' });
+    expect(result.final.at - last.timestamp).toBeLessThan(11 * MINUTE);
+    expect(result.notes.some((n) => n.includes('jumped'))).toBe(true);
+  });
+
   it('judges nothing when the data shows no canary, and says so', async () => {
     const stableOnly = worse.filter((text) => !text.includes('"v2"'));
     const result = await replayLines(stableOnly.slice(0, 500));

@@ -127,7 +127,15 @@ export class Replayer {
     );
     // Every HOLD is reported (intervalMs 0): the final outcome quotes the latest one.
     this.engine = createDecisionEngine({ holdReportIntervalMs: 0, checkSampleRatio: false });
-    this.join = new JoinProcessor(options.join ?? {});
+    // A label later than the maturity window cannot count, so the join need not wait longer for
+    // one (nor keep a matched label longer for late shadow copies): memory then follows the
+    // request rate times the window, not the evaluator's 7-day TTL. Without a window (0), every
+    // label counts whenever it comes: the evaluator's TTL applies.
+    const maturity = this.policy.labelMaturityMs;
+    this.join = new JoinProcessor({
+      ...(maturity > 0 ? { ttlMs: maturity + reorderSlackMs } : {}),
+      ...options.join,
+    });
     this.settings = { policy: this.policy, intervalMs: this.intervalMs, reorderSlackMs };
   }
 
