@@ -117,33 +117,14 @@ export function* replayScenarioLines(scenario: ReplayScenario): Generator<string
     const uniform = () => (rng.next() < correlation ? shared : rng.next());
     const live = routedAt >= canaryFrom;
     const toCanary = live && scenario.shadow !== true && rng.next() < share;
+    const draw = (behaviour: VariantModel, variant: string, role: Role) =>
+      answer(rng, behaviour, uniform(), { requestId, model, variant, role }, routedAt, truth);
     const served = toCanary
-      ? answer(
-          rng,
-          scenario.canary,
-          uniform(),
-          { requestId, model, variant: canary, role: Role.CANARY },
-          routedAt,
-          truth,
-        )
-      : answer(
-          rng,
-          scenario.stable,
-          uniform(),
-          { requestId, model, variant: stable, role: Role.STABLE },
-          routedAt,
-          truth,
-        );
+      ? draw(scenario.canary, canary, Role.CANARY)
+      : draw(scenario.stable, stable, Role.STABLE);
     hold(served.predictedAt, served.line);
     if (live && scenario.shadow === true) {
-      const copy = answer(
-        rng,
-        scenario.canary,
-        uniform(),
-        { requestId, model, variant: canary, role: Role.SHADOW },
-        routedAt,
-        truth,
-      );
+      const copy = draw(scenario.canary, canary, Role.SHADOW);
       hold(copy.predictedAt, copy.line);
     }
     if (rng.next() < (scenario.labels.coverage ?? 1)) {

@@ -219,24 +219,25 @@ export class Replayer {
   private onPrediction(event: Extract<ReplayEvent, { kind: 'prediction' }>, now: number): void {
     this.counts.predictions += 1;
     const track = this.track(event.model);
-    const { variant, role } = event;
+    const { requestId, model, variant, role, output, latencyMs, status, timestamp } = event;
     const started = track.observe(variant, role, now, this.policy, this.policyText);
     if (started !== null) this.engine.onState(started);
     const rolloutId = track.state === null ? null : track.rolloutId;
     const served = role !== SHADOW;
+    const error = status === OK ? null : status;
     const prediction: Prediction = {
-      requestId: event.requestId,
-      model: event.model,
+      requestId,
+      model,
       rolloutId,
       variant,
       role,
       served,
-      output: event.output,
+      output,
       score: null,
-      latencyMs: event.latencyMs,
-      status: event.status,
-      error: event.status === OK ? null : event.status,
-      timestamp: event.timestamp,
+      latencyMs,
+      status,
+      error,
+      timestamp,
     };
     const out = this.join.process({ kind: 'prediction', value: prediction }, now);
     if (this.ignored(out)) return;
@@ -244,15 +245,8 @@ export class Replayer {
     else if (rolloutId === null) this.counts.beforeRollout += 1;
     else {
       if (served) track.countServed(variant, role);
-      this.engine.onRouted({
-        requestId: event.requestId,
-        model: event.model,
-        rolloutId,
-        variant,
-        role,
-        served,
-        routedAt: event.timestamp,
-      });
+      const routedAt = timestamp;
+      this.engine.onRouted({ requestId, model, rolloutId, variant, role, served, routedAt });
       this.engine.onPrediction?.(prediction);
     }
     this.deliver(out.evaluations);
