@@ -9,6 +9,8 @@ import {
   compareExact,
   evaluatorFixture,
   inputProgress,
+  labelled,
+  predicted,
   produceRecords,
   quietLogger,
   readAll,
@@ -62,26 +64,10 @@ describe('evaluator on the broker', () => {
     // message.max.bytes (1 MB) for one produce request.
     const f = await evaluatorFixture(1);
     const requests = 10_000;
-    const now = Date.now();
-    const predictions = Array.from({ length: requests }, (_, i) =>
-      (['stable-v1', 'shadow-v2'] as const).map((variant) => ({
-        kind: 'prediction' as const,
-        value: {
-          requestId: `${f.prefix}-${i}`,
-          model: 'm',
-          rolloutId: 'ro-1',
-          variant,
-          role: variant === 'stable-v1' ? ('STABLE' as const) : ('SHADOW' as const),
-          served: variant === 'stable-v1',
-          output: 'a',
-          score: null,
-          latencyMs: 5,
-          status: 'OK' as const,
-          error: null,
-          timestamp: now,
-        },
-      })),
-    ).flat();
+    const predictions = Array.from({ length: requests }, (_, i) => [
+      predicted(`${f.prefix}-${i}`, { variant: 'stable-v1' }),
+      predicted(`${f.prefix}-${i}`, { variant: 'shadow-v2', role: 'SHADOW', served: false }),
+    ]).flat();
     const config = f.config({ KANARY_INSTANCE_ID: 'big-batch' });
     const evaluator = await startEvaluator(config, { logger: quietLogger() });
     try {
@@ -99,10 +85,7 @@ describe('evaluator on the broker', () => {
       await produceRecords(f, predictions);
       await committedWhileAlive('every prediction committed, or the consumer stopping');
       expect(evaluator.stats().pendingPredictions).toBe(predictions.length);
-      const labels = Array.from({ length: requests }, (_, i) => ({
-        kind: 'label' as const,
-        value: { requestId: `${f.prefix}-${i}`, model: 'm', label: 'a', timestamp: now },
-      }));
+      const labels = Array.from({ length: requests }, (_, i) => labelled(`${f.prefix}-${i}`));
       await produceRecords(f, labels, requests);
       await committedWhileAlive('every label committed, or the consumer stopping');
       expect(alive).toBe(true);
@@ -114,28 +97,10 @@ describe('evaluator on the broker', () => {
 
   it('expires an unmatched prediction after the TTL on an idle topic and reports it in the metrics topic', async () => {
     const f = await evaluatorFixture(2);
-    const now = Date.now();
-    const prediction = (requestId: string, variant: string) => ({
-      kind: 'prediction' as const,
-      value: {
-        requestId,
-        model: 'm',
-        rolloutId: 'ro-ttl',
-        variant,
-        role: 'STABLE' as const,
-        served: true,
-        output: 'a',
-        score: null,
-        latencyMs: 5,
-        status: 'OK' as const,
-        error: null,
-        timestamp: now,
-      },
-    });
     await produceRecords(f, [
-      prediction('never-labelled', 'v-exp'),
-      prediction('labelled', 'v-ok'),
-      { kind: 'label', value: { requestId: 'labelled', model: 'm', label: 'a', timestamp: now } },
+      predicted('never-labelled', { rolloutId: 'ro-ttl', variant: 'v-exp' }),
+      predicted('labelled', { rolloutId: 'ro-ttl', variant: 'v-ok' }),
+      labelled('labelled'),
     ]);
     const config = f.config({
       KANARY_INSTANCE_ID: 'ttl',
@@ -172,21 +137,7 @@ describe('evaluator on the broker', () => {
 
   it('dead-letters undecodable and invalid predictions and labels with the reason, and joins the rest', async () => {
     const f = await evaluatorFixture(1);
-    const now = Date.now();
-    const good = {
-      requestId: `${f.prefix}-good`,
-      model: 'm',
-      rolloutId: 'ro-1',
-      variant: 'v1',
-      role: 'STABLE' as const,
-      served: true,
-      output: 'a',
-      score: null,
-      latencyMs: 5,
-      status: 'OK' as const,
-      error: null,
-      timestamp: now,
-    };
+    const good = predicted(`${f.prefix}-good`).value;
     const wire = async (topic: typeof f.catalog.predictions | typeof f.catalog.labels) => {
       const header = Buffer.alloc(5);
       header.writeInt32BE(await f.codec.register(topic), 1);
@@ -217,17 +168,9 @@ describe('evaluator on the broker', () => {
             // Timestamp in seconds instead of milliseconds.
             {
               key: good.requestId,
-              value: label({
-                requestId: good.requestId,
-                model: 'm',
-                label: 'a',
-                timestamp: 1_767_225_600,
-              }),
+              value: label(labelled(good.requestId, { timestamp: 1_767_225_600 }).value),
             },
-            {
-              key: good.requestId,
-              value: label({ requestId: good.requestId, model: 'm', label: 'a', timestamp: now }),
-            },
+            { key: good.requestId, value: label(labelled(good.requestId).value) },
           ],
         },
       ],

@@ -105,6 +105,42 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** A prediction of model "m" (rollout ro-1, variant v1, STABLE, output "a", OK) with overrides. */
+export function predicted(
+  requestId: string,
+  overrides: Partial<Prediction> = {},
+): { readonly kind: 'prediction'; readonly value: Prediction } {
+  return {
+    kind: 'prediction',
+    value: {
+      requestId,
+      model: 'm',
+      rolloutId: 'ro-1',
+      variant: 'v1',
+      role: 'STABLE',
+      served: true,
+      output: 'a',
+      score: null,
+      latencyMs: 5,
+      status: 'OK',
+      error: null,
+      timestamp: Date.now(),
+      ...overrides,
+    },
+  };
+}
+
+/** A label "a" of model "m", with overrides. */
+export function labelled(
+  requestId: string,
+  overrides: Partial<GroundTruthLabel> = {},
+): { readonly kind: 'label'; readonly value: GroundTruthLabel } {
+  return {
+    kind: 'label',
+    value: { requestId, model: 'm', label: 'a', timestamp: Date.now(), ...overrides },
+  };
+}
+
 export type JoinRecord =
   | { readonly kind: 'prediction'; readonly value: Prediction }
   | { readonly kind: 'label'; readonly value: GroundTruthLabel };
