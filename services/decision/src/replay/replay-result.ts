@@ -201,6 +201,12 @@ function notesOf(parts: ReplayParts, rollouts: readonly ReplayRollout[]): string
       `Traffic split as recorded (${split}): replay judges, it cannot move traffic. The replayed decisions change the rollout's step and weight in the replayed state only, so the sample-ratio check is not applicable.`,
     );
   }
+  for (const r of rollouts) {
+    if (r.mode !== 'shadow' || r.recordedSplit.canary > 0 || r.final.phase !== 'CANARY') continue;
+    notes.push(
+      `${r.model}: the replay moved the shadow to canary mode, but the recording has the canary only as shadow copies, so from then on there were no served canary predictions to judge.`,
+    );
+  }
   if (rollouts.some((r) => r.final.action === 'HOLD' && r.rolloutId !== null)) {
     notes.push(
       `Predictions younger than the label maturity window (${settings.policy.labelMaturityMs / 60_000} min) when the data ended were not judged: their labels had not had the full window.`,

@@ -119,6 +119,25 @@ describe('replay of seeded recordings', () => {
   });
 });
 
+describe('replay of a shadow recording', () => {
+  it('advances on label-free agreement, then says the recording has no served canary to judge', async () => {
+    const equal = { accuracy: 0.85, errorRate: 0 };
+    const lines = recording({
+      shadow: true,
+      correlation: 0.99,
+      stable: equal,
+      canary: equal,
+      durationMs: 4 * MINUTE,
+    });
+    const result = await replayLines(lines, { policy: POLICY });
+    expect(result.decisions.map((d) => [d.action, d.code, d.phase])).toEqual([
+      ['ADVANCE', 'SHADOW_AGREEMENT', 'SHADOW'],
+    ]);
+    expect(result.final).toMatchObject({ action: 'HOLD', phase: 'CANARY' });
+    expect(result.notes.some((n) => n.includes('only as shadow copies'))).toBe(true);
+  });
+});
+
 describe('label delay: wrong predictions labelled sooner, canary started after the stable', () => {
   const scenario = {
     requestsPerSecond: 10,

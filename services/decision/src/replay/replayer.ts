@@ -141,6 +141,7 @@ export class Replayer {
 
   /** One line of the file (numbered from 1 in call order); blank lines are skipped. */
   line(text: string): void {
+    if (this.finished) throw new Error('Replayer.line called after finish');
     const counts = this.counts;
     counts.lines += 1;
     if (!NON_BLANK.test(text)) {
