@@ -1,9 +1,5 @@
 export { loadConfig, SERVICE, type EvaluatorConfig } from './config.js';
-export {
-  startEvaluator,
-  type Evaluator,
-  type EvaluatorDeps,
-} from './shell/start-evaluator.js';
+export { startEvaluator, type Evaluator, type EvaluatorDeps } from './shell/start-evaluator.js';
 export { checkTopicLayout, TopicLayoutError, type TopicLayout } from './shell/topic-layout.js';
 export {
   readToEnd,
@@ -13,7 +9,12 @@ export {
   type ReadToEndReport,
 } from './shell/read-to-end.js';
 export { CoPartitionedAssigner, coPartitionedAssignment } from './shell/co-partitioned-assigner.js';
-export { joinTask, type JoinEvent, type JoinTask, type JoinTaskOptions } from './shell/join-task.js';
+export {
+  joinTask,
+  type JoinEvent,
+  type JoinTask,
+  type JoinTaskOptions,
+} from './shell/join-task.js';
 export { PartitionOutputs, metricsRecords, type JoinTopics } from './shell/join-outputs.js';
 export { evaluatorMetrics, type EvaluatorMetrics } from './shell/evaluator-metrics.js';
 export {

@@ -34,9 +34,12 @@ describe('coPartitionedAssignment', () => {
       counts: { predictions: 4, labels: 4 },
       expected: { solo: { predictions: [0, 1, 2, 3], labels: [0, 1, 2, 3] } },
     },
-  ])('gives partition p of every topic to one member: $members', ({ members, counts, expected }) => {
-    expect(Object.fromEntries(coPartitionedAssignment(members, counts))).toEqual(expected);
-  });
+  ])(
+    'gives partition p of every topic to one member: $members',
+    ({ members, counts, expected }) => {
+      expect(Object.fromEntries(coPartitionedAssignment(members, counts))).toEqual(expected);
+    },
+  );
 
   it('assigns each partition number exactly once across members', () => {
     const members = Array.from({ length: 5 }, (_, i) => `member-${i}`);

@@ -49,7 +49,9 @@ describe('metricsRecords', () => {
     processor.process(predicted({ requestId: 'a', variant: 'v1' }), T0);
     processor.process(predicted({ requestId: 'a', variant: 'v2', role: 'SHADOW' }), T0);
     const records = metricsRecords(processor.metrics.snapshot(T0 + 5), catalog.metrics);
-    expect(records.map((r) => [r.key, (r as { value: { variant: string } }).value.variant])).toEqual([
+    expect(
+      records.map((r) => [r.key, (r as { value: { variant: string } }).value.variant]),
+    ).toEqual([
       ['ro-1', 'v1'],
       ['ro-1', 'v2'],
     ]);
