@@ -265,6 +265,14 @@ describe('replay guarantees', () => {
     expect(result.notes.some((n) => n.includes('jumped'))).toBe(true);
   });
 
+  it.each([{ intervalMs: 0 }, { reorderSlackMs: -1 }, { maxReorderEvents: 0 }])(
+    'refuses %j, naming the option',
+    async (options) => {
+      const [name] = Object.keys(options);
+      await expect(replayLines([], options)).rejects.toThrow(new RegExp(`^${name} must be`));
+    },
+  );
+
   it('judges nothing when the data shows no canary, and says so', async () => {
     const stableOnly = worse.filter((text) => !text.includes('"v2"'));
     const result = await replayLines(stableOnly.slice(0, 500));

@@ -112,17 +112,28 @@ export class Replayer {
   private finished = false;
   private readonly release = (event: ReplayEvent, late: boolean): void => this.process(event, late);
 
-  /** @throws PolicyError naming the offending field when `options.policy` is invalid. */
+  /**
+   * @throws PolicyError naming the offending field when `options.policy` is invalid; RangeError
+   * for an interval, slack or buffer size out of range.
+   */
   constructor(options: ReplayOptions = {}) {
     this.policy = parsePolicy(options.policy ?? null);
     this.policyText = JSON.stringify(options.policy ?? {});
     this.intervalMs = options.intervalMs ?? 5_000;
+    const reorderSlackMs = options.reorderSlackMs ?? 60_000;
+    const maxHeld = options.maxReorderEvents ?? 1_000_000;
+    if (!(this.intervalMs > 0 && Number.isFinite(this.intervalMs))) {
+      throw new RangeError(`intervalMs must be a positive number of ms, got ${this.intervalMs}`);
+    }
+    if (!(reorderSlackMs >= 0 && Number.isFinite(reorderSlackMs))) {
+      throw new RangeError(`reorderSlackMs must be >= 0 ms, got ${reorderSlackMs}`);
+    }
+    if (!(maxHeld >= 1)) throw new RangeError(`maxReorderEvents must be >= 1, got ${maxHeld}`);
     this.idleLimitMs =
       this.policy.labelMaturityMs + this.policy.maxStepDurationMs + this.intervalMs;
     this.maxListedIssues = options.maxListedIssues ?? 20;
-    const reorderSlackMs = options.reorderSlackMs ?? 60_000;
     this.reorder = new ReorderBuffer<ReplayEvent>(
-      { slackMs: reorderSlackMs, maxHeld: options.maxReorderEvents ?? 1_000_000 },
+      { slackMs: reorderSlackMs, maxHeld },
       sameTimeOrder,
     );
     // Every HOLD is reported (intervalMs 0): the final outcome quotes the latest one.
