@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -29,7 +29,12 @@ export function isProcessAlive(pid: number): boolean {
   try {
     // /proc/<pid>/stat: "pid (comm) S ..."; state Z means exited but not yet reaped.
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+    if (stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z') return true;
+    // The main thread of a multi-threaded process (a JVM) turns zombie as soon as it exits,
+    // while the other threads are still exiting and the process still holds its files and
+    // listening sockets: a broker killed with SIGKILL would look gone while its port still
+    // accepts connections. It is gone once no other thread is left.
+    return readdirSync(`/proc/${pid}/task`).length > 1;
   } catch {
     return true; // no procfs (macOS): kill(0) is the best answer available
   }

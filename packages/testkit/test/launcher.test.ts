@@ -105,7 +105,7 @@ describe('local launcher', () => {
     });
   });
 
-  it('restarts a stopped broker on its data, as the chaos tests need', async () => {
+  it('restarts a stopped or killed broker on its data, as the chaos tests need', async () => {
     if (!(await launcherUsable())) return;
     const ports = { stateDir, kafkaPort: await freePort(), controllerPort: await freePort() };
     const handle = await ensureInfra({ ...ports, components: ['kafka'] });
@@ -130,8 +130,15 @@ describe('local launcher', () => {
         const [partition] = await after.fetchTopicOffsets(topic);
         return partition?.high === '1' && partition;
       });
-      await after.disconnect();
       expect(offsets).toMatchObject({ partition: 0, low: '0', high: '1' });
+
+      // A crash: the broker starts again at once on the same port (a killed JVM's main thread
+      // exits before its other threads, which still hold the listening socket for a moment).
+      expect(await stopKafka({ ...ports, signal: 'SIGKILL' })).toBe(true);
+      expect((await startKafka(ports)).startedByUs).toBe(true);
+      const [partition] = await waitFor(() => after.fetchTopicOffsets(topic));
+      expect(partition).toMatchObject({ partition: 0, high: '1' });
+      await after.disconnect();
     } finally {
       await handle.stop();
     }
