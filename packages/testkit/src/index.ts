@@ -28,6 +28,7 @@ export {
   type EncodedMessage,
 } from './schema-registry.js';
 export { freePort } from './free-port.js';
+export { squatGroup } from './group-squatter.js';
 export {
   containerRuntimeAvailable,
   startContainerInfra,

@@ -69,7 +69,8 @@ export async function collectMessages<T = ConsumedRecord>(
   });
   let failure: unknown;
   consumer.on(consumer.events.CRASH, (event) => {
-    failure = event.payload.error;
+    // kafkajs restarts the consumer after retriable errors (a broker restart); only the others end it.
+    if (!event.payload.restart) failure = event.payload.error;
   });
   for (const topic of typeof topics === 'string' ? [topics] : topics) {
     await consumer.subscribe({ topic, fromBeginning: options.fromBeginning ?? true });

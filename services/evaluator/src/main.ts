@@ -18,7 +18,13 @@ try {
   process.exit(2);
 }
 const logger = createLogger({ service: SERVICE, level: config.logLevel });
-const evaluator = await startEvaluator(config, { logger });
+const evaluator = await startEvaluator(config, {
+  logger,
+  // A consumer that stopped for good: exit, so the supervisor restarts a working process.
+  onFatal: () => {
+    void evaluator.stop().finally(() => process.exit(1));
+  },
+});
 onShutdownSignal(() => evaluator.stop(), logger);
 try {
   await evaluator.ready;

@@ -6,7 +6,7 @@ import { ConfigError } from '@kanary/contracts';
 import { onShutdownSignal } from '@kanary/kafka';
 import { createLogger } from '@kanary/observability';
 import { loadConfig, SERVICE, type WorkerConfig } from './config.js';
-import { startModelWorker } from './shell/model-worker.js';
+import { startModelWorker, type RunningWorker } from './shell/model-worker.js';
 
 let config: WorkerConfig;
 try {
@@ -17,5 +17,18 @@ try {
   process.exit(2);
 }
 const logger = createLogger({ service: SERVICE, level: config.logLevel });
-const worker = await startModelWorker(config, logger);
+let worker: RunningWorker;
+try {
+  worker = await startModelWorker(config, logger, {
+    // A consumer that stopped for good: exit, so the supervisor restarts a working process.
+    onFatal: () => {
+      void worker.stop().finally(() => process.exit(1));
+    },
+  });
+} catch (e) {
+  // E.g. Kafka unreachable or refusing the credentials: say so in one line, exit 1.
+  logger.fatal({ event: 'worker.start_failed', err: e }, 'model worker failed to start');
+  process.stderr.write(`${SERVICE}: cannot start: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+}
 onShutdownSignal(() => worker.stop(), logger);

@@ -25,6 +25,12 @@ export interface EvaluatorDeps {
   codec?: EventCodec;
   /** Epoch ms. @default Date.now */
   clock?: () => number;
+  /**
+   * Called once if the consumer stops for good (kafkajs restarts it only after retriable errors;
+   * after a broker restart it can give up on the group coordinator); `/healthz` turns 503 either
+   * way. @default logs the error
+   */
+  onFatal?: (error: Error) => void;
 }
 
 /** A running evaluator. */
@@ -100,8 +106,13 @@ export async function startEvaluator(
     onAssignment: (assignment) => task.onAssignment(assignment),
     onAbort: (error) => task.onAbort(error),
     onFatal: (error) => {
+      if (fatal !== undefined) return;
       fatal = error;
-      logger.fatal({ event: 'evaluator.consumer_stopped', err: error }, 'consumer stopped for good');
+      logger.fatal(
+        { event: 'evaluator.consumer_stopped', err: error },
+        'consumer stopped for good',
+      );
+      deps.onFatal?.(error);
     },
     tick: { intervalMs: config.punctuateIntervalMs, run: () => task.tick() },
   });

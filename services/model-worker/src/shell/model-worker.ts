@@ -22,6 +22,16 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
+/** What the caller may add to a worker. */
+export interface WorkerHooks {
+  /**
+   * Called once if the consumer stops for good (kafkajs restarts it only after retriable errors;
+   * after a broker restart it can give up on the group coordinator); `/healthz` turns 503 either
+   * way. The process should exit, so that its supervisor starts a working one.
+   */
+  onFatal?: (error: Error) => void;
+}
+
 /**
  * Starts a model worker: builds each variant's backend, then consumes routed requests and
  * publishes one prediction per request of a served variant, exactly once (outputs and consumed
@@ -30,6 +40,7 @@ export interface RunningWorker {
 export async function startModelWorker(
   config: WorkerConfig,
   logger: Logger,
+  hooks: WorkerHooks = {},
 ): Promise<RunningWorker> {
   const backends = new Map<string, ModelBackend>();
   for (const [variant, backendConfig] of Object.entries(config.variants)) {
@@ -42,7 +53,13 @@ export async function startModelWorker(
     dataPartitions: config.connection.dataPartitions,
   });
   let running = false;
-  const ops = await startOpsServer({ port: config.opsPort, registry, ready: () => running });
+  let fatal: Error | undefined;
+  const ops = await startOpsServer({
+    port: config.opsPort,
+    registry,
+    ready: () => running,
+    live: () => fatal === undefined,
+  });
   const runner = new ProcessorRunner<'RoutedRequest'>({
     kafka: createKafka(config.connection, logger),
     codec: new EventCodec(config.connection.registry),
@@ -58,6 +75,13 @@ export async function startModelWorker(
       maxBytesPerPartition: config.maxBytesPerPartition,
       sessionTimeout: config.sessionTimeoutMs,
       heartbeatInterval: Math.floor(config.sessionTimeoutMs / 10),
+    },
+    onFatal: (error) => {
+      if (fatal !== undefined) return;
+      fatal = error;
+      running = false;
+      logger.fatal({ event: 'worker.consumer_stopped', err: error }, 'consumer stopped for good');
+      hooks.onFatal?.(error);
     },
     process: predictionProcessor({
       backends,
