@@ -14,6 +14,7 @@ const CONFIG_FILES = [
   'services/model-worker/src/config.ts',
   'services/evaluator/src/config.ts',
   'services/decision/src/config.ts',
+  'services/console/src/config.ts',
 ];
 
 /** Environment variables a config module reads: the upper-case keys of its zod objects. */

@@ -37,6 +37,19 @@ export const envField = {
       .string()
       .optional()
       .transform((s) => (s === undefined || s.trim() === '' ? undefined : s.trim())),
+  /**
+   * An optional secret such as a bearer token, at least `minLength` characters when set (128 bits
+   * of hex or base64 are 22–32 characters). Its value never appears in error messages.
+   */
+  token: (minLength = 16) =>
+    z
+      .string()
+      .optional()
+      .transform((s) => (s === undefined || s.trim() === '' ? undefined : s.trim()))
+      .refine(
+        (token) => token === undefined || token.length >= minLength,
+        `must be at least ${minLength} characters`,
+      ),
   int: (fallback: number, { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = {}) =>
     z
       .string()

@@ -28,3 +28,9 @@ export {
 export { onShutdownSignal } from './shutdown.js';
 export { TopicFollower, type FollowedRecord, type TopicFollowerOptions } from './topic-follower.js';
 export { ReadProgress, CatchUpTimeoutError } from './read-progress.js';
+export {
+  watchConsumerCrashes,
+  watchFirstConsumerFailure,
+  type WatchedKafka,
+} from './crash-watch.js';
+export { LazyAdmin } from './lazy-admin.js';

@@ -21,6 +21,7 @@ import type {
   Transaction,
 } from 'kafkajs';
 import { ConsumerLag } from './consumer-lag.js';
+import { LazyAdmin } from './lazy-admin.js';
 import { deadLetter } from './dead-letter.js';
 import { DeadLetterCounter } from './dead-letter-counter.js';
 import { ReadProgress } from './read-progress.js';
@@ -163,7 +164,7 @@ export class ProcessorRunner<E extends EventName = EventName> {
   readonly stats: ProcessorStats = { processed: 0, deadLettered: 0, produced: 0, batches: 0 };
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
-  private admin: Promise<Admin> | undefined;
+  private readonly admin: LazyAdmin;
   private readonly progress = new ReadProgress();
   private readonly commitOffsets: boolean;
   private readonly byName: Map<string, TopicSpec<E>>;
@@ -186,6 +187,7 @@ export class ProcessorRunner<E extends EventName = EventName> {
       throw new Error('exactly-once processing commits offsets in its transactions');
     }
     this.byName = new Map(options.inputs.map((t) => [t.name, t]));
+    this.admin = new LazyAdmin(options.kafka);
     const registry = options.metrics;
     const m = registry ? metricFactory(registry) : undefined;
     const counter = <L extends string>(name: string, help: string, labels: readonly L[]) =>
@@ -223,7 +225,7 @@ export class ProcessorRunner<E extends EventName = EventName> {
     const lagIntervalMs = this.options.lagIntervalMs ?? 10_000;
     if (this.options.metrics !== undefined && lagIntervalMs > 0) {
       this.lag = new ConsumerLag({
-        admin: () => this.connectedAdmin(),
+        admin: () => this.admin.get(),
         registry: this.options.metrics,
         logger: this.options.logger,
         groupId,
@@ -298,7 +300,7 @@ export class ProcessorRunner<E extends EventName = EventName> {
   async catchUp(timeoutMs: number): Promise<void> {
     if (this.consumer === undefined) throw new Error('the processor is not started');
     const topics = this.options.inputs.map((t) => t.name);
-    await this.progress.catchUp(await this.connectedAdmin(), topics, timeoutMs);
+    await this.progress.catchUp(await this.admin.get(), topics, timeoutMs);
   }
 
   /** Stops fetching, lets the in-flight batch finish and commit, leaves the group; a pending catchUp fails. */
@@ -314,30 +316,13 @@ export class ProcessorRunner<E extends EventName = EventName> {
     this.consumer = undefined;
     this.producer = undefined;
     if (started && !this.commitOffsets) await this.deleteGroup();
-    const admin = this.admin;
-    this.admin = undefined;
-    await admin?.then((a) => a.disconnect()).catch(() => undefined);
-  }
-
-  /** One admin client, shared by catchUp, the lag gauge and group deletion (connected once). */
-  private connectedAdmin(): Promise<Admin> {
-    if (this.admin === undefined) {
-      const admin = this.options.kafka.admin();
-      this.admin = admin.connect().then(
-        () => admin,
-        (e: unknown) => {
-          this.admin = undefined;
-          throw e;
-        },
-      );
-    }
-    return this.admin;
+    await this.admin.disconnect();
   }
 
   private async deleteGroup(): Promise<void> {
     const { groupId, logger } = this.options;
     try {
-      await (await this.connectedAdmin()).deleteGroups([groupId]);
+      await (await this.admin.get()).deleteGroups([groupId]);
     } catch (err) {
       // Best effort: a group left behind (after a crash) is empty and holds no offsets.
       logger.debug({ event: 'processor.group_kept', groupId, err }, 'consumer group not deleted');

@@ -33,7 +33,7 @@ export type {
 } from './state-machine/transition-table.js';
 export { applyCommand } from './state-machine/apply-command.js';
 export type { ApplyResult } from './state-machine/apply-command.js';
-export { commandOnState } from './state-machine/command-on-state.js';
+export { commandOnState, OperatorVerb } from './state-machine/command-on-state.js';
 export type { CommandIssue, LiveAction } from './state-machine/command-on-state.js';
 
 // Assignment

@@ -10,9 +10,6 @@ import { parseDefaultVariants } from './core/default-variants.js';
 
 export const SERVICE = 'router';
 
-/** Shortest operator token accepted: 128 bits of hex or base64 are 22–32 characters. */
-const MIN_TOKEN_LENGTH = 16;
-
 /** The router's own variables; the Kafka and registry ones come from `kafkaEnvSchema`. */
 const routerEnvSchema = z.object({
   /**
@@ -40,12 +37,7 @@ const routerEnvSchema = z.object({
    * Bearer token of the operator endpoints (start, weight, pause, resume, promote, rollback).
    * Unset: those endpoints answer 503. Never logged.
    */
-  ROUTER_OPERATOR_TOKEN: envField
-    .optionalString()
-    .refine(
-      (token) => token === undefined || token.length >= MIN_TOKEN_LENGTH,
-      `must be at least ${MIN_TOKEN_LENGTH} characters`,
-    ),
+  ROUTER_OPERATOR_TOKEN: envField.token(),
   /** Largest accepted HTTP request body, in bytes; larger ones get 413. @default 65536 */
   ROUTER_BODY_LIMIT_BYTES: envField.int(65_536, { min: 1_024, max: 16_777_216 }),
   /** How long `?wait=true` waits for a command's outcome, in ms, before answering 202. @default 10000 */

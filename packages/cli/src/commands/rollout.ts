@@ -2,18 +2,18 @@ import { randomUUID } from 'node:crypto';
 import type { DecisionReport, RolloutCommand, RolloutState } from '@kanary/contracts';
 import {
   commandOnState,
+  OperatorVerb,
   parsePolicy,
   RolloutMode,
   startingWeight,
-  type LiveAction,
 } from '@kanary/rollout';
+import { awaitCommandOutcome, publishCommand, RolloutView } from '@kanary/rollout-client';
 import { Option, type Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
 import type { Output } from '../output.js';
 import type { WithContext } from './register-traffic-commands.js';
 import { loadPolicyFile, type PolicyFile } from './policy-file.js';
-import { publishCommand, RolloutView } from './rollout-io.js';
 
 export interface StartOptions {
   model: string;
@@ -35,19 +35,12 @@ async function awaitOutcome(
   timeoutMs: number,
   out: Output,
 ): Promise<number> {
-  const state = await view.waitForState(
-    command.model,
-    (s) =>
-      s.lastCommand?.commandId === command.commandId ||
-      s.recentCommandIds.includes(command.commandId),
-    timeoutMs,
-  );
-  const outcome = state.lastCommand?.commandId === command.commandId ? state.lastCommand : null;
-  if (outcome?.outcome === 'REJECTED') {
-    out.error(`rejected: ${outcome.reasonCode ?? ''} ${outcome.message ?? ''}`.trim());
+  const result = await awaitCommandOutcome(view, command, timeoutMs);
+  if (result.outcome === 'REJECTED') {
+    out.error(`rejected: ${result.reasonCode ?? ''} ${result.message ?? ''}`.trim());
     return ExitCode.failed;
   }
-  out.line(`applied: ${command.action} ${command.model} → ${describe(state)}`);
+  out.line(`applied: ${command.action} ${command.model} → ${describe(result.state)}`);
   return ExitCode.ok;
 }
 
@@ -120,17 +113,10 @@ export async function rolloutStart(ctx: CliContext, out: Output, o: StartOptions
   }
 }
 
-const ACTIONS = {
-  pause: 'PAUSE',
-  resume: 'RESUME',
-  promote: 'PROMOTE',
-  rollback: 'ROLLBACK',
-} as const satisfies Record<string, LiveAction>;
-
 export async function rolloutAction(
   ctx: CliContext,
   out: Output,
-  verb: keyof typeof ACTIONS,
+  verb: OperatorVerb,
   o: { model: string; reason?: string; wait: boolean; timeout: string },
 ): Promise<number> {
   const view = await new RolloutView(ctx).open();
@@ -142,7 +128,7 @@ export async function rolloutAction(
       );
       return ExitCode.failed;
     }
-    const command = commandOnState(state, ACTIONS[verb], {
+    const command = commandOnState(state, OperatorVerb[verb], {
       commandId: `op-${randomUUID()}`,
       issuedAt: Date.now(),
       issuedBy: 'OPERATOR',
@@ -255,7 +241,7 @@ export function registerRolloutCommands(program: Command, withContext: WithConte
     .option('--watch', 'keep printing as states and decisions change (Ctrl-C to stop)')
     .option('--json', 'print JSON');
   status.action(withContext((ctx, out) => rolloutStatus(ctx, out, status.opts())));
-  for (const verb of Object.keys(ACTIONS) as Array<keyof typeof ACTIONS>) {
+  for (const verb of Object.keys(OperatorVerb) as OperatorVerb[]) {
     const c = waitOptions(
       rollout
         .command(verb)

@@ -1,5 +1,5 @@
+import { accuracyInterval } from '@kanary/charts';
 import type { DecisionReport, RolloutState, VariantMetrics } from '@kanary/contracts';
-import { accuracyInterval } from './arm-interval.js';
 import type { DemoScenario } from './demo-scenarios.js';
 
 /** What the terminal shows of one scenario at one moment. */

@@ -1,13 +1,18 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { DecisionReport, RolloutState, VariantMetrics } from '@kanary/contracts';
+import type { RolloutState } from '@kanary/contracts';
 import { ensureInfra, type InfraHandle } from '@kanary/infra';
 import { ensureTopics } from '@kanary/kafka';
 import { parsePolicy } from '@kanary/rollout';
+import {
+  publishCommand,
+  RolloutHistory,
+  RolloutView,
+  type ViewEvent,
+} from '@kanary/rollout-client';
 import { exponentialDelay, runTraffic, SourceKind, type TrafficReport } from '@kanary/traffic';
 import type { PolicyFile } from '../commands/policy-file.js';
 import { startCommand } from '../commands/rollout.js';
-import { publishCommand, RolloutView, type ViewEvent } from '../commands/rollout-io.js';
 import { cliContext, type CliContext, type GlobalOptions } from '../context.js';
 import type { Output } from '../output.js';
 import type { ProgressStream } from '../progress-line.js';
@@ -44,15 +49,6 @@ export interface DemoResult {
   readonly ok: boolean;
   /** The last state of each scenario's model, by model. */
   readonly finalStates: ReadonlyMap<string, RolloutState>;
-}
-
-interface Observed {
-  readonly states: Map<
-    string,
-    Array<{ at: number; phase: string; canaryWeight: number; stepIndex: number }>
-  >;
-  readonly decisions: Map<string, DecisionReport[]>;
-  readonly metrics: Map<string, VariantMetrics[]>;
 }
 
 const TERMINAL = new Set(['PROMOTED', 'ROLLED_BACK']);
@@ -203,12 +199,7 @@ export async function runDemo(
 
   const { ctx, infra } = await connect(globals, runId, out);
   const admin = ctx.kafka.admin();
-  const observed: Observed = { states: new Map(), decisions: new Map(), metrics: new Map() };
-  const push = <T>(map: Map<string, T[]>, key: string, value: T) => {
-    const list = map.get(key) ?? [];
-    list.push(value);
-    map.set(key, list);
-  };
+  const history = new RolloutHistory();
   let services: ServiceProcess[] = [];
   let view: RolloutView | undefined;
   const abort = new AbortController();
@@ -231,22 +222,12 @@ export async function runDemo(
     view = new RolloutView(ctx, {
       metrics: true,
       onEvent: (e: ViewEvent) => {
-        if (e.kind === 'state') {
-          const s = e.value;
-          push(observed.states, s.rolloutId, {
-            at: s.updatedAt,
-            phase: s.phase,
-            canaryWeight: s.canaryWeight,
-            stepIndex: s.stepIndex,
-          });
-        } else if (e.kind === 'decision') {
-          push(observed.decisions, e.value.rolloutId, e.value);
+        history.record(e);
+        if (e.kind === 'decision') {
           const scenario = scenarios.find((s) => rolloutIds.get(s.model) === e.value.rolloutId);
           if (scenario && e.value.action !== 'HOLD') {
             printer.note(`${scenario.name}: ${e.value.action} — ${firstReason(e.value)}`);
           }
-        } else if (e.value.rolloutId !== null) {
-          push(observed.metrics, e.value.rolloutId, e.value);
         }
       },
     });
@@ -356,9 +337,9 @@ export async function runDemo(
         startedAt: scenarioStart,
         endedAt: ended,
         outcome: state?.rolloutId === rolloutId ? state.phase : 'NOT STARTED',
-        states: observed.states.get(rolloutId) ?? [],
-        metrics: observed.metrics.get(rolloutId) ?? [],
-        decisions: observed.decisions.get(rolloutId) ?? [],
+        states: history.get(rolloutId)?.states ?? [],
+        metrics: history.get(rolloutId)?.metrics ?? [],
+        decisions: history.get(rolloutId)?.decisions ?? [],
         requests: reports[i]?.requests ?? 0,
       };
     });

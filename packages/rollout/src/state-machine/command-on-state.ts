@@ -15,6 +15,18 @@ export interface CommandIssue {
 export type LiveAction = Exclude<RolloutAction, typeof RolloutAction.START>;
 
 /**
+ * The words operators use for the lifecycle actions (CLI subcommands, HTTP paths, console
+ * buttons) and the action each stands for.
+ */
+export const OperatorVerb = {
+  pause: RolloutAction.PAUSE,
+  resume: RolloutAction.RESUME,
+  promote: RolloutAction.PROMOTE,
+  rollback: RolloutAction.ROLLBACK,
+} as const satisfies Record<string, LiveAction>;
+export type OperatorVerb = keyof typeof OperatorVerb;
+
+/**
  * A command on the rollout in `state`: it names that rollout, its variants and the `seq` the
  * issuer saw, so the state machine applies it only if nothing changed meanwhile (optimistic
  * concurrency) and otherwise rejects it as STALE_SEQ. SET_WEIGHT needs `canaryWeight`;

@@ -5,18 +5,13 @@
  * the decision service's commands.
  */
 import { IssuedBy, RolloutAction, type RolloutCommand, type RolloutState } from '@kanary/contracts';
-import { commandOnState, rolloutCommandSchema } from '@kanary/rollout';
+import { commandOnState, OperatorVerb, rolloutCommandSchema } from '@kanary/rollout';
 import { describeIssues } from './describe-issues.js';
 import type { StartRequest } from './http-schemas.js';
 
 /** The operator verbs that only need the live rollout, by their URL segment. */
-export const LifecycleVerb = {
-  pause: RolloutAction.PAUSE,
-  resume: RolloutAction.RESUME,
-  promote: RolloutAction.PROMOTE,
-  rollback: RolloutAction.ROLLBACK,
-} as const;
-export type LifecycleVerb = keyof typeof LifecycleVerb;
+export const LifecycleVerb = OperatorVerb;
+export type LifecycleVerb = OperatorVerb;
 
 /** What makes a command unique and when it was issued; the shell supplies both. */
 export interface CommandStamp {

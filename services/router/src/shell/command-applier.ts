@@ -6,11 +6,10 @@ import {
   type RolloutState,
   type TopicCatalog,
 } from '@kanary/contracts';
-import { ConsumerLag, DeadLetterCounter, deadLetter } from '@kanary/kafka';
+import { ConsumerLag, DeadLetterCounter, LazyAdmin, deadLetter } from '@kanary/kafka';
 import type { Logger, Registry } from '@kanary/observability';
 import type { Rejection } from '@kanary/rollout';
 import type {
-  Admin,
   Consumer,
   EachBatchPayload,
   Kafka,
@@ -78,14 +77,15 @@ export class CommandApplier {
   private readonly producers = new Map<number, PartitionProducer>();
   private readonly deadLetters: DeadLetterCounter;
   private readonly lag: ConsumerLag;
-  private admin: Promise<Admin> | undefined;
+  private readonly admin: LazyAdmin;
   /** Next offset per partition handled in this process, for the lag gauge. */
   private readonly positions = new Map<number, number>();
 
   constructor(private readonly options: CommandApplierOptions) {
     this.deadLetters = new DeadLetterCounter(options.registry);
+    this.admin = new LazyAdmin(options.kafka);
     this.lag = new ConsumerLag({
-      admin: () => this.connectedAdmin(),
+      admin: () => this.admin.get(),
       registry: options.registry,
       logger: options.logger,
       groupId: options.groupId,
@@ -133,28 +133,12 @@ export class CommandApplier {
   /** Stops fetching, lets the in-flight batch commit, leaves the group. */
   async stop(): Promise<void> {
     await this.lag.stop();
-    const admin = this.admin;
-    this.admin = undefined;
-    await admin?.then((a) => a.disconnect()).catch(() => undefined);
+    await this.admin.disconnect();
     await this.consumer?.disconnect();
     this.consumer = undefined;
     const slots = [...this.producers.values()];
     this.producers.clear();
     await Promise.allSettled(slots.map((slot) => slot.producer.disconnect()));
-  }
-
-  private connectedAdmin(): Promise<Admin> {
-    if (this.admin === undefined) {
-      const admin = this.options.kafka.admin();
-      this.admin = admin.connect().then(
-        () => admin,
-        (e: unknown) => {
-          this.admin = undefined;
-          throw e;
-        },
-      );
-    }
-    return this.admin;
   }
 
   private async producerFor(partition: number): Promise<PartitionProducer> {

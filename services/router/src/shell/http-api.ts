@@ -1,4 +1,5 @@
 import { isRetriable } from '@kanary/contracts';
+import { registerOpsRoutes } from '@kanary/observability';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { registerAssignRoute } from './assign-route.js';
 import type { HttpApiDeps } from './http-api-deps.js';
@@ -49,15 +50,7 @@ export function buildHttpApi(deps: HttpApiDeps): FastifyInstance {
       .send({ error: 'not_found', message: `no route ${request.method} ${request.url}` }),
   );
 
-  app.get('/healthz', (_request, reply) =>
-    deps.isLive() ? reply.send('ok\n') : reply.code(503).send('unhealthy\n'),
-  );
-  app.get('/readyz', (_request, reply) =>
-    deps.isReady() ? reply.send('ready\n') : reply.code(503).send('not ready\n'),
-  );
-  app.get('/metrics', async (_request, reply) =>
-    reply.type(deps.registry.contentType).send(await deps.registry.metrics()),
-  );
+  registerOpsRoutes(app, { registry: deps.registry, live: deps.isLive, ready: deps.isReady });
 
   registerAssignRoute(app, deps);
   registerRolloutRoutes(app, deps);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { EventCodec, topicCatalog, type RolloutState } from '@kanary/contracts';
-import { createKafka } from '@kanary/kafka';
+import { createKafka, watchFirstConsumerFailure } from '@kanary/kafka';
 import {
   createLogger,
   createMetricsRegistry,
@@ -12,7 +12,6 @@ import type { Kafka } from 'kafkajs';
 import { SERVICE, type RouterConfig } from '../config.js';
 import { RolloutBook } from '../core/rollout-book.js';
 import { CommandApplier } from './command-applier.js';
-import { watchConsumerCrashes } from './crash-watch.js';
 import { buildHttpApi } from './http-api.js';
 import { RecordPublisher } from './record-publisher.js';
 import { requestIngress } from './request-ingress.js';
@@ -67,15 +66,9 @@ export interface Router {
 export async function startRouter(config: RouterConfig, deps: RouterDeps = {}): Promise<Router> {
   const logger = deps.logger ?? createLogger({ service: SERVICE, level: config.logLevel });
   const registry = deps.registry ?? createMetricsRegistry(SERVICE);
-  let fatal: Error | undefined;
-  const kafka = watchConsumerCrashes(
+  const { kafka, failure } = watchFirstConsumerFailure(
     deps.kafka ?? createKafka(config.connection, logger),
-    (error) => {
-      if (fatal !== undefined) return;
-      fatal = error;
-      logger.fatal({ event: 'router.consumer_stopped', err: error }, 'a consumer stopped for good');
-      deps.onFatal?.(error);
-    },
+    { service: SERVICE, logger, onFatal: deps.onFatal },
   );
   const codec = deps.codec ?? new EventCodec(config.connection.registry);
   const clock = deps.clock ?? Date.now;
@@ -139,7 +132,7 @@ export async function startRouter(config: RouterConfig, deps: RouterDeps = {}): 
     bodyLimitBytes: config.http.bodyLimitBytes,
     commandWaitMs: config.commandWaitMs,
     isReady: () => readyFlag && !stopping,
-    isLive: () => fatal === undefined,
+    isLive: () => failure() === undefined,
     clock,
     newId: randomUUID,
   });

@@ -1,7 +1,8 @@
 /**
- * A small inline-SVG line chart for the self-contained demo report. Hand-written on purpose: a
- * charting library would have to be inlined into the HTML (hundreds of kilobytes of JavaScript)
- * to keep the report a single file that opens offline; three kinds of line chart need ~100 lines.
+ * A small inline-SVG line chart for the self-contained demo report and the web console.
+ * Hand-written on purpose: a charting library would have to be inlined into the HTML (hundreds
+ * of kilobytes of JavaScript) to keep the report a single file that opens offline, and the
+ * console renders its pages on the server; the few kinds of line chart needed take ~100 lines.
  */
 
 export interface ChartPoint {
@@ -92,7 +93,9 @@ export function lineChart(options: ChartOptions): string {
   parts.push(
     `<text transform="translate(14 ${(m.top + height - m.bottom) / 2}) rotate(-90)" class="axis" text-anchor="middle">${escapeHtml(options.yLabel)}</text>`,
   );
-  options.series.forEach((s, i) => {
+  // Legend entries side by side, each as wide as its name (about 6.5 px per character at 11 px).
+  let legendX = m.left + 8;
+  options.series.forEach((s) => {
     if (s.band && s.band.length > 1) {
       const upper = s.band.map((b) => `${sx(b.x)},${sy(b.hi)}`);
       const lower = [...s.band].reverse().map((b) => `${sx(b.x)},${sy(b.lo)}`);
@@ -111,7 +114,8 @@ export function lineChart(options: ChartOptions): string {
         `<polyline points="${pts.join(' ')}" fill="none" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5 4"' : ''}/>`,
       );
     }
-    const lx = m.left + 8 + i * 150;
+    const lx = legendX;
+    legendX += 16 + Math.ceil(s.name.length * 6.5) + 14;
     parts.push(`<rect x="${lx}" y="${m.top - 4}" width="12" height="3" fill="${s.color}"/>`);
     parts.push(`<text x="${lx + 16}" y="${m.top}" class="legend">${escapeHtml(s.name)}</text>`);
   });

@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { Kafka } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { watchConsumerCrashes } from './crash-watch.js';
+import { createLogger } from '@kanary/observability';
+import { watchConsumerCrashes, watchFirstConsumerFailure } from './crash-watch.js';
 
 /** Just enough of a kafkajs client: consumers that emit CRASH events, and an admin. */
 function fakeKafka() {
@@ -36,5 +37,28 @@ describe('watchConsumerCrashes', () => {
     const { kafka, raw } = fakeKafka();
     const watched = watchConsumerCrashes(kafka, () => undefined);
     expect((watched.admin() as unknown as { self: unknown }).self).toBe(raw);
+  });
+});
+
+describe('watchFirstConsumerFailure', () => {
+  it('keeps and reports only the first unrecoverable crash', () => {
+    const { kafka, consumers } = fakeKafka();
+    const reported: string[] = [];
+    const watched = watchFirstConsumerFailure(kafka, {
+      service: 'test',
+      logger: createLogger({ service: 'test', level: 'silent' }),
+      onFatal: (e) => reported.push(e.message),
+    });
+    expect(watched.failure()).toBeUndefined();
+    watched.kafka.consumer({ groupId: 'a' });
+    watched.kafka.consumer({ groupId: 'b' });
+    consumers[0]!.emit('consumer.crash', {
+      payload: { error: new Error('first'), restart: false },
+    });
+    consumers[1]!.emit('consumer.crash', {
+      payload: { error: new Error('second'), restart: false },
+    });
+    expect(watched.failure()?.message).toBe('first');
+    expect(reported).toEqual(['first']);
   });
 });

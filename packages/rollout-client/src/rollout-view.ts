@@ -1,17 +1,29 @@
-import type {
-  DecisionReport,
-  RolloutCommand,
-  RolloutState,
-  VariantMetrics,
-} from '@kanary/contracts';
+import type { DecisionReport, RolloutState, VariantMetrics } from '@kanary/contracts';
 import { TopicFollower } from '@kanary/kafka';
-import type { CliContext } from '../context.js';
+import type { RolloutClientContext } from './client-context.js';
+
+/** No state matching the condition was seen in time (is a router running on the cluster?). */
+export class StateWaitTimeoutError extends Error {
+  override readonly name = 'StateWaitTimeoutError';
+}
 
 /** One record the view saw, in topic order per topic. */
 export type ViewEvent =
   | { readonly kind: 'state'; readonly value: RolloutState }
   | { readonly kind: 'decision'; readonly value: DecisionReport }
   | { readonly kind: 'metrics'; readonly value: VariantMetrics };
+
+export interface RolloutViewOptions {
+  /** Also follow the evaluator's `metrics` snapshots. @default false */
+  metrics?: boolean;
+  /** Sees every record, for callers that keep a history (see {@link RolloutHistory}). */
+  onEvent?: (event: ViewEvent) => void;
+  /**
+   * Prefix of the view's consumer groups (a random suffix makes each unique; they commit
+   * nothing). @default "<topic prefix>.cli.view"
+   */
+  groupIdPrefix?: string;
+}
 
 /**
  * A live view of `rollout.state` (latest state per model) and `rollout.decisions` (latest per
@@ -28,15 +40,12 @@ export class RolloutView {
     TopicFollower<'RolloutState' | 'DecisionReport' | 'VariantMetrics'>
   >;
 
-  constructor(
-    ctx: CliContext,
-    options: { metrics?: boolean; onEvent?: (event: ViewEvent) => void } = {},
-  ) {
+  constructor(ctx: RolloutClientContext, options: RolloutViewOptions = {}) {
     const common = {
       kafka: ctx.kafka,
       codec: ctx.codec,
       logger: ctx.logger,
-      groupIdPrefix: `${ctx.connection.topicPrefix}.cli.view`,
+      groupIdPrefix: options.groupIdPrefix ?? `${ctx.connection.topicPrefix}.cli.view`,
     };
     const seen = (event: ViewEvent) => {
       options.onEvent?.(event);
@@ -120,8 +129,8 @@ export class RolloutView {
       const timer = setTimeout(() => {
         off();
         reject(
-          new Error(
-            `no router applied the command within ${timeoutMs} ms: is the router running on this cluster (prefix "${model}")?`,
+          new StateWaitTimeoutError(
+            `no router applied the command for model "${model}" within ${timeoutMs} ms: is the router running on this cluster?`,
           ),
         );
       }, timeoutMs);
@@ -132,21 +141,5 @@ export class RolloutView {
 
   private changed(): void {
     for (const l of [...this.listeners]) l();
-  }
-}
-
-/** Publishes one command to `rollout.commands` (key model) with an idempotent producer. */
-export async function publishCommand(ctx: CliContext, command: RolloutCommand): Promise<void> {
-  const producer = ctx.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
-  try {
-    const value = await ctx.codec.encode(ctx.catalog.commands, command);
-    await producer.send({
-      topic: ctx.catalog.commands.name,
-      messages: [{ key: command.model, value }],
-      acks: -1,
-    });
-  } finally {
-    await producer.disconnect();
   }
 }

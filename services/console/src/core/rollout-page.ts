@@ -1,0 +1,109 @@
+import { decisionLog, escapeHtml, percent, rolloutCharts } from '@kanary/charts';
+import type { RolloutRecord } from '@kanary/rollout-client';
+import { page } from './page.js';
+import { isTerminal, type ArmView, type RolloutSummary } from './rollout-summary.js';
+
+const time = (at: number) => new Date(at).toISOString().replace('T', ' ').slice(0, 19);
+const num = (x: number | null, f: (v: number) => string) => (x === null ? '–' : f(x));
+const ms = (x: number | null) => num(x, (v) => `${v.toFixed(1)} ms`);
+const pct = (x: number | null) => num(x, percent);
+
+function armRow(a: ArmView): string {
+  const interval =
+    a.accuracyLower === null || a.accuracyUpper === null
+      ? ''
+      : ` [${percent(a.accuracyLower)}, ${percent(a.accuracyUpper)}]`;
+  return `<tr class="arm-${a.role}"><td>${a.role}</td><td><code>${escapeHtml(a.variant)}</code></td><td>${a.predictions}</td><td>${a.labelled}</td>
+<td>${pct(a.accuracy)}${interval}</td><td>${pct(a.errorRate)}</td><td>${ms(a.latencyP50)} / ${ms(a.latencyP95)} / ${ms(a.latencyP99)}</td>
+<td>${pct(a.labelCoverage)}</td><td>${a.pending}</td><td>${a.expired}</td></tr>`;
+}
+
+function stateFacts(s: RolloutSummary): string {
+  const cmd = s.lastCommand;
+  const command = cmd
+    ? `${cmd.action} by ${cmd.issuedBy}: <b>${cmd.outcome}</b>${cmd.message ? ` — ${escapeHtml(cmd.message)}` : ''}`
+    : '–';
+  const facts: Array<[string, string]> = [
+    [
+      'phase',
+      `<span class="phase p-${s.phase ?? ''}" id="phase">${s.phase ?? 'unknown'}</span>${s.current ? '' : ' <span class="muted">(no longer the model’s current rollout)</span>'}`,
+    ],
+    [
+      'canary weight',
+      `<span id="weight">${s.canaryWeight === null ? '–' : percent(s.canaryWeight)}</span>${s.stepIndex !== null && s.stepIndex >= 0 ? `, step ${s.stepIndex + 1}` : ''}`,
+    ],
+    [
+      'stable / canary',
+      `<code>${escapeHtml(s.stable ?? '–')}</code> / <code>${escapeHtml(s.canary ?? '–')}</code>`,
+    ],
+    ['started / updated (UTC)', `${time(s.startedAt)} / ${time(s.updatedAt)}`],
+    ['last command', command],
+  ];
+  return `<table class="facts">${facts.map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`).join('')}</table>`;
+}
+
+function buttons(s: RolloutSummary, operatorEnabled: boolean): string {
+  if (s.actions.length === 0) return '';
+  const attrs = `data-model="${escapeHtml(s.model)}" data-rollout="${escapeHtml(s.rolloutId)}"`;
+  const list = s.actions
+    .map(
+      (verb) =>
+        `<button type="button" ${attrs} data-verb="${verb}"${verb === 'rollback' ? ' class="danger"' : ''}${operatorEnabled ? '' : ' disabled'}>${verb}</button>`,
+    )
+    .join('');
+  return `<p class="actions">${list}</p>`;
+}
+
+/**
+ * The live part of a rollout page: its state, the operator buttons that apply, each arm's
+ * latest numbers, the charts and the decision log (newest first).
+ */
+export function rolloutFragment(
+  record: RolloutRecord,
+  summary: RolloutSummary,
+  options: { now: number; operatorEnabled: boolean },
+): string {
+  const endedAt = isTerminal(summary.phase) ? summary.updatedAt : options.now;
+  const charts = rolloutCharts({
+    rolloutId: record.rolloutId,
+    stable: record.stable ?? '',
+    canary: record.canary,
+    startedAt: summary.startedAt,
+    endedAt: Math.max(endedAt, summary.startedAt),
+    states: record.states,
+    metrics: record.metrics,
+  });
+  const arms =
+    summary.arms.length === 0
+      ? '<p class="muted">No metrics snapshot from the evaluator yet.</p>'
+      : `<table class="arms"><tr><th>arm</th><th>variant</th><th>predictions</th><th>labelled</th><th>accuracy [always-valid 95 %]</th><th>errors</th><th>latency p50 / p95 / p99</th><th>label coverage</th><th>pending</th><th>expired</th></tr>${summary.arms.map(armRow).join('')}</table>`;
+  const log = decisionLog(record.decisions, { startedAt: summary.startedAt, newestFirst: true });
+  return `${stateFacts(summary)}
+${buttons(summary, options.operatorEnabled)}
+<h2>Arms</h2>
+${arms}
+<div class="charts">${[charts.weight, charts.accuracy, charts.latency, charts.coverage].map((c) => `<figure>${c}</figure>`).join('')}</div>
+<h2>Decision log (${record.decisions.length})</h2>
+${log || '<p class="muted">No decision yet: the decision service waits for mature labels.</p>'}`;
+}
+
+/** The operator panel (not refreshed, so a typed token survives updates). */
+function operatorPanel(operatorEnabled: boolean): string {
+  if (!operatorEnabled) {
+    return '<div class="operator muted">Operator actions are off: set CONSOLE_OPERATOR_TOKEN to enable them.</div>';
+  }
+  return `<div class="operator"><label>Operator token <input id="token" type="password" autocomplete="off" size="40"></label>
+<span id="action-result" role="status"></span></div>`;
+}
+
+export function rolloutPage(
+  record: RolloutRecord,
+  summary: RolloutSummary,
+  options: { now: number; operatorEnabled: boolean },
+): string {
+  return page({
+    title: `${summary.model} · ${summary.rolloutId}`,
+    header: operatorPanel(options.operatorEnabled),
+    live: rolloutFragment(record, summary, options),
+  });
+}

@@ -1,0 +1,4 @@
+export { loadConsoleConfig, SERVICE, type ConsoleConfig } from './config.js';
+export { startConsole, type ConsoleDeps, type WebConsole } from './shell/start-console.js';
+export type { ActionResult, ActionRequest } from './shell/operator-actions.js';
+export type { ArmView, RolloutSummary } from './core/rollout-summary.js';

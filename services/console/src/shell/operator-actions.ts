@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import type { RolloutState } from '@kanary/contracts';
+import type { Logger } from '@kanary/observability';
+import { commandOnState, OperatorVerb } from '@kanary/rollout';
+import {
+  awaitCommandOutcome,
+  publishCommand,
+  StateWaitTimeoutError,
+  type RolloutClientContext,
+  type RolloutView,
+} from '@kanary/rollout-client';
+
+/** What became of an operator action; `status` is the HTTP status to answer with. */
+export type ActionResult =
+  | {
+      readonly status: 200;
+      readonly outcome: 'APPLIED';
+      readonly message: string;
+      readonly state: RolloutState;
+    }
+  | { readonly status: 409; readonly outcome: 'REJECTED' | 'STALE_PAGE'; readonly message: string }
+  | { readonly status: 404; readonly outcome: 'UNKNOWN_MODEL'; readonly message: string }
+  | {
+      readonly status: 202;
+      readonly outcome: 'PENDING';
+      readonly message: string;
+      readonly commandId: string;
+    };
+
+export interface ActionRequest {
+  readonly model: string;
+  readonly verb: OperatorVerb;
+  /** The rollout the operator was looking at; a different current rollout refuses the action. */
+  readonly rolloutId?: string | undefined;
+  readonly reason?: string | undefined;
+}
+
+/**
+ * Operator actions from the console: the command is built on the model's current state with
+ * `commandOnState` (so it names the rollout and the `seq` the operator saw, and the router
+ * rejects it as stale if the rollout moved meanwhile), published like the CLI's, and the
+ * outcome is read back from `rollout.state`.
+ */
+export class OperatorActions {
+  constructor(
+    private readonly ctx: RolloutClientContext,
+    private readonly view: RolloutView,
+    private readonly options: { waitMs: number; clock: () => number; logger: Logger },
+  ) {}
+
+  async perform(request: ActionRequest): Promise<ActionResult> {
+    const state = this.view.states.get(request.model);
+    if (state === undefined) {
+      return {
+        status: 404,
+        outcome: 'UNKNOWN_MODEL',
+        message: `no rollout was ever started for model "${request.model}"`,
+      };
+    }
+    if (request.rolloutId !== undefined && request.rolloutId !== state.rolloutId) {
+      return {
+        status: 409,
+        outcome: 'STALE_PAGE',
+        message: `the page shows rollout ${request.rolloutId}, but the model's current rollout is ${state.rolloutId}: reload`,
+      };
+    }
+    const command = commandOnState(state, OperatorVerb[request.verb], {
+      commandId: `console-${randomUUID()}`,
+      issuedAt: this.options.clock(),
+      issuedBy: 'OPERATOR',
+      reason: request.reason?.trim() || `${request.verb} from the web console`,
+    });
+    await publishCommand(this.ctx, command);
+    this.options.logger.info(
+      {
+        event: 'console.command_published',
+        model: command.model,
+        rolloutId: command.rolloutId,
+        action: command.action,
+        commandId: command.commandId,
+        basedOnSeq: command.basedOnSeq,
+      },
+      `${command.action} published`,
+    );
+    try {
+      const result = await awaitCommandOutcome(this.view, command, this.options.waitMs);
+      if (result.outcome === 'REJECTED') {
+        return {
+          status: 409,
+          outcome: 'REJECTED',
+          message: `rejected: ${[result.reasonCode, result.message].filter(Boolean).join(' ')}`,
+        };
+      }
+      return {
+        status: 200,
+        outcome: 'APPLIED',
+        message: `${command.action} applied: ${result.state.phase}`,
+        state: result.state,
+      };
+    } catch (e) {
+      if (!(e instanceof StateWaitTimeoutError)) throw e;
+      return {
+        status: 202,
+        outcome: 'PENDING',
+        message: `${command.action} published; no router has applied it yet`,
+        commandId: command.commandId,
+      };
+    }
+  }
+}
