@@ -1,0 +1,93 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { exampleEvents } from '@kanary/contracts';
+import { disconnectTestClients, waitFor } from '@kanary/testkit';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CONSOLE_TOKEN,
+  consoleBed,
+  type ConsoleBed,
+} from '../../services/console/test/console-bed.js';
+
+/** Debian's Chromium (installed by .ci/run), not a downloaded browser. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+];
+
+let bed: ConsoleBed;
+let browser: Browser;
+
+beforeAll(async () => {
+  bed = await consoleBed();
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await bed?.close();
+  await disconnectTestClients();
+});
+
+describe('the web console in a real browser', () => {
+  it('shows a live rollout, follows it without reloading, and a click on rollback with the token rolls it back in the router', async () => {
+    await bed.startRollout('weather', 'weather-logreg-v1', 'weather-tree-v3', 'weather-b1');
+    await waitFor(
+      async () =>
+        (await (await fetch(`${bed.console.url}/api/rollouts/weather-b1`)).status) === 200,
+      { timeoutMs: 30_000, description: 'the console to know the rollout' },
+    );
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    try {
+      // The model's link leads to its current rollout.
+      await page.goto(`${bed.console.url}/models/weather`);
+      expect(new URL(page.url()).pathname).toBe('/rollouts/weather-b1');
+      expect(await page.locator('#phase').textContent()).toBe('CANARY');
+      expect(await page.locator('#weight').textContent()).toBe('10%');
+      expect(await page.locator('svg[aria-label^="Accuracy per arm"]').count()).toBe(1);
+
+      // Live: a decision published now appears on the open page (server-sent events).
+      await bed.publish(bed.catalog.decisions, 'weather-b1', {
+        ...exampleEvents.DecisionReport,
+        rolloutId: 'weather-b1',
+        model: 'weather',
+        action: 'HOLD',
+        reason: 'waiting for 100 mature labels per arm',
+        at: Date.now(),
+      });
+      await page.getByText('waiting for 100 mature labels per arm').waitFor({ timeout: 30_000 });
+
+      // Rollback with the operator token typed into the page.
+      await page.locator('#token').fill(CONSOLE_TOKEN);
+      await page.locator('button[data-verb="rollback"]').click();
+      await waitFor(() => bed.router.rollout('weather')?.phase === 'ROLLED_BACK', {
+        timeoutMs: 30_000,
+        description: "the router's state to be ROLLED_BACK",
+      });
+      await page.locator('#phase', { hasText: 'ROLLED_BACK' }).waitFor({ timeout: 30_000 });
+      expect(await page.locator('#action-result').textContent()).toBe(
+        'ROLLBACK applied: ROLLED_BACK',
+      );
+      expect(bed.router.rollout('weather')?.lastCommand).toMatchObject({
+        action: 'ROLLBACK',
+        issuedBy: 'OPERATOR',
+        outcome: 'APPLIED',
+      });
+      // A finished rollout offers no more buttons.
+      expect(await page.locator('button[data-verb]').count()).toBe(0);
+      expect(errors).toEqual([]);
+      const shots = join(process.cwd(), '.kanary', 'browser');
+      await mkdir(shots, { recursive: true });
+      await page.screenshot({ path: join(shots, 'console-rollout.png'), fullPage: true });
+    } finally {
+      await page.close();
+    }
+  }, 150_000);
+});
