@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { declaredMetricNames, isDeclared, promqlMetricNames } from './metric-names.js';
+import { listRepoFiles, readRepoFile } from './repo-files.js';
+
+interface Target {
+  expr: string;
+  legendFormat?: string;
+  datasource: { uid: string };
+}
+interface Panel {
+  type: string;
+  title: string;
+  datasource?: { uid: string };
+  targets?: Target[];
+  fieldConfig?: {
+    overrides: Array<{
+      matcher: { id: string; options: string };
+      properties: Array<{ id: string; value: unknown }>;
+    }>;
+  };
+}
+interface Dashboard {
+  uid: string;
+  title: string;
+  panels: Panel[];
+  templating: {
+    list: Array<{ name: string; query: { query: string }; datasource: { uid: string } }>;
+  };
+}
+
+const dashboard = JSON.parse(
+  readRepoFile('deploy/grafana/dashboards/kanary-rollout.json'),
+) as Dashboard;
+const datasource = (
+  parse(readRepoFile('deploy/grafana/provisioning/datasources/prometheus.yml')) as {
+    datasources: Array<{ uid: string }>;
+  }
+).datasources[0]!.uid;
+const panels = dashboard.panels.filter((p) => p.type !== 'row');
+const sources = [...listRepoFiles('services', ['.ts']), ...listRepoFiles('packages', ['.ts'])]
+  .filter((f) => /\/src\//.test(f) && !f.endsWith('.test.ts'))
+  .map(readRepoFile);
+const declared = declaredMetricNames(sources);
+
+describe('Grafana dashboard "Kanary rollout"', () => {
+  it('queries only metrics the services really export', () => {
+    const exprs = [
+      ...panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr)),
+      ...dashboard.templating.list.map((v) => v.query.query),
+    ];
+    const used = [...new Set(exprs.flatMap(promqlMetricNames))];
+    expect(used.length).toBeGreaterThan(15);
+    expect(used.filter((m) => !isDeclared(m, declared))).toEqual([]);
+  });
+
+  it('finds the metrics it needs in the code (the check above can fail)', () => {
+    expect(isDeclared('kanary_rollout_arm_accuracy_upper', declared)).toBe(true);
+    expect(isDeclared('kanary_prediction_latency_seconds_bucket', declared)).toBe(true);
+    expect(isDeclared('kanary_rollout_arm_accuracy_median', declared)).toBe(false);
+  });
+
+  it('has a panel for each thing a rollout is judged by', () => {
+    const titles = panels.map((p) => p.title);
+    for (const wanted of [
+      /^Canary weight$/,
+      /^Accuracy per arm \(band: always-valid 95 % interval\)$/,
+      /^Latency quantiles/,
+      /^Label coverage/,
+      /^Decisions$/,
+    ]) {
+      expect(
+        titles.some((t) => wanted.test(t)),
+        String(wanted),
+      ).toBe(true);
+    }
+  });
+
+  it('uses the provisioned Prometheus data source everywhere', () => {
+    const uids = [
+      ...panels.map((p) => p.datasource?.uid),
+      ...panels.flatMap((p) => (p.targets ?? []).map((t) => t.datasource.uid)),
+      ...dashboard.templating.list.map((v) => v.datasource.uid),
+    ];
+    expect(new Set(uids)).toEqual(new Set([datasource]));
+  });
+
+  it('shades the interval between series the accuracy queries do produce', () => {
+    const accuracy = panels.find((p) => p.title.startsWith('Accuracy per arm'))!;
+    const legends = accuracy.targets!.map((t) => t.legendFormat ?? '');
+    expect(legends).toEqual(['{{role}} {{variant}}', '{{role}} lower', '{{role}} upper']);
+    const fills = accuracy.fieldConfig!.overrides.flatMap((o) =>
+      o.properties
+        .filter((p) => p.id === 'custom.fillBelowTo')
+        .map((p) => [o.matcher.options, p.value]),
+    );
+    for (const role of ['STABLE', 'CANARY', 'SHADOW']) {
+      expect(fills).toContainEqual([`${role} upper`, `${role} lower`]);
+    }
+  });
+
+  it('is selectable by model and rollout', () => {
+    expect(dashboard.uid).toBe('kanary-rollout');
+    expect(dashboard.templating.list.map((v) => v.name)).toEqual(['model', 'rollout']);
+  });
+});
