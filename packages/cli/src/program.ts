@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { schemasRegister, topicsInit } from './commands/bootstrap.js';
 import { registerTrafficCommands } from './commands/register-traffic-commands.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerReplayCommand } from './commands/replay.js';
 import { registerRolloutCommands } from './commands/rollout.js';
 import { cliContext, type CliContext, type GlobalOptions } from './context.js';
 import { ExitCode, explain } from './errors.js';
@@ -91,6 +92,7 @@ export function buildProgram(out: Output = consoleOutput): {
   registerRolloutCommands(program, withContext);
   registerTrafficCommands(program, withContext);
   registerDemoCommand(program, withGlobals);
+  registerReplayCommand(program, out, (code) => void (exitCode = code));
 
   return {
     program,
