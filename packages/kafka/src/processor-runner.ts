@@ -10,7 +10,6 @@ import {
 import type { Counter, Logger, Registry } from '@kanary/observability';
 import { metricFactory } from '@kanary/observability';
 import type {
-  Admin,
   Consumer,
   ConsumerConfig,
   EachBatchPayload,
