@@ -26,6 +26,7 @@ export {
   type ProcessorStats,
 } from './processor-runner.js';
 export { onShutdownSignal } from './shutdown.js';
+export { MAX_SEND_BYTES, splitSends, type TopicMessages } from './split-sends.js';
 export { TopicFollower, type FollowedRecord, type TopicFollowerOptions } from './topic-follower.js';
 export { ReadProgress, CatchUpTimeoutError } from './read-progress.js';
 export {

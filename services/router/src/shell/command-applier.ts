@@ -6,7 +6,14 @@ import {
   type RolloutState,
   type TopicCatalog,
 } from '@kanary/contracts';
-import { ConsumerLag, DeadLetterCounter, LazyAdmin, deadLetter } from '@kanary/kafka';
+import {
+  ConsumerLag,
+  DeadLetterCounter,
+  LazyAdmin,
+  MAX_SEND_BYTES,
+  deadLetter,
+  splitSends,
+} from '@kanary/kafka';
 import type { Logger, Registry } from '@kanary/observability';
 import type { Rejection } from '@kanary/rollout';
 import type {
@@ -200,7 +207,11 @@ export class CommandApplier {
       }
       if (dead.length > 0) topicMessages.push({ topic: topics.dlq.name, messages: dead });
       letters = dead;
-      if (topicMessages.length > 0) await txn.sendBatch({ topicMessages, acks: -1 });
+      // A full fetch of bad commands makes dead letters (bytes plus reason headers) larger than
+      // one produce request may be: send in parts, all inside the one transaction.
+      for (const part of splitSends(topicMessages, MAX_SEND_BYTES)) {
+        await txn.sendBatch({ topicMessages: part, acks: -1 });
+      }
       await txn.sendOffsets({
         consumerGroupId: this.options.groupId,
         topics: [
