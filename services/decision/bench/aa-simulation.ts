@@ -1,23 +1,29 @@
 // Operating characteristics of the decision engine with the DEFAULT policy, in closed-loop
-// simulations (seeded, reproducible): false rollbacks when canary and stable are equally good
-// (A/A), next to a naive repeated z-test looking at the same runs, and how many labelled canary
-// samples it takes to catch a 5-point drop.
+// simulations (seeded, reproducible): how often an equally good canary is rolled back (A/A) or
+// paused by a data-quality alarm, next to a naive repeated z-test looking at the same runs, and
+// how often and how fast a canary 5 points less accurate is rolled back.
 //
-// Run: node --conditions=source --import tsx services/decision/bench/aa-simulation.ts [runs] [only]
-// (`only`: run just the scenarios whose title contains it, e.g. to use several processes.)
+// Run: node --conditions=source --import tsx services/decision/bench/aa-simulation.ts [runs] [ids]
+// `ids`: a comma-separated subset of the scenario ids below (aa, aa-delay, drop), e.g. to share
+// the work between processes; each prints its own rows of the same table.
 //
-// Every run: 30 requests/s, stable and canary 85 % accurate (1 % errors, same latency), labels
-// for every request after an exponential delay, the engine ticking every 30 s, until the
-// rollout is promoted, rolled back or paused (or 48 h pass). The naive monitors look at every
-// tick of the same runs and "roll back" at the first look where a two-sided z-test at α = 0.05
-// finds the canary worse: (a) on the policy's own counts (mature, concurrent), which isolates the
-// cost of peeking; (b) on every evaluation as it arrives, as a dashboard would.
+// Every run: 30 requests/s, stable 85 % accurate, 1 % errors and the same latency in both arms,
+// every request labelled after an exponential delay, the engine ticking every 30 s, until the
+// rollout is promoted, rolled back or paused (or 48 h pass: "timeout"). Run i of scenario j uses
+// seed 20260101 + 1,000,000 j + i: the scenarios draw independent runs, so A/A rows may be pooled
+// (with one seed for both, the two A/A rows would be the same requests labelled at other times,
+// and their rollbacks would coincide). The naive monitors look at every tick of the same runs and "roll back"
+// at the first look where a two-sided z-test at α = 0.05 finds the canary worse: (a) on the
+// policy's own counts (mature, concurrent), which isolates the cost of peeking; (b) on every
+// evaluation as it arrives, as a dashboard would. They only watch: the policy drives every run.
 import type { DecisionReport, Evaluation } from '@kanary/contracts';
 import { naiveZTest, type TwoArmCounts } from '@kanary/stats';
+import betaQuantile from '@stdlib/stats-base-dists-beta-quantile';
+import { quantileSorted } from 'simple-statistics';
 import { simulateRollout, type RolloutScenario } from '../src/simulation/simulate-rollout.js';
 
-const runs = Number(process.argv[2] ?? 200);
-const only = process.argv[3];
+const runs = Number(process.argv[2] ?? 300);
+const only = process.argv[3]?.split(',');
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const SEED = 20_260_101;
@@ -25,48 +31,61 @@ const SEED = 20_260_101;
 interface Tallies {
   runs: number;
   outcomes: Record<string, number>;
-  rollbackBy: Record<string, number>;
+  /** What ended the rolled-back and paused runs: the failing metrics, or the decision code. */
+  causes: Record<string, number>;
   naiveOwnCounts: number;
   naiveArrivals: number;
-  hoursToEnd: number[];
+  hoursToPromote: number[];
+  hoursToRollback: number[];
   canaryLabelledAtRollback: number[];
 }
 
-const median = (values: number[]): number | null => {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] ?? null)
-    : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+/** Exact (Clopper–Pearson) 95 % interval of a binomial proportion k / n. */
+function binomialInterval(k: number, n: number): { lower: number; upper: number } {
+  return {
+    lower: k === 0 ? 0 : betaQuantile(0.025, k, n - k + 1),
+    upper: k === n ? 1 : betaQuantile(0.975, k + 1, n - k),
+  };
+}
+
+const rate = (k: number, n: number): string => {
+  const { lower, upper } = binomialInterval(k, n);
+  const pc = (x: number) => (100 * x).toFixed(1);
+  return `${pc(k / n)} % (${pc(lower)}–${pc(upper)})`;
 };
-const pct = (n: number, of: number): string =>
-  `${((100 * n) / of).toFixed(1)} % ± ${((100 * Math.sqrt((n / of) * (1 - n / of))) / Math.sqrt(of)).toFixed(1)}`;
+
+const medianP90 = (values: number[], digits: number): string => {
+  if (values.length === 0) return '–';
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (p: number) => quantileSorted(sorted, p).toFixed(digits);
+  return `${at(0.5)} (${at(0.9)})`;
+};
 
 const worse = (counts: TwoArmCounts): boolean => {
   const test = naiveZTest(counts);
   return test.reject && test.estimate < 0;
 };
 
-function failingMetrics(report: DecisionReport | null): string {
+function causeOf(report: DecisionReport | null): string {
   const failed = report?.evidence.filter((e) => e.outcome === 'FAIL').map((e) => e.metric) ?? [];
-  return failed.length > 0 ? failed.join('+') : 'timeout';
+  if (failed.length > 0) return failed.join('+');
+  const details = JSON.parse(report?.details ?? '{}') as { code?: string };
+  return details.code ?? 'unknown';
 }
 
-function measure(name: string, scenario: Omit<RolloutScenario, 'seed'>, count: number): Tallies {
+function measure(scenario: Omit<RolloutScenario, 'seed'>, seed: number, count: number): Tallies {
   const tallies: Tallies = {
     runs: count,
     outcomes: {},
-    rollbackBy: {},
+    causes: {},
     naiveOwnCounts: 0,
     naiveArrivals: 0,
-    hoursToEnd: [],
+    hoursToPromote: [],
+    hoursToRollback: [],
     canaryLabelledAtRollback: [],
   };
-  const started = Date.now();
   for (let i = 0; i < count; i += 1) {
-    const arrivals: TwoArmCounts &
-      Record<'stable' | 'canary', { successes: number; total: number }> = {
+    const arrivals = {
       stable: { successes: 0, total: 0 },
       canary: { successes: 0, total: 0 },
     };
@@ -74,7 +93,7 @@ function measure(name: string, scenario: Omit<RolloutScenario, 'seed'>, count: n
     let naiveArrival = false;
     const run = simulateRollout({
       ...scenario,
-      seed: SEED + i,
+      seed: seed + i,
       onEvaluation: (evaluation: Evaluation) => {
         if (evaluation.rolloutId === null) return;
         const arm = evaluation.variant === 'canary' ? arrivals.canary : arrivals.stable;
@@ -83,9 +102,9 @@ function measure(name: string, scenario: Omit<RolloutScenario, 'seed'>, count: n
       },
       onTick: (now, _state, engine) => {
         if (!naiveArrival && arrivals.canary.total > 0 && worse(arrivals)) naiveArrival = true;
-        const summary = engine.summary(now)[0];
-        const [stable, canary] = summary?.arms ?? [];
-        if (naiveOwn || stable === undefined || canary === undefined) return;
+        if (naiveOwn) return;
+        const [stable, canary] = engine.summary(now)[0]?.arms ?? [];
+        if (stable === undefined || canary === undefined) return;
         if (stable.labelled === 0 || canary.labelled === 0) return;
         const own = {
           stable: {
@@ -100,52 +119,55 @@ function measure(name: string, scenario: Omit<RolloutScenario, 'seed'>, count: n
         if (worse(own)) naiveOwn = true;
       },
     });
-    tallies.outcomes[run.outcome] = (tallies.outcomes[run.outcome] ?? 0) + 1;
+    const outcome = run.outcome === 'RUNNING' ? 'timeout' : run.outcome;
+    tallies.outcomes[outcome] = (tallies.outcomes[outcome] ?? 0) + 1;
+    const hours = run.durationMs / HOUR;
+    if (run.outcome === 'ROLLED_BACK' || run.outcome === 'PAUSED') {
+      const verb = run.outcome === 'PAUSED' ? 'paused' : 'rolled back';
+      const cause = `${verb} by ${causeOf(run.final)} at step ${run.final?.stepIndex ?? '?'}`;
+      tallies.causes[cause] = (tallies.causes[cause] ?? 0) + 1;
+    }
+    if (run.outcome === 'PROMOTED') tallies.hoursToPromote.push(hours);
     if (run.outcome === 'ROLLED_BACK') {
-      const by = failingMetrics(run.final);
-      tallies.rollbackBy[by] = (tallies.rollbackBy[by] ?? 0) + 1;
+      tallies.hoursToRollback.push(hours);
       const accuracy = run.final?.evidence.find((e) => e.metric === 'accuracy');
       if (accuracy !== undefined) tallies.canaryLabelledAtRollback.push(accuracy.nCanary);
     }
-    if (run.outcome !== 'RUNNING') tallies.hoursToEnd.push(run.durationMs / HOUR);
     if (naiveOwn) tallies.naiveOwnCounts += 1;
     if (naiveArrival) tallies.naiveArrivals += 1;
+    if ((i + 1) % 50 === 0) process.stderr.write(`  ${i + 1} runs done\n`);
   }
-  const seconds = ((Date.now() - started) / 1000).toFixed(0);
-  console.error(`${name}: ${count} runs in ${seconds} s`);
   return tallies;
 }
 
-function scenario(title: string, setup: Omit<RolloutScenario, 'seed'>): void {
-  if (only !== undefined && !title.includes(only)) return;
-  report(title, measure(title, setup, runs));
-}
+const HEADER = [
+  'scenario',
+  'runs',
+  'promoted / rolled back / paused / timeout',
+  'rolled back, default policy (95 % CI)',
+  'paused (95 % CI)',
+  "naive z-test, policy's counts",
+  'naive z-test, evaluations on arrival',
+  'canary labels at rollback, median (p90)',
+  'hours to roll back, median (p90)',
+  'hours to promote, median (p90)',
+];
 
-function report(name: string, t: Tallies): void {
-  const outcomes = Object.entries(t.outcomes)
-    .map(([k, v]) => `${k} ${v}`)
-    .join(', ');
-  const by = Object.entries(t.rollbackBy)
-    .map(([k, v]) => `${k} ${v}`)
-    .join(', ');
-  const rolledBack = t.outcomes.ROLLED_BACK ?? 0;
-  console.log(`\n### ${name} (${t.runs} runs)\n`);
-  console.log(`| measure | value |\n|---|---|`);
-  console.log(`| outcomes | ${outcomes} |`);
-  console.log(`| rollbacks, default policy | ${pct(rolledBack, t.runs)}${by ? ` (${by})` : ''} |`);
-  console.log(`| pauses (data-quality alarms) | ${pct(t.outcomes.PAUSED ?? 0, t.runs)} |`);
-  console.log(
-    `| naive repeated z-test on the policy's counts | ${pct(t.naiveOwnCounts, t.runs)} |`,
-  );
-  console.log(
-    `| naive repeated z-test on evaluations as they arrive | ${pct(t.naiveArrivals, t.runs)} |`,
-  );
-  console.log(
-    `| median hours to the end (promote/rollback/pause) | ${median(t.hoursToEnd)?.toFixed(2) ?? '–'} |`,
-  );
-  console.log(
-    `| median canary labelled samples at rollback | ${median(t.canaryLabelledAtRollback) ?? '–'} |`,
-  );
+function row(title: string, t: Tallies): string {
+  const n = (outcome: string) => t.outcomes[outcome] ?? 0;
+  const cells = [
+    title,
+    String(t.runs),
+    `${n('PROMOTED')} / ${n('ROLLED_BACK')} / ${n('PAUSED')} / ${n('timeout')}`,
+    rate(n('ROLLED_BACK'), t.runs),
+    rate(n('PAUSED'), t.runs),
+    rate(t.naiveOwnCounts, t.runs),
+    rate(t.naiveArrivals, t.runs),
+    medianP90(t.canaryLabelledAtRollback, 0),
+    medianP90(t.hoursToRollback, 1),
+    medianP90(t.hoursToPromote, 1),
+  ];
+  return `| ${cells.join(' | ')} |`;
 }
 
 const common = {
@@ -155,18 +177,48 @@ const common = {
   maxDurationMs: 48 * HOUR,
 } satisfies Partial<RolloutScenario>;
 
-scenario('A/A, labels after 10 min on average (any outcome)', {
-  ...common,
-  canary: { accuracy: 0.85 },
-  labels: { correctMeanDelayMs: 10 * MINUTE, wrongMeanDelayMs: 10 * MINUTE },
-});
-scenario('A/A, wrong predictions labelled sooner (5 min vs 30 min on average)', {
-  ...common,
-  canary: { accuracy: 0.85 },
-  labels: { correctMeanDelayMs: 30 * MINUTE, wrongMeanDelayMs: 5 * MINUTE },
-});
-scenario('Canary 5 points worse (0.80 vs 0.85), labels after 10 min on average', {
-  ...common,
-  canary: { accuracy: 0.8 },
-  labels: { correctMeanDelayMs: 10 * MINUTE, wrongMeanDelayMs: 10 * MINUTE },
-});
+const SCENARIOS: ReadonlyArray<[id: string, title: string, Omit<RolloutScenario, 'seed'>]> = [
+  [
+    'aa',
+    'A/A 0.85 vs 0.85, labels after 10 min on average',
+    {
+      ...common,
+      canary: { accuracy: 0.85 },
+      labels: { correctMeanDelayMs: 10 * MINUTE, wrongMeanDelayMs: 10 * MINUTE },
+    },
+  ],
+  [
+    'aa-delay',
+    'A/A 0.85 vs 0.85, wrong answers labelled sooner (5 vs 30 min on average)',
+    {
+      ...common,
+      canary: { accuracy: 0.85 },
+      labels: { correctMeanDelayMs: 30 * MINUTE, wrongMeanDelayMs: 5 * MINUTE },
+    },
+  ],
+  [
+    'drop',
+    '5-point drop 0.80 vs 0.85, labels after 10 min on average',
+    {
+      ...common,
+      canary: { accuracy: 0.8 },
+      labels: { correctMeanDelayMs: 10 * MINUTE, wrongMeanDelayMs: 10 * MINUTE },
+    },
+  ],
+];
+
+const rows: string[] = [];
+const notes: string[] = [];
+for (const [index, [id, title, scenario]] of SCENARIOS.entries()) {
+  if (only !== undefined && !only.includes(id)) continue;
+  const started = Date.now();
+  const tallies = measure(scenario, SEED + 1_000_000 * index, runs);
+  console.error(`${id}: ${runs} runs in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  rows.push(row(title, tallies));
+  const causes = Object.entries(tallies.causes).map(([cause, k]) => `${cause} ${k}`);
+  if (causes.length > 0) notes.push(`- ${title}: ${causes.join(', ')}`);
+}
+console.log(`| ${HEADER.join(' | ')} |`);
+console.log(`|${HEADER.map(() => '---').join('|')}|`);
+for (const line of rows) console.log(line);
+if (notes.length > 0) console.log(`\n${notes.join('\n')}`);
