@@ -65,7 +65,13 @@ export class ReplayTrack {
    * Learns the variants from a prediction; returns the START state when this prediction
    * completes the pair (the caller feeds it to the engine), else null.
    */
-  observe(variant: string, role: Role, at: number, policy: Policy, policyText: string) {
+  observe(
+    variant: string,
+    role: Role,
+    at: number,
+    policy: Policy,
+    policyText: string,
+  ): RolloutState | null {
     const seen = this.variants.get(variant);
     if (seen === undefined) this.variants.set(variant, { role, predictions: 1 });
     else seen.predictions += 1;
