@@ -25,7 +25,7 @@ describe('the demo, end to end on the broker', () => {
         rate: 200,
         labelDelayMs: 1_000,
         unlabelled: 0.05,
-        timeoutMs: 150_000,
+        timeoutMs: 210_000,
         policy: null,
         keepTopics: true,
         seed: 7,
@@ -98,5 +98,5 @@ describe('the demo, end to end on the broker', () => {
       /Better canary · weather-better: CANARY step 1, canary weight 10\.0%/,
     );
     expect(lines).toContain('services ready');
-  }, 240_000);
+  }, 330_000);
 });

@@ -69,8 +69,11 @@ export function demoPolicy(labelDelayMeanMs: number): PolicyInput {
   return {
     steps: [0.1, 0.3, 0.6],
     minSamplesPerStep: 150,
-    // An exponential delay exceeds 5 means in 0.7 % of labels; those are left out as late.
-    labelMaturityMs: Math.max(2_000, Math.round(5 * labelDelayMeanMs)),
+    // An exponential delay exceeds 5 means in 0.7 % of labels; those are left out as late. At
+    // least 15 s: the decision service counts a time bucket once it is this old by its own
+    // clock, so its inputs may lag by up to this much (a busy laptop) before routed counts of
+    // mature buckets are short and the label-coverage check raises a false alarm.
+    labelMaturityMs: Math.max(15_000, Math.round(5 * labelDelayMeanMs)),
     maxStepDurationMs: 180_000,
     onStepTimeout: 'pause',
     latency: { referenceSamples: 300 },
