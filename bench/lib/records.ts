@@ -1,0 +1,78 @@
+import type {
+  Evaluation,
+  GroundTruthLabel,
+  InferenceRequest,
+  Prediction,
+  RoutedRequest,
+} from '@kanary/contracts';
+
+/** The logical model and its variant every stage benchmark uses. */
+export const MODEL = 'bench-model';
+export const STABLE_VARIANT = 'bench-model-v1';
+export const CANARY_VARIANT = 'bench-model-v2';
+
+/** Features the size of the weather demo's (five numbers), plus the sim backend's truth field. */
+const FEATURES = '{"precipitation":0.3,"temp_max":12.8,"temp_min":5.1,"wind":4.7,"trueLabel":"a"}';
+
+/** A request id like production ones: 36 characters, unique per run and index. */
+export const requestId = (run: string, i: number): string =>
+  `${run.padEnd(8, '0').slice(0, 8)}-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
+
+export const inferenceRequest = (id: string, now: number): InferenceRequest => ({
+  requestId: id,
+  model: MODEL,
+  routingKey: `user-${id.slice(-4)}`,
+  features: FEATURES,
+  timestamp: now,
+});
+
+export const routedRequest = (id: string, now: number): RoutedRequest => ({
+  ...inferenceRequest(id, now),
+  rolloutId: null,
+  variant: STABLE_VARIANT,
+  role: 'STABLE',
+  served: true,
+  routedAt: now,
+});
+
+/** The served request of the i-th record of a rollout: odd indices on the canary. */
+const armOf = (id: string, i: number, rolloutId: string) =>
+  ({
+    requestId: id,
+    model: MODEL,
+    rolloutId,
+    variant: i % 2 === 1 ? CANARY_VARIANT : STABLE_VARIANT,
+    role: i % 2 === 1 ? 'CANARY' : 'STABLE',
+    served: true,
+    latencyMs: 3 + (i % 40) / 7,
+    status: 'OK',
+  }) as const;
+
+/** Predictions of both arms of one rollout. */
+export const prediction = (id: string, i: number, rolloutId: string, now: number): Prediction => ({
+  ...armOf(id, i, rolloutId),
+  output: i % 3 === 0 ? 'b' : 'a',
+  score: null,
+  error: null,
+  timestamp: now,
+});
+
+export const label = (id: string, now: number): GroundTruthLabel => ({
+  requestId: id,
+  model: MODEL,
+  label: 'a',
+  timestamp: now,
+});
+
+export const evaluation = (
+  id: string,
+  i: number,
+  rolloutId: string,
+  predictedAt: number,
+): Evaluation => ({
+  ...armOf(id, i, rolloutId),
+  correct: i % 10 !== 0,
+  absError: null,
+  predictedAt,
+  labeledAt: predictedAt + 1_000,
+});
