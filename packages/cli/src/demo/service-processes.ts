@@ -53,10 +53,11 @@ export class ServiceProcess {
   /**
    * Starts `services/<service>/src/main.ts` with the repository's TypeScript loader, in the
    * repository root, with `env` added to this process's environment. `readyUrl` is the
-   * service's `/readyz`.
+   * service's `/readyz`. `service` is a directory under `services/`, one of the demo's or
+   * another (the web console).
    */
   constructor(
-    readonly service: DemoService,
+    readonly service: DemoService | (string & {}),
     env: Readonly<Record<string, string>>,
     readonly readyUrl: string,
     readonly logFile: string,

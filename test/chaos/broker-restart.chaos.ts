@@ -1,0 +1,99 @@
+import { disconnectTestClients, testInfra } from '@kanary/testkit';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  exactlyOnceGroups,
+  reportOverAll,
+  scenarioEnv,
+  sendTraffic,
+  startCanary,
+  watchPipeline,
+} from '../support/canary-scenario.js';
+import { replayDecision } from '../support/decision-replay.js';
+import { waitForGroupsCaughtUp } from '../support/group-progress.js';
+import { auditPipeline, exactlyOnceProblems, readPipeline } from '../support/pipeline-audit.js';
+import { PrivateBroker } from '../support/private-broker.js';
+import { ALL_SERVICES, ServicePipeline } from '../support/service-pipeline.js';
+import { publishSuiteReport } from '../support/suite-report.js';
+
+afterAll(disconnectTestClients);
+
+const SEED = Number(process.env.KANARY_CHAOS_SEED ?? 20_260_104);
+const REQUESTS = 20_000;
+/** A controlled shutdown, then a crash, each once this share of the evaluations is in. */
+const OUTAGES = [
+  ['SIGTERM', 0.25],
+  ['SIGKILL', 0.6],
+] as const;
+
+describe('broker restart', () => {
+  it('the services recover from a stop and a crash of the broker mid-run without manual action; nothing is lost or duplicated', async () => {
+    const started = Date.now();
+    // A broker of this test's own: the shared one serves the tests running alongside.
+    const broker = await PrivateBroker.start();
+    if ('unavailable' in broker) {
+      // No JDK or Maven here: the launcher must say why rather than fail obscurely.
+      expect(broker.unavailable).toMatch(/Java|Maven/);
+      return;
+    }
+    const pipeline = await ServicePipeline.create({
+      brokers: broker.brokers,
+      registryUrl: testInfra().registryUrl,
+      serviceEnv: scenarioEnv(),
+      // A service whose consumer kafkajs gave up on exits; a supervisor starts it again.
+      supervise: true,
+      // The test's own producer must outlast the outage too (about 2.5 min of retries).
+      client: { retry: { retries: 30, initialRetryTime: 300, maxRetryTime: 5_000 } },
+    });
+    const watch = await watchPipeline(pipeline);
+    const outages: Array<{ signal: string; afterEvaluations: number; downSeconds: number }> = [];
+    try {
+      await pipeline.startAll();
+      await startCanary(pipeline);
+      const traffic = sendTraffic(pipeline, { count: REQUESTS, rate: 1_000, seed: SEED });
+      for (const [signal, share] of OUTAGES) {
+        await watch.evaluations.waitFor(Math.floor(REQUESTS * share), 240_000);
+        const down = Date.now();
+        await broker.stopBroker(signal);
+        await broker.startBroker();
+        outages.push({
+          signal,
+          afterEvaluations: watch.evaluations.records.length,
+          downSeconds: Math.round((Date.now() - down) / 1000),
+        });
+      }
+      const sent = await traffic;
+      expect(sent.error).toBeUndefined();
+      await watch.evaluations.waitFor(REQUESTS, 300_000);
+      await waitForGroupsCaughtUp(pipeline.kafka, exactlyOnceGroups(pipeline), 180_000);
+      const records = await readPipeline(pipeline);
+      const audit = auditPipeline(records);
+      const final = await reportOverAll(
+        pipeline,
+        watch.reports,
+        { evaluations: REQUESTS, routed: REQUESTS },
+        180_000,
+      );
+      await publishSuiteReport('broker-restart', {
+        seed: SEED,
+        requests: REQUESTS,
+        outages,
+        supervisorRestarts: pipeline.restartSummary(),
+        audit,
+        seconds: Math.round((Date.now() - started) / 1000),
+      });
+
+      // Nobody started a service again by hand; what exited did so on purpose (code 1).
+      for (const service of ALL_SERVICES) {
+        expect(pipeline.starts[service], service).toBe(1);
+        expect(pipeline.process(service)?.running, service).toBe(true);
+      }
+      expect(pipeline.restarts.filter((r) => r.exit.code !== 1)).toEqual([]);
+      expect(exactlyOnceProblems(audit, REQUESTS)).toEqual([]);
+      expect(replayDecision(records, final.at)).toEqual([final]);
+    } finally {
+      await watch.stop();
+      await pipeline.stopAll();
+      await broker.close();
+    }
+  }, 600_000);
+});
