@@ -20,7 +20,13 @@ import { headerText, readCommitted } from '../support/committed-records.js';
 import { pipelineIngresses } from '../support/fuzz-targets.js';
 import { waitForGroupsCaughtUp } from '../support/group-progress.js';
 import { metricSum, scrapeMetrics } from '../support/prometheus-text.js';
-import { ALL_SERVICES, ServicePipeline, type Service } from '../support/service-pipeline.js';
+import { secretsInLogs } from '../support/log-secrets.js';
+import {
+  ALL_SERVICES,
+  OPERATOR_TOKEN,
+  ServicePipeline,
+  type Service,
+} from '../support/service-pipeline.js';
 import { publishSuiteReport } from '../support/suite-report.js';
 import { httpFuzzCases, type HttpCase } from '../support/http-fuzz-cases.js';
 
@@ -201,6 +207,9 @@ describe('bad input: every ingress keeps working and accounts for every record',
       model: MODEL,
       status: 'OK',
     });
+
+    // The operator token used to start the rollout reached no log.
+    expect(secretsInLogs(await pipeline.allLogs(), [OPERATOR_TOKEN])).toEqual([]);
 
     // Nothing crashed: one process per service, all alive and healthy.
     for (const service of ALL_SERVICES) {

@@ -12,7 +12,8 @@ import { replayDecision } from '../support/decision-replay.js';
 import { waitForGroupsCaughtUp } from '../support/group-progress.js';
 import { auditPipeline, exactlyOnceProblems, readPipeline } from '../support/pipeline-audit.js';
 import { PrivateBroker } from '../support/private-broker.js';
-import { ALL_SERVICES, ServicePipeline } from '../support/service-pipeline.js';
+import { secretsInLogs } from '../support/log-secrets.js';
+import { ALL_SERVICES, OPERATOR_TOKEN, ServicePipeline } from '../support/service-pipeline.js';
 import { publishSuiteReport } from '../support/suite-report.js';
 
 afterAll(disconnectTestClients);
@@ -90,6 +91,7 @@ describe('broker restart', () => {
       expect(pipeline.restarts.filter((r) => r.exit.code !== 1)).toEqual([]);
       expect(exactlyOnceProblems(audit, REQUESTS)).toEqual([]);
       expect(replayDecision(records, final.at)).toEqual([final]);
+      expect(secretsInLogs(await pipeline.allLogs(), [OPERATOR_TOKEN])).toEqual([]);
     } finally {
       await watch.stop();
       await pipeline.stopAll();
