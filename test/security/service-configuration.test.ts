@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import { loadConfig as loadEvaluatorConfig } from '@kanary/evaluator';
 import type { KafkaConnectionConfig } from '@kanary/kafka';
 import { loadConfig as loadWorkerConfig } from '@kanary/model-worker';
 import { loadRouterConfig } from '@kanary/router';
+import { runToExit } from '@kanary/testkit';
 import { describe, expect, it } from 'vitest';
 import { ALL_SERVICES, type Service } from '../support/service-pipeline.js';
 
@@ -28,24 +28,14 @@ const CONNECTION: Record<Service, (env: Record<string, string>) => KafkaConnecti
 const SASL_PASSWORD = 'sasl-secret-77d2e1';
 const REGISTRY_PASSWORD = 'registry-secret-0c41fb';
 
-/** Runs a service's main with `env` and returns its exit code and everything it printed. */
-function runService(
-  service: Service,
-  env: Record<string, string>,
-): Promise<{ code: number | null; output: string }> {
+/** Runs a service's main with only `env` (and PATH, HOME) until it exits. */
+function runService(service: Service, env: Record<string, string>) {
   const root = repositoryRoot();
-  const main = join(root, 'services', service, 'src', 'main.ts');
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', main], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => resolve({ code, output }));
-  });
+  return runToExit(
+    join(root, 'services', service, 'src', 'main.ts'),
+    { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    { cwd: root },
+  );
 }
 
 describe('security settings reach every service', () => {

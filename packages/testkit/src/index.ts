@@ -29,6 +29,7 @@ export {
 } from './schema-registry.js';
 export { freePort } from './free-port.js';
 export { squatGroup } from './group-squatter.js';
+export { runToExit, type ProcessOutcome } from './run-to-exit.js';
 export {
   containerRuntimeAvailable,
   startContainerInfra,

@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { disconnectTestClients, squatGroup } from '@kanary/testkit';
+import { disconnectTestClients, runToExit, squatGroup } from '@kanary/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { evaluatorFixture } from './support.js';
 
@@ -15,14 +14,11 @@ describe('evaluator whose consumer stops for good', () => {
     // kafkajs does not retry (as after a broker restart that loses the group coordinator).
     const squatter = await squatGroup(`${f.prefix}.evaluator`, f.catalog.predictions.name);
     try {
-      const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', main], {
-        env: { ...process.env, ...f.env, LOG_LEVEL: 'fatal' },
-        stdio: ['ignore', 'pipe', 'pipe'],
+      const { code, output } = await runToExit(main, {
+        ...process.env,
+        ...f.env,
+        LOG_LEVEL: 'fatal',
       });
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
       expect(code).toBe(1);
       expect(output).toContain('"event":"evaluator.consumer_stopped"');
       expect(output).toMatch(/protocols are incompatible/);

@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { disconnectTestClients, squatGroup } from '@kanary/testkit';
+import { disconnectTestClients, runToExit, squatGroup } from '@kanary/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { workerFixture } from './support.js';
 
@@ -16,19 +15,12 @@ describe('model worker whose consumer stops for good', () => {
     // error kafkajs does not retry (as after a broker restart that loses the group coordinator).
     const squatter = await squatGroup(groupId, f.catalog.routed.name);
     try {
-      const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', main], {
-        env: {
-          ...process.env,
-          ...f.env,
-          LOG_LEVEL: 'fatal',
-          WORKER_VARIANTS: JSON.stringify({ 'sim-a': { kind: 'sim', classes: ['a', 'b'] } }),
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+      const { code, output } = await runToExit(main, {
+        ...process.env,
+        ...f.env,
+        LOG_LEVEL: 'fatal',
+        WORKER_VARIANTS: JSON.stringify({ 'sim-a': { kind: 'sim', classes: ['a', 'b'] } }),
       });
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
       expect(code).toBe(1);
       expect(output).toContain('"event":"worker.consumer_stopped"');
       expect(output).toMatch(/protocols are incompatible/);
