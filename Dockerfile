@@ -21,6 +21,8 @@ RUN npm install --global --no-fund --no-audit pnpm@10.34.8
 WORKDIR /src
 # Manifests first: the dependency layer is reused until a manifest or the lockfile changes.
 COPY package.json pnpm-lock.yaml pnpm-workspace.yaml .npmrc ./
+# Dependency patches pnpm applies on install (patchedDependencies in pnpm-workspace.yaml).
+COPY patches ./patches
 COPY --parents packages/*/package.json services/*/package.json ./
 RUN pnpm install --frozen-lockfile
 COPY tsconfig.base.json ./

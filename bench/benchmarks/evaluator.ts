@@ -2,15 +2,72 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, startEvaluator } from '@kanary/evaluator';
 import { fillEvents } from '../lib/backlog.js';
-import { compareThroughput, passthroughContenders } from '../lib/compare-throughput.js';
+import {
+  compareThroughput,
+  passthroughContenders,
+  type Contender,
+} from '../lib/compare-throughput.js';
 import { against, cpuShare, metric, withTarget } from '../lib/metric.js';
 import { label, prediction, requestId } from '../lib/records.js';
 import type { BenchContext, Benchmark, BenchmarkResult, Metric } from '../lib/results.js';
-import type { BenchStack } from '../lib/stack.js';
+import type { BenchStack, BenchTopics } from '../lib/stack.js';
 
 /** The evaluator's default EVALUATOR_MAX_BYTES_PER_PARTITION: the passthrough fetches the same. */
 const EVALUATOR_FETCH_BYTES = 1_048_576;
 const ROLLOUT_ID = 'bench-rollout-0000-0000-000000000001';
+
+/** `n` predictions and their labels: labels of even requests first, then every prediction, then the other labels. */
+export async function fillJoinBacklog(
+  stack: BenchStack,
+  topics: BenchTopics,
+  n: number,
+): Promise<void> {
+  const now = Date.now();
+  const { predictions, labels } = topics.catalog;
+  const labelOf = (i: number) => {
+    const id = requestId('backlog', i);
+    return [id, label(id, now)] as const;
+  };
+  await fillEvents(stack, labels, n / 2, (k) => labelOf(2 * k));
+  await fillEvents(stack, predictions, n, (i) => {
+    const id = requestId('backlog', i);
+    return [id, prediction(id, i, ROLLOUT_ID, now)];
+  });
+  await fillEvents(stack, labels, n / 2, (k) => labelOf(2 * k + 1));
+}
+
+/**
+ * The evaluator over `topics`' predictions and labels; `onStop` gets the records it produced per
+ * input record.
+ */
+export function evaluatorContender(
+  stack: BenchStack,
+  topics: BenchTopics,
+  onStop?: (outputsPerInput: number) => void,
+): Contender {
+  return {
+    key: 'evaluator',
+    label: 'evaluator join (exactly-once, changelog)',
+    async start(run) {
+      const config = loadConfig({
+        ...topics.env,
+        KANARY_INSTANCE_ID: run,
+        EVALUATOR_GROUP_ID: `${topics.prefix}.evaluator.${run}`,
+        OPS_PORT: '0',
+      });
+      const evaluator = await startEvaluator(config, { logger: stack.logger });
+      await evaluator.ready;
+      return {
+        done: () => evaluator.runner.stats.processed,
+        stop: async () => {
+          const { produced, processed } = evaluator.runner.stats;
+          onStop?.(produced / processed);
+          await evaluator.stop();
+        },
+      };
+    },
+  };
+}
 
 /**
  * Joined events per second: `n` predictions and their `n` labels (half of the labels written
@@ -29,19 +86,8 @@ async function joinThroughput(
   for (let rep = 1; rep <= context.repetitions; rep++) {
     const topics = await stack.topics('evaluator');
     try {
-      const now = Date.now();
       const { predictions, labels } = topics.catalog;
-      // Labels of even requests first, then every prediction, then the remaining labels.
-      const labelOf = (i: number) => {
-        const id = requestId('backlog', i);
-        return [id, label(id, now)] as const;
-      };
-      await fillEvents(stack, labels, n / 2, (k) => labelOf(2 * k));
-      await fillEvents(stack, predictions, n, (i) => {
-        const id = requestId('backlog', i);
-        return [id, prediction(id, i, ROLLOUT_ID, now)];
-      });
-      await fillEvents(stack, labels, n / 2, (k) => labelOf(2 * k + 1));
+      await fillJoinBacklog(stack, topics, n);
       const rates = await compareThroughput({
         contenders: [
           ...passthroughContenders(
@@ -50,28 +96,7 @@ async function joinThroughput(
             [predictions.name, labels.name],
             EVALUATOR_FETCH_BYTES,
           ),
-          {
-            key: 'evaluator',
-            label: 'evaluator join (exactly-once, changelog)',
-            async start(run) {
-              const config = loadConfig({
-                ...topics.env,
-                KANARY_INSTANCE_ID: run,
-                EVALUATOR_GROUP_ID: `${topics.prefix}.evaluator.${run}`,
-                OPS_PORT: '0',
-              });
-              const evaluator = await startEvaluator(config, { logger: stack.logger });
-              await evaluator.ready;
-              return {
-                done: () => evaluator.runner.stats.processed,
-                stop: async () => {
-                  const { produced, processed } = evaluator.runner.stats;
-                  outputsPerInput.push(produced / processed);
-                  await evaluator.stop();
-                },
-              };
-            },
-          },
+          evaluatorContender(stack, topics, (ratio) => outputsPerInput.push(ratio)),
         ],
         total: 2 * n,
         repetitions: 1,

@@ -17,7 +17,7 @@ import { startReadyRouter } from './router-start.js';
 /** The router's default ROUTER_MAX_BYTES_PER_PARTITION: the passthrough fetches the same. */
 const ROUTER_FETCH_BYTES = 131_072;
 
-function routerContender(stack: BenchStack, topics: BenchTopics): Contender {
+export function routerContender(stack: BenchStack, topics: BenchTopics): Contender {
   return {
     key: 'router',
     label: 'router Kafka ingress (exactly-once)',
@@ -34,6 +34,19 @@ function routerContender(stack: BenchStack, topics: BenchTopics): Contender {
   };
 }
 
+/** `n` inference requests for the router's default variant. */
+export async function fillRequestBacklog(
+  stack: BenchStack,
+  topics: BenchTopics,
+  n: number,
+): Promise<void> {
+  const now = Date.now();
+  await fillEvents(stack, topics.catalog.requests, n, (i) => {
+    const id = requestId('backlog', i);
+    return [id, inferenceRequest(id, now)];
+  });
+}
+
 async function kafkaIngress(
   stack: BenchStack,
   context: BenchContext,
@@ -41,11 +54,7 @@ async function kafkaIngress(
 ): Promise<Metric[]> {
   const topics = await stack.topics('router');
   try {
-    const now = Date.now();
-    await fillEvents(stack, topics.catalog.requests, n, (i) => {
-      const id = requestId('backlog', i);
-      return [id, inferenceRequest(id, now)];
-    });
+    await fillRequestBacklog(stack, topics, n);
     const rates = await compareThroughput({
       contenders: [
         ...passthroughContenders(

@@ -50,6 +50,8 @@ export class EventCodec {
   readonly registry: SchemaRegistry;
   private readonly ids = new Map<string, Promise<number>>();
   private readonly resolvers = new Map<string, Promise<avro.Resolver>>();
+  /** The settled entries of `resolvers`, for decoding without an await per record. */
+  private readonly readyResolvers = new Map<string, avro.Resolver>();
 
   constructor(registry: SchemaRegistry | RegistryConnection) {
     this.registry =
@@ -124,7 +126,10 @@ export class EventCodec {
         },
       );
       // Only successes are cached; a failed lookup is asked again next time.
-      void resolver.catch(() => this.resolvers.delete(cacheKey));
+      resolver.then(
+        (ready) => this.readyResolvers.set(cacheKey, ready),
+        () => this.resolvers.delete(cacheKey),
+      );
       this.resolvers.set(cacheKey, resolver);
     }
     return resolver;
@@ -132,23 +137,19 @@ export class EventCodec {
 
   /** Validates the event's semantic rules, then encodes it for the topic. */
   async encode<E extends EventName>(topic: TopicSpec<E>, value: EventTypes[E]): Promise<Buffer> {
-    const issues = semanticIssues(topic.event, value);
-    if (issues.length > 0) throw new ValidationError(topic.event, issues);
+    return (await this.encoder(topic))(value);
+  }
+
+  /**
+   * A synchronous {@link encode} for the topic, once its schema id is known: for encoding many
+   * records without an await per record.
+   */
+  async encoder<E extends EventName>(
+    topic: TopicSpec<E>,
+  ): Promise<(value: EventTypes[E]) => Buffer> {
     const id = await this.register(topic);
     const type = avroType(topic.event);
-    if (!type.isValid(value)) {
-      const paths: string[] = [];
-      type.isValid(value, { errorHook: (path) => paths.push(path.join('.')) });
-      throw new ValidationError(
-        topic.event,
-        paths.map((p) => `${p}: does not match the Avro schema`),
-      );
-    }
-    const body = type.toBuffer(value);
-    const header = Buffer.alloc(HEADER_BYTES);
-    header.writeUInt8(MAGIC_BYTE, 0);
-    header.writeInt32BE(id, 1);
-    return Buffer.concat([header, body]);
+    return (value) => encodeWith(topic.event, type, id, value);
   }
 
   /**
@@ -161,26 +162,106 @@ export class EventCodec {
     topic: TopicSpec<E>,
     bytes: Buffer | null,
   ): Promise<EventTypes[E]> {
-    if (bytes === null) throw new DecodeError(`empty value on ${topic.name}`);
-    if (bytes.length < HEADER_BYTES || bytes.readUInt8(0) !== MAGIC_BYTE) {
-      throw new DecodeError(
-        `not Confluent wire format (${bytes.length} bytes, first byte ${bytes[0] ?? 'none'})`,
-      );
-    }
-    const schemaId = bytes.readInt32BE(1);
-    const reader = avroType(topic.event);
-    const resolver = await this.resolver(topic.event, schemaId);
-    let value: EventTypes[E];
-    try {
-      value = reader.fromBuffer(bytes.subarray(HEADER_BYTES), resolver) as EventTypes[E];
-    } catch (e) {
-      throw new DecodeError(
-        `cannot decode ${topic.event} with schema id ${schemaId}: ${(e as Error).message}`,
-        e,
-      );
-    }
-    const issues = semanticIssues(topic.event, value);
-    if (issues.length > 0) throw new ValidationError(topic.event, issues);
-    return value;
+    const [result] = await this.decodeAll(topic, [bytes]);
+    if (result instanceof KanaryError) throw result;
+    return result!;
   }
+
+  /**
+   * Decodes many record values of one topic: one registry lookup per writer schema id not seen
+   * before, then every record synchronously. Each result is the event, or the DecodeError /
+   * ValidationError {@link decode} would throw for it.
+   * @throws RegistryUnavailableError (retriable) when the registry cannot be asked for a writer
+   *   schema; no record is decoded then.
+   */
+  async decodeAll<E extends EventName>(
+    topic: TopicSpec<E>,
+    values: ReadonlyArray<Buffer | null>,
+  ): Promise<Array<EventTypes[E] | DecodeError | ValidationError>> {
+    const event = topic.event;
+    const unknown = new Map<number, Promise<avro.Resolver | DecodeError>>();
+    for (const bytes of values) {
+      const id = wireSchemaId(bytes);
+      if (id !== undefined && !unknown.has(id) && !this.readyResolvers.has(`${event}:${id}`)) {
+        // A schema that is unknown or incompatible fails only the records written with it.
+        unknown.set(
+          id,
+          this.resolver(event, id).catch((e: unknown) => {
+            if (e instanceof DecodeError) return e;
+            throw e;
+          }),
+        );
+      }
+    }
+    const failed = new Map<number, DecodeError>();
+    for (const [id, lookup] of unknown) {
+      const resolved = await lookup;
+      if (resolved instanceof DecodeError) failed.set(id, resolved);
+    }
+    const reader = avroType(event);
+    return values.map((bytes) => {
+      const id = wireSchemaId(bytes);
+      if (id === undefined) return notWireFormat(topic, bytes);
+      const resolver = failed.get(id) ?? this.readyResolvers.get(`${event}:${id}`)!;
+      if (resolver instanceof DecodeError) return resolver;
+      let value: EventTypes[E];
+      try {
+        value = reader.fromBuffer(bytes!.subarray(HEADER_BYTES), resolver) as EventTypes[E];
+      } catch (e) {
+        return new DecodeError(
+          `cannot decode ${event} with schema id ${id}: ${(e as Error).message}`,
+          e,
+        );
+      }
+      const issues = semanticIssues(event, value);
+      return issues.length > 0 ? new ValidationError(event, issues) : value;
+    });
+  }
+}
+
+/** The schema id of a Confluent wire-format value; undefined when it is not one. */
+function wireSchemaId(bytes: Buffer | null): number | undefined {
+  if (bytes === null || bytes.length < HEADER_BYTES || bytes[0] !== MAGIC_BYTE) return undefined;
+  return bytes.readInt32BE(1);
+}
+
+function notWireFormat(topic: TopicSpec, bytes: Buffer | null): DecodeError {
+  if (bytes === null) return new DecodeError(`empty value on ${topic.name}`);
+  return new DecodeError(
+    `not Confluent wire format (${bytes.length} bytes, first byte ${bytes[0] ?? 'none'})`,
+  );
+}
+
+/** Scratch space for encoding: most records fit, so each costs one allocation of its own size. */
+const scratch = Buffer.allocUnsafe(64 * 1024);
+
+function encodeWith<E extends EventName>(
+  event: E,
+  type: avro.Type,
+  schemaId: number,
+  value: EventTypes[E],
+): Buffer {
+  const issues = semanticIssues(event, value);
+  if (issues.length > 0) throw new ValidationError(event, issues);
+  let end: number;
+  try {
+    // avsc's writers check every value they write (type, enum symbol, union branch) and throw
+    // on a mismatch, so the separate `isValid` walk is needed only to name the fields.
+    end = type.encode(value, scratch, HEADER_BYTES);
+  } catch {
+    const paths: string[] = [];
+    type.isValid(value, { errorHook: (path) => paths.push(path.join('.')) });
+    throw new ValidationError(
+      event,
+      paths.length > 0
+        ? paths.map((p) => `${p}: does not match the Avro schema`)
+        : [`${event}: does not match the Avro schema`],
+    );
+  }
+  const target = end < 0 ? Buffer.allocUnsafe(scratch.length - end) : scratch;
+  // Larger than the scratch space (`end` is minus the bytes missing): a buffer of its own.
+  if (end < 0) end = type.encode(value, target, HEADER_BYTES);
+  target.writeUInt8(MAGIC_BYTE, 0);
+  target.writeInt32BE(schemaId, 1);
+  return target === scratch ? Buffer.from(scratch.subarray(0, end)) : target;
 }

@@ -68,6 +68,23 @@ describe('certainlyValid', () => {
     expect(rejectedByBoth).toBeGreaterThan(30);
   });
 
+  it('judges feature texts it has seen before the same way (the JSON memo), beyond its size', () => {
+    const request = exampleEvents.InferenceRequest;
+    const withFeatures = (features: string) => ({ ...request, features });
+    // More distinct texts than the memo holds, each checked twice, with a non-JSON text between.
+    for (let i = 0; i < 5_000; i++) {
+      const text = `{"x":${i}}`;
+      expect(certainlyValid('InferenceRequest', withFeatures(text))).toBe(true);
+      expect(certainlyValid('InferenceRequest', withFeatures(`{"x":${i}`))).toBe(false);
+      expect(
+        certainlyValid('RoutedRequest', { ...exampleEvents.RoutedRequest, features: text }),
+      ).toBe(true);
+    }
+    const long = `{"x":"${'a'.repeat(5_000)}"}`;
+    expect(certainlyValid('InferenceRequest', withFeatures(long))).toBe(true);
+    expect(certainlyValid('InferenceRequest', withFeatures(long.slice(0, -1)))).toBe(false);
+  });
+
   it('rejects what is not an object', () => {
     expect(certainlyValid('Prediction', null)).toBe(false);
     expect(certainlyValid('Prediction', 'text')).toBe(false);

@@ -21,14 +21,30 @@ const time = (v: unknown): boolean =>
   (v as number) >= MIN_PLAUSIBLE_TIME_MS &&
   (v as number) <= MAX_PLAUSIBLE_TIME_MS;
 const latency = (v: unknown): boolean => Number.isFinite(v) && (v as number) >= 0;
+/**
+ * Feature texts found to be JSON lately. A request's text travels unchanged into its routed
+ * records, so the router checks the same string when it decodes the request and again when it
+ * encodes each routed record; the second check is a set lookup instead of a `JSON.parse` (the
+ * string's hash is computed once and cached by V8). Bounded: short texts only, and the set is
+ * emptied when full — a batch's worth of records (~900 at the default fetch size) fits.
+ */
+const knownJson = new Set<string>();
+const KNOWN_JSON_ENTRIES = 2048;
+const KNOWN_JSON_MAX_LENGTH = 1024;
+
 const jsonText = (v: unknown): boolean => {
   if (typeof v !== 'string') return false;
+  if (knownJson.has(v)) return true;
   try {
     JSON.parse(v);
-    return true;
   } catch {
     return false;
   }
+  if (v.length <= KNOWN_JSON_MAX_LENGTH) {
+    if (knownJson.size >= KNOWN_JSON_ENTRIES) knownJson.clear();
+    knownJson.add(v);
+  }
+  return true;
 };
 
 const checks: Partial<Record<EventName, (v: Fields) => boolean>> = {

@@ -70,6 +70,20 @@ describe('Dockerfile', () => {
     ]);
   });
 
+  it('copies the dependency patches before installing, so the image runs the patched dependencies', () => {
+    const workspace = readRepoFile('pnpm-workspace.yaml');
+    const patchFiles = [...workspace.matchAll(/^\s+\S+@[^:]+:\s*(patches\/\S+)\s*$/gm)].map(
+      (m) => m[1]!,
+    );
+    expect(patchFiles.length).toBeGreaterThan(0);
+    for (const file of patchFiles) expect(existsSync(join(REPO_ROOT, file))).toBe(true);
+    const ops = built[0]!.instructions;
+    const copiedAt = ops.findIndex((i) => i.op === 'COPY' && /^patches\s/.test(i.args));
+    const installAt = ops.findIndex((i) => i.op === 'RUN' && i.args.includes('pnpm install'));
+    expect(copiedAt).toBeGreaterThanOrEqual(0);
+    expect(copiedAt).toBeLessThan(installAt);
+  });
+
   it.each([...DEPLOYED_SERVICES.map((s) => s.name), 'cli'])(
     'can build SERVICE=%s: a package with a tsconfig and a src/main.ts',
     (service) => {
@@ -89,7 +103,14 @@ describe('Dockerfile', () => {
       expect.arrayContaining(['**/node_modules', '**/dist', '.git', '.kanary']),
     );
     // …but not what the build copies.
-    const copied = ['packages', 'services', 'schemas', 'pnpm-lock.yaml', 'tsconfig.base.json'];
+    const copied = [
+      'packages',
+      'services',
+      'schemas',
+      'patches',
+      'pnpm-lock.yaml',
+      'tsconfig.base.json',
+    ];
     expect(ignored.filter((i) => copied.includes(i))).toEqual([]);
   });
 });

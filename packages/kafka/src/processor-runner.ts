@@ -1,7 +1,5 @@
 import {
-  DecodeError,
-  ValidationError,
-  isRetriable,
+  KanaryError,
   type EventCodec,
   type EventName,
   type EventTypes,
@@ -336,47 +334,53 @@ export class ProcessorRunner<E extends EventName = EventName> {
     const lastOffset = batch.messages[batch.messages.length - 1]!.offset;
     // Without committed offsets a rejoin re-reads from the beginning: skip what was processed.
     const from = this.commitOffsets ? 0 : this.progress.position(batch.topic, batch.partition);
-    const messages = batch.messages.filter((m) => Number(m.offset) >= from);
+    const messages =
+      from === 0 ? batch.messages : batch.messages.filter((m) => Number(m.offset) >= from);
+    // One registry lookup per unseen writer schema, then every record decoded synchronously.
+    const decoded = await this.options.codec.decodeAll(
+      topic,
+      messages.map((m) => m.value),
+    );
     const valid: Array<InputRecord<E>> = [];
     const dead: Message[] = [];
-    for (const m of messages) {
-      try {
-        const value = await this.options.codec.decode(topic, m.value);
+    for (let i = 0; i < messages.length; i++) {
+      const m = messages[i]!;
+      const value = decoded[i];
+      if (!(value instanceof KanaryError)) {
         valid.push({
           topic,
           partition: batch.partition,
           offset: m.offset,
-          key: m.key?.toString() ?? null,
+          key: m.key === null ? null : m.key.toString(),
           value,
           timestamp: Number(m.timestamp),
           headers: m.headers,
         } as InputRecord<E>);
-      } catch (e) {
-        if (!(e instanceof DecodeError || e instanceof ValidationError) && isRetriable(e)) throw e;
-        const letter = deadLetter(
-          {
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: m.offset,
-            key: m.key,
-            value: m.value,
-            headers: m.headers,
-          },
-          e,
-          this.options.service,
-        );
-        dead.push({ key: letter.key, value: letter.value, headers: letter.headers });
-        this.options.logger.warn(
-          {
-            event: 'processor.dead_letter',
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: m.offset,
-            reason: (e as Error).message,
-          },
-          'record sent to the dead-letter topic',
-        );
+        continue;
       }
+      const letter = deadLetter(
+        {
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: m.offset,
+          key: m.key,
+          value: m.value,
+          headers: m.headers,
+        },
+        value,
+        this.options.service,
+      );
+      dead.push({ key: letter.key, value: letter.value, headers: letter.headers });
+      this.options.logger.warn(
+        {
+          event: 'processor.dead_letter',
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: m.offset,
+          reason: value.message,
+        },
+        'record sent to the dead-letter topic',
+      );
     }
     await this.serially(async () => {
       // A tick may have run meanwhile; the group may have moved on.
@@ -534,24 +538,31 @@ export class ProcessorRunner<E extends EventName = EventName> {
     }
   }
 
+  /** Groups outputs by topic and encodes them: an await per topic, not per record. */
   private async encode(
     outputs: readonly OutputRecord[],
   ): Promise<Array<{ topic: string; messages: Message[] }>> {
-    const byTopic = new Map<string, Message[]>();
+    const byTopic = new Map<
+      string,
+      { encode: ((value: never) => Buffer) | null; messages: Message[] }
+    >();
     for (const out of outputs) {
-      const value =
-        'bytes' in out
-          ? out.bytes
-          : await this.options.codec.encode(out.topic as TopicSpec<EventName>, out.value as never);
-      let list = byTopic.get(out.topic.name);
-      if (!list) byTopic.set(out.topic.name, (list = []));
-      list.push({
+      let group = byTopic.get(out.topic.name);
+      if (group === undefined) {
+        const encode =
+          'bytes' in out
+            ? null
+            : await this.options.codec.encoder(out.topic as TopicSpec<EventName>);
+        byTopic.set(out.topic.name, (group = { encode, messages: [] }));
+      }
+      const message: Message = {
         key: out.key,
-        value,
-        ...(out.headers ? { headers: out.headers } : {}),
-        ...(out.partition !== undefined ? { partition: out.partition } : {}),
-      });
+        value: 'bytes' in out ? out.bytes : group.encode!(out.value as never),
+      };
+      if (out.headers !== undefined) message.headers = out.headers;
+      if (out.partition !== undefined) message.partition = out.partition;
+      group.messages.push(message);
     }
-    return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+    return [...byTopic].map(([topic, { messages }]) => ({ topic, messages }));
   }
 }

@@ -97,6 +97,36 @@ describe('MetricsAggregator', () => {
     expect(restored.checkpoint()).toEqual([]);
   });
 
+  it('keeps series apart that share a variant name, and goes on counting a restored series', () => {
+    const m = new MetricsAggregator(0.01);
+    const otherRollout = { ...stable, rolloutId: 'ro-2' };
+    const asShadow = { ...stable, role: 'SHADOW' as const };
+    const noRollout = { ...stable, rolloutId: null };
+    for (const p of [stable, otherRollout, asShadow, noRollout, stable]) m.onPrediction(p);
+    expect(m.snapshot(T0).variants.map((v) => [v.rolloutId, v.role, v.predictions])).toEqual([
+      ['ro-1', 'SHADOW', 1],
+      ['ro-1', 'STABLE', 2],
+      ['ro-2', 'STABLE', 1],
+      [null, 'STABLE', 1],
+    ]);
+    const restored = new MetricsAggregator(0.01);
+    restored.onPrediction(asShadow); // a series known before the restore…
+    for (const { key, value } of m.checkpoint()) restored.restore(key, value);
+    restored.onPrediction(stable); // …and one the restore brought
+    restored.onPrediction(asShadow);
+    const counts = restored.snapshot(T0).variants.map((v) => [v.rolloutId, v.role, v.predictions]);
+    expect(counts).toEqual([
+      ['ro-1', 'SHADOW', 2],
+      ['ro-1', 'STABLE', 3],
+      ['ro-2', 'STABLE', 1],
+      [null, 'STABLE', 1],
+    ]);
+    expect(restored.checkpoint().map((e) => e.key)).toEqual([
+      variantMetricsKey('["ro-1","eta","v1","SHADOW"]'),
+      variantMetricsKey('["ro-1","eta","v1","STABLE"]'),
+    ]);
+  });
+
   it('combines processors by summing counters and merging sketches', () => {
     const a = filled();
     const b = filled();

@@ -45,6 +45,7 @@ export class MetricsAggregator {
   private readonly labels = new Map<string, LabelAggregate>();
   private readonly dirtyVariants = new Set<string>();
   private readonly dirtyLabels = new Set<string>();
+  private byVariant: Map<string, Array<readonly [string, VariantAggregate]>> | undefined;
 
   constructor(private readonly relativeAccuracy: number) {}
 
@@ -117,6 +118,7 @@ export class MetricsAggregator {
   restore(key: string, value: string | null): void {
     if (key.startsWith(VARIANT_KEY_PREFIX)) {
       const id = key.slice(VARIANT_KEY_PREFIX.length);
+      this.byVariant = undefined;
       if (value === null) this.variants.delete(id);
       else this.variants.set(id, VariantAggregate.decode(key, value, this.relativeAccuracy));
     } else {
@@ -156,18 +158,53 @@ export class MetricsAggregator {
   }
 
   private variant(id: VariantId, dirty: boolean): VariantAggregate {
-    const text = variantIdText(id);
-    let aggregate = this.variants.get(text);
-    if (aggregate === undefined) {
-      const { rolloutId, model, variant, role } = id;
-      aggregate = new VariantAggregate({ rolloutId, model, variant, role }, this.relativeAccuracy);
-      this.variants.set(text, aggregate);
-      // A new aggregate is checkpointed even when only a gauge created it, so that the
-      // checkpointed set of series matches the live one.
-      this.dirtyVariants.add(text);
+    const found = this.lookup(id);
+    if (found !== undefined) {
+      if (dirty) this.dirtyVariants.add(found[0]);
+      return found[1];
     }
-    if (dirty) this.dirtyVariants.add(text);
+    const text = variantIdText(id);
+    const { rolloutId, model, variant, role } = id;
+    const aggregate = new VariantAggregate(
+      { rolloutId, model, variant, role },
+      this.relativeAccuracy,
+    );
+    const index = this.indexed();
+    const sameName = index.get(variant);
+    if (sameName === undefined) index.set(variant, [[text, aggregate]]);
+    else sameName.push([text, aggregate]);
+    this.variants.set(text, aggregate);
+    // A new aggregate is checkpointed even when only a gauge created it, so that the
+    // checkpointed set of series matches the live one.
+    this.dirtyVariants.add(text);
     return aggregate;
+  }
+
+  /**
+   * The aggregate of `id` and its identity text, found without building the text: that is a
+   * `JSON.stringify` per record, which showed in the evaluator's profile (bench/RESULTS.md).
+   */
+  private lookup(id: VariantId): readonly [string, VariantAggregate] | undefined {
+    for (const entry of this.indexed().get(id.variant) ?? []) {
+      const known = entry[1].id;
+      if (known.rolloutId === id.rolloutId && known.model === id.model && known.role === id.role) {
+        return entry;
+      }
+    }
+    return undefined;
+  }
+
+  /** `variants` by variant name; rebuilt after a restore changed them. */
+  private indexed(): Map<string, Array<readonly [string, VariantAggregate]>> {
+    if (this.byVariant === undefined) {
+      this.byVariant = new Map();
+      for (const entry of this.variants) {
+        const list = this.byVariant.get(entry[1].id.variant);
+        if (list === undefined) this.byVariant.set(entry[1].id.variant, [entry]);
+        else list.push(entry);
+      }
+    }
+    return this.byVariant;
   }
 
   private label(model: string, dirty: boolean): LabelAggregate {

@@ -28,25 +28,34 @@ export function routeRequest(
       reason: `model "${request.model}" has no rollout state and no default variant (ROUTER_DEFAULT_VARIANTS)`,
     };
   }
-  const base = {
+  // Object literals, not `{ ...base, variant }`: V8 (Node 20) adds properties after a spread
+  // slowly, ~4 µs per record here (bench/RESULTS.md).
+  const { rolloutId, served } = assignment;
+  const records = [routedRecord(request, rolloutId, routedAt, served.variant, served.role, true)];
+  for (const shadow of assignment.shadows) {
+    records.push(routedRecord(request, rolloutId, routedAt, shadow.variant, shadow.role, false));
+  }
+  return { kind: 'routed', records };
+}
+
+function routedRecord(
+  request: InferenceRequest,
+  rolloutId: string | null,
+  routedAt: number,
+  variant: string,
+  role: RoutedRequest['role'],
+  served: boolean,
+): RoutedRequest {
+  return {
     requestId: request.requestId,
     model: request.model,
     routingKey: request.routingKey,
     features: request.features,
     timestamp: request.timestamp,
-    rolloutId: assignment.rolloutId,
+    rolloutId,
     routedAt,
-  };
-  return {
-    kind: 'routed',
-    records: [
-      { ...base, variant: assignment.served.variant, role: assignment.served.role, served: true },
-      ...assignment.shadows.map((shadow) => ({
-        ...base,
-        variant: shadow.variant,
-        role: shadow.role,
-        served: false,
-      })),
-    ],
+    variant,
+    role,
+    served,
   };
 }

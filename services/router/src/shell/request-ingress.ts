@@ -1,4 +1,9 @@
-import { KanaryError, type EventCodec, type TopicCatalog } from '@kanary/contracts';
+import {
+  KanaryError,
+  type EventCodec,
+  type RoutedRequest,
+  type TopicCatalog,
+} from '@kanary/contracts';
 import { ProcessorRunner, deadLetter, type OutputRecord } from '@kanary/kafka';
 import type { Logger, Registry } from '@kanary/observability';
 import type { Kafka } from 'kafkajs';
@@ -62,6 +67,7 @@ export function requestIngress(
     },
     process: async (records) => {
       const outputs: OutputRecord[] = [];
+      const routed: RoutedRequest[] = [];
       const routedAt = clock();
       for (const record of records) {
         const request = record.value;
@@ -69,8 +75,8 @@ export function requestIngress(
         if (outcome.kind === 'routed') {
           for (const value of outcome.records) {
             outputs.push({ topic: topics.routed, key: request.requestId, value });
+            routed.push(value);
           }
-          metrics.routed(outcome.records, 'kafka');
           continue;
         }
         metrics.unknownModel('kafka');
@@ -104,6 +110,7 @@ export function requestIngress(
           headers: letter.headers,
         });
       }
+      metrics.routed(routed, 'kafka');
       return outputs;
     },
   });

@@ -39,10 +39,18 @@ export function routerMetrics(registry: Registry) {
     'rollout.state records that failed decoding or validation and were skipped',
   );
   return {
-    /** Counts records as published; `ingress` is `kafka` or `http`. */
+    /** Counts records as published (a batch at a time); `ingress` is `kafka` or `http`. */
     routed(records: readonly RoutedRequest[], ingress: 'kafka' | 'http'): void {
+      // One increment per label set: prom-client hashes the labels on every `inc`.
+      const counts = new Map<string, { record: RoutedRequest; n: number }>();
       for (const r of records) {
-        routed.inc({ model: r.model, variant: r.variant, role: r.role, ingress });
+        const key = `${r.model}\u0000${r.variant}\u0000${r.role}`;
+        const count = counts.get(key);
+        if (count === undefined) counts.set(key, { record: r, n: 1 });
+        else count.n += 1;
+      }
+      for (const { record: r, n } of counts.values()) {
+        routed.inc({ model: r.model, variant: r.variant, role: r.role, ingress }, n);
       }
     },
     unknownModel(ingress: 'kafka' | 'http'): void {
