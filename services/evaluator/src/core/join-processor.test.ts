@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Evaluation } from '@kanary/contracts';
 import type { JoinConfigInput } from './join-config.js';
 import type { JoinInput } from './join-input.js';
-import { DAY, HOUR, T0, labelled, predicted } from './join.fixtures.js';
+import { DAY, HOUR, T0, labelled, predicted, seededRandom } from './join.fixtures.js';
 import { JoinProcessor } from './join-processor.js';
 import type { ProcessorOutput } from './processor-output.js';
 
@@ -328,5 +328,33 @@ describe('JoinProcessor changelog', () => {
     restored.init({ now: T0 + HOUR });
     expect(restored.stats()).toEqual(processor.stats());
     expect(restored.metrics.snapshot(T0)).toEqual(processor.metrics.snapshot(T0));
+  });
+});
+
+describe('JoinProcessor.processAll', () => {
+  it('gives what process gives record by record: evaluations, ignores, and the last changelog value of each key', () => {
+    const random = seededRandom(7);
+    const inputs: JoinInput[] = [];
+    for (let i = 0; i < 400; i++) {
+      const requestId = `req-${Math.floor(random() * 120)}`;
+      const variant = random() < 0.7 ? 'v1' : 'v2';
+      inputs.push(
+        random() < 0.5
+          ? predicted({ requestId, variant, role: variant === 'v1' ? 'STABLE' : 'SHADOW' })
+          : labelled({ requestId, label: random() < 0.8 ? 'fraud' : 'ok' }),
+      );
+    }
+    const one = started();
+    const each = inputs.map((input) => one.process(input, T0 + HOUR));
+    const all = started().processAll(inputs, T0 + HOUR);
+
+    expect(all.evaluations).toEqual(each.flatMap((o) => o.evaluations));
+    expect(all.ignored).toEqual(each.flatMap((o) => o.ignored));
+    const lastValues = new Map<string, string | null>();
+    for (const o of each) for (const { key, value } of o.changelog) lastValues.set(key, value);
+    expect(new Map(all.changelog.map((e) => [e.key, e.value]))).toEqual(lastValues);
+    expect(all.changelog).toHaveLength(lastValues.size);
+    expect(all.evaluations.length).toBeGreaterThan(50);
+    expect(all.ignored.length).toBeGreaterThan(10);
   });
 });

@@ -127,10 +127,21 @@ export class JoinProcessor {
   }
 
   process(input: JoinInput, now: number): ProcessorOutput {
+    return this.processAll([input], now);
+  }
+
+  /**
+   * `process` for several records in order, gathered into one output: the same evaluations,
+   * expiries and ignores, and changelog writes folded per key (the last value of each key).
+   * One output per batch instead of one per record spares the allocations.
+   */
+  processAll(inputs: Iterable<JoinInput>, now: number): ProcessorOutput {
     this.expectPhase('running', 'process');
     const out = new OutputCollector();
-    if (input.kind === 'prediction') this.onPrediction(input.value, now, out);
-    else this.onLabel(input.value, now, out);
+    for (const input of inputs) {
+      if (input.kind === 'prediction') this.onPrediction(input.value, now, out);
+      else this.onLabel(input.value, now, out);
+    }
     return out.result();
   }
 

@@ -30,18 +30,18 @@ export class PartitionOutputs {
 
   /** Adds a `process` or `punctuate` result; its metrics snapshot, if any, is not used here. */
   add(output: ProcessorOutput): void {
-    this.evaluations.push(...output.evaluations);
-    this.expired.push(...output.expired);
-    this.ignored.push(...output.ignored);
+    for (const evaluation of output.evaluations) this.evaluations.push(evaluation);
+    for (const item of output.expired) this.expired.push(item);
+    for (const item of output.ignored) this.ignored.push(item);
     this.addChangelog(output.changelog);
   }
 
-  /** Adds changelog entries, e.g. `flush()`'s checkpoints. */
+  /**
+   * Adds changelog entries, e.g. `flush()`'s checkpoints; a key written again keeps its place
+   * and takes the new value (a restore reads only each key's last value, in any key order).
+   */
   addChangelog(entries: readonly ChangelogEntry[]): void {
-    for (const { key, value } of entries) {
-      this.changes.delete(key);
-      this.changes.set(key, value);
-    }
+    for (const { key, value } of entries) this.changes.set(key, value);
   }
 
   /**

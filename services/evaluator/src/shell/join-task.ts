@@ -125,7 +125,7 @@ export function joinTask(options: JoinTaskOptions) {
       const now = clock();
       const out = new PartitionOutputs(context.partition);
       out.add(processor.punctuate(now));
-      for (const record of records) out.add(processor.process(toInput(record), now));
+      out.add(processor.processAll(records.map(toInput), now));
       out.addChangelog(processor.flush());
       const result = finish(out);
       metrics.observe(partitions.processors());
@@ -141,11 +141,12 @@ export function joinTask(options: JoinTaskOptions) {
         const out = new PartitionOutputs(partition);
         out.add(processor.punctuate(now));
         out.addChangelog(processor.flush());
-        records.push(...finish(out));
+        // Not push(...): a punctuation can expire more items than a call has room for arguments.
+        for (const record of finish(out)) records.push(record);
       }
       if (now >= nextSnapshotAt) {
         nextSnapshotAt = now + options.join.metricsIntervalMs;
-        if (processors.length > 0) records.push(...snapshot(now, processors));
+        if (processors.length > 0) for (const r of snapshot(now, processors)) records.push(r);
       }
       metrics.observe(processors);
       return Promise.resolve(records);
