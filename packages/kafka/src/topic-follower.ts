@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
-  isRetriable,
+  KanaryError,
   type EventCodec,
   type EventName,
   type EventTypes,
@@ -104,22 +104,35 @@ export class TopicFollower<E extends EventName> {
 
   private async onBatch({ batch }: EachBatchPayload): Promise<void> {
     const { codec, topic } = this.options;
-    for (const message of batch.messages) {
+    // A registry outage throws here and the batch is fetched again; a record that can never be
+    // read is skipped and reported: the rest of the topic must still be followed.
+    const decoded = await codec.decodeAll(
+      topic,
+      batch.messages.map((m) => m.value),
+    );
+    for (let i = 0; i < batch.messages.length; i++) {
+      const message = batch.messages[i]!;
       const key = message.key?.toString() ?? null;
-      const meta = { partition: batch.partition, offset: message.offset, key };
       let value: EventTypes[E] | null = null;
       if (message.value !== null) {
-        try {
-          value = await codec.decode(topic, message.value);
-        } catch (e) {
-          // A registry outage is retried (the batch is fetched again); a record that can never
-          // be read is skipped and reported: the rest of the topic must still be followed.
-          if (isRetriable(e)) throw e;
-          this.options.onInvalid?.(e, meta);
+        const result = decoded[i]!;
+        if (result instanceof KanaryError) {
+          this.options.onInvalid?.(result, {
+            partition: batch.partition,
+            offset: message.offset,
+            key,
+          });
           continue;
         }
+        value = result;
       }
-      await this.options.onRecord({ ...meta, value, timestamp: Number(message.timestamp) });
+      await this.options.onRecord({
+        partition: batch.partition,
+        offset: message.offset,
+        key,
+        value,
+        timestamp: Number(message.timestamp),
+      });
     }
   }
 }
