@@ -85,7 +85,12 @@ const record: RunRecord = {
 const stamp = machine.date.slice(0, 10);
 const jsonPath =
   values.out ??
-  join(benchDir, 'results', `${stamp}-${machine.commit}${values.quick ? '-quick' : ''}.json`);
+  join(
+    benchDir,
+    'results',
+    // Runs of some benchmarks are named after them, so they do not replace a full run's file.
+    `${stamp}-${machine.commit}${only ? `-${only.join('+')}` : ''}${values.quick ? '-quick' : ''}.json`,
+  );
 await mkdir(dirname(jsonPath), { recursive: true });
 await writeFile(jsonPath, `${JSON.stringify(record, null, 2)}\n`);
 log(`results: ${jsonPath}`);
