@@ -193,11 +193,13 @@ export class EventCodec {
         );
       }
     }
+    // All awaited together: with the registry down, every lookup's rejection is handled.
+    const ids = [...unknown.keys()];
+    const lookups = await Promise.all(unknown.values());
     const failed = new Map<number, DecodeError>();
-    for (const [id, lookup] of unknown) {
-      const resolved = await lookup;
-      if (resolved instanceof DecodeError) failed.set(id, resolved);
-    }
+    lookups.forEach((resolved, i) => {
+      if (resolved instanceof DecodeError) failed.set(ids[i]!, resolved);
+    });
     const reader = avroType(event);
     return values.map((bytes) => {
       const id = wireSchemaId(bytes);

@@ -1,7 +1,11 @@
 import {
   DecodeError,
+  EventCodec,
+  RegistryUnavailableError,
   ValidationError,
   avroType,
+  isRetriable,
+  topicCatalog,
   exampleEvents,
   type InferenceRequest,
   type RoutedRequest,
@@ -63,6 +67,19 @@ describe('EventCodec against the schema registry', () => {
     expect(message(6)).toMatch(/cannot decode InferenceRequest/);
     // decode() of one record throws what decodeAll returns for it.
     await expect(f.codec.decode(requests, values[3]!)).rejects.toThrow(/unknown schema id/);
+  });
+
+  it('fails a whole batch with a retriable error when the registry cannot be reached, whatever the number of unknown schema ids', async () => {
+    const unreachable = new EventCodec({ url: 'http://127.0.0.1:9/apis/ccompat/v7' });
+    const body = avroType('InferenceRequest').toBuffer(request(1));
+    const failure = await unreachable
+      .decodeAll(topicCatalog({ prefix: 'codec-test' }).requests, [wire(1, body), wire(2, body)])
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(failure).toBeInstanceOf(RegistryUnavailableError);
+    expect(isRetriable(failure)).toBe(true);
   });
 
   it('encodes records one after another without sharing bytes, small and larger than its scratch space', async () => {
