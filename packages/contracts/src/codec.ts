@@ -50,8 +50,8 @@ export class EventCodec {
   readonly registry: SchemaRegistry;
   private readonly ids = new Map<string, Promise<number>>();
   private readonly resolvers = new Map<string, Promise<avro.Resolver>>();
-  /** The settled entries of `resolvers`, for decoding without an await per record. */
-  private readonly readyResolvers = new Map<string, avro.Resolver>();
+  /** The settled entries of `resolvers` by event and schema id: no key text built per record. */
+  private readonly readyResolvers = new Map<EventName, Map<number, avro.Resolver>>();
 
   constructor(registry: SchemaRegistry | RegistryConnection) {
     this.registry =
@@ -127,12 +127,18 @@ export class EventCodec {
       );
       // Only successes are cached; a failed lookup is asked again next time.
       resolver.then(
-        (ready) => this.readyResolvers.set(cacheKey, ready),
+        (ready) => this.readyOf(event).set(schemaId, ready),
         () => this.resolvers.delete(cacheKey),
       );
       this.resolvers.set(cacheKey, resolver);
     }
     return resolver;
+  }
+
+  private readyOf(event: EventName): Map<number, avro.Resolver> {
+    let ready = this.readyResolvers.get(event);
+    if (ready === undefined) this.readyResolvers.set(event, (ready = new Map()));
+    return ready;
   }
 
   /** Validates the event's semantic rules, then encodes it for the topic. */
@@ -179,10 +185,11 @@ export class EventCodec {
     values: ReadonlyArray<Buffer | null>,
   ): Promise<Array<EventTypes[E] | DecodeError | ValidationError>> {
     const event = topic.event;
+    const ready = this.readyOf(event);
     const unknown = new Map<number, Promise<avro.Resolver | DecodeError>>();
     for (const bytes of values) {
       const id = wireSchemaId(bytes);
-      if (id !== undefined && !unknown.has(id) && !this.readyResolvers.has(`${event}:${id}`)) {
+      if (id !== undefined && !unknown.has(id) && !ready.has(id)) {
         // A schema that is unknown or incompatible fails only the records written with it.
         unknown.set(
           id,
@@ -204,7 +211,7 @@ export class EventCodec {
     return values.map((bytes) => {
       const id = wireSchemaId(bytes);
       if (id === undefined) return notWireFormat(topic, bytes);
-      const resolver = failed.get(id) ?? this.readyResolvers.get(`${event}:${id}`)!;
+      const resolver = failed.get(id) ?? ready.get(id)!;
       if (resolver instanceof DecodeError) return resolver;
       let value: EventTypes[E];
       try {
