@@ -33,7 +33,7 @@ export default tseslint.config(
   },
   {
     // Functional core: no I/O libraries in core/ folders.
-    files: ['services/*/src/core/**/*.ts', 'services/decision/src/replay/**/*.ts', 'packages/stats/src/**/*.ts', 'packages/rollout/src/**/*.ts'],
+    files: ['services/*/src/core/**/*.ts', 'services/decision/src/replay/**/*.ts', 'packages/stats/src/**/*.ts', 'packages/rollout/src/**/*.ts', 'packages/evidence/src/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': [

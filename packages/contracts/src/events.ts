@@ -1,4 +1,5 @@
 import {
+  ArmEvidenceModule,
   DecisionReportModule,
   EvaluationModule,
   GroundTruthLabelModule,
@@ -8,6 +9,7 @@ import {
   RolloutStateModule,
   RoutedRequestModule,
   VariantMetricsModule,
+  type ArmEvidence,
   type DecisionReport,
   type Evaluation,
   type GroundTruthLabel,
@@ -30,6 +32,7 @@ export interface EventTypes {
   RolloutCommand: RolloutCommand;
   RolloutState: RolloutState;
   DecisionReport: DecisionReport;
+  ArmEvidence: ArmEvidence;
 }
 export type EventName = keyof EventTypes;
 
@@ -44,6 +47,7 @@ export const eventSchemaText: Readonly<Record<EventName, string>> = Object.freez
   RolloutCommand: RolloutCommandModule.RolloutCommandSchema,
   RolloutState: RolloutStateModule.RolloutStateSchema,
   DecisionReport: DecisionReportModule.DecisionReportSchema,
+  ArmEvidence: ArmEvidenceModule.ArmEvidenceSchema,
 });
 
 export const eventNames = Object.keys(eventSchemaText) as EventName[];

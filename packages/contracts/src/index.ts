@@ -1,4 +1,5 @@
 export type {
+  ArmEvidence,
   DecisionReport,
   Evaluation,
   GroundTruthLabel,

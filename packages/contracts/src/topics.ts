@@ -13,6 +13,7 @@ export const TopicKey = {
   decisions: 'decisions',
   dlq: 'dlq',
   joinChangelog: 'joinChangelog',
+  evidence: 'evidence',
 } as const;
 export type TopicKey = (typeof TopicKey)[keyof typeof TopicKey];
 
@@ -40,6 +41,11 @@ export interface TopicCatalog {
   readonly decisions: TopicSpec<'DecisionReport'>;
   readonly dlq: TopicSpec<null>;
   readonly joinChangelog: TopicSpec<null>;
+  /**
+   * Compacted: the evaluator's per-(rollout, arm, event-time bucket) evidence, one record per
+   * source partition, pinned to that partition; what the decision service, CLI and console read.
+   */
+  readonly evidence: TopicSpec<'ArmEvidence'>;
 }
 
 export interface TopicCatalogOptions {
@@ -94,6 +100,7 @@ export function topicCatalog(options: TopicCatalogOptions = {}): TopicCatalog {
     decisions: t('rollout.decisions', 'DecisionReport', control, 'rolloutId'),
     dlq: t('dlq', null, control, 'original key'),
     joinChangelog: t('evaluator.join-changelog', null, data, 'requestId', compacted),
+    evidence: t('evidence', 'ArmEvidence', data, 'evidence key', compacted),
   });
 }
 

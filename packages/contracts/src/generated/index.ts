@@ -1,4 +1,6 @@
 // Generated from schemas/*.avsc by `pnpm --filter @kanary/contracts generate`. Do not edit.
+export type { ArmEvidence } from './arm-evidence.js';
+export { DevKanaryV1 as ArmEvidenceModule } from './arm-evidence.js';
 export type { DecisionReport } from './decision-report.js';
 export { DevKanaryV1 as DecisionReportModule } from './decision-report.js';
 export type { Evaluation } from './evaluation.js';

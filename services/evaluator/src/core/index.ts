@@ -52,5 +52,4 @@ export type { MeteredPrediction, MetricsSnapshot } from './metrics-aggregator.js
 export { VariantAggregate } from './variant-aggregate.js';
 export type { VariantCounters, VariantId } from './variant-aggregate.js';
 export type { LabelMetrics } from './label-aggregate.js';
-export { LatencySketch, LATENCY_SKETCH_BIN_LIMIT } from './latency-sketch.js';
-export type { EncodedSketch } from './latency-sketch.js';
+export { LatencySketch, LATENCY_SKETCH_BIN_LIMIT, type EncodedSketch } from '@kanary/evidence';

@@ -11,7 +11,7 @@ import { PredictionStatus, Role, type VariantMetrics } from '@kanary/contracts';
 import { ChangelogFormatError } from './changelog-format-error.js';
 import type { Classification } from './classify.js';
 import { ExpiryReason } from './expiry-reason.js';
-import { LatencySketch } from './latency-sketch.js';
+import { LatencySketch } from '@kanary/evidence';
 import { parseVersionedJson } from './versioned-json.js';
 
 export interface VariantId {

@@ -1,11 +1,12 @@
 import { LogCollapsingLowestDenseDDSketch } from '@datadog/sketches-js';
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from './join.fixtures.js';
+import { createRng } from '@kanary/stats';
 import { LatencySketch } from './latency-sketch.js';
 
 /** Log-normal latencies (median ≈ 40 ms, long right tail) from a seeded generator. */
 function latencies(seed: number, n: number): number[] {
-  const random = seededRandom(seed);
+  const rng = createRng(seed);
+  const random = () => rng.next();
   return Array.from({ length: n }, () => {
     const z = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
     return Math.exp(Math.log(40) + 0.8 * z);

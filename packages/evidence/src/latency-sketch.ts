@@ -67,6 +67,24 @@ export class LatencySketch {
     this.sketch.merge(other.sketch);
   }
 
+  /**
+   * Values in bins above the bin of `thresholdMs`: "slower than the threshold" at the sketch's
+   * resolution. A value in the threshold's own bin is not counted, so the comparison is exact
+   * against the threshold rounded to its bin's upper bound (within the relative accuracy), and
+   * the same whether counted on one sketch or summed over many (bins do not depend on merging).
+   */
+  countAbove(thresholdMs: number): number {
+    if (this.sketch.count === 0) return 0;
+    if (thresholdMs <= 0) return this.sketch.count - this.sketch.zeroCount;
+    const { store, mapping } = this.sketch;
+    const thresholdKey = mapping.key(thresholdMs);
+    let above = 0;
+    store.bins.forEach((count, index) => {
+      if (count > 0 && index + store.offset > thresholdKey) above += count;
+    });
+    return above;
+  }
+
   encode(): EncodedSketch {
     const { zeroCount, store, negativeStore } = this.sketch;
     return [zeroCount, encodeBins(store), encodeBins(negativeStore)];

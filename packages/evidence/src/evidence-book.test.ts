@@ -1,0 +1,58 @@
+import type { ArmEvidence } from '@kanary/contracts';
+import { describe, expect, it } from 'vitest';
+import { EvidenceBook } from './evidence-book.js';
+import { EvidenceFolder } from './evidence-folder.js';
+import { T0, TERMS, evaluation, routed } from './evidence.fixtures.js';
+
+function folder(partition: number): EvidenceFolder {
+  return new EvidenceFolder({
+    partition,
+    partitions: 2,
+    inputs: ['routed'],
+    relativeAccuracy: 0.01,
+    latenessMs: 0,
+    terms: () => TERMS,
+  });
+}
+
+describe('EvidenceBook', () => {
+  it('sums every source partition once, from the latest record of each key', () => {
+    const book = new EvidenceBook();
+    const parts = [folder(0), folder(1)];
+    const log: ArmEvidence[] = [];
+    let correct = 0;
+    for (let i = 0; i < 40; i += 1) {
+      const f = parts[i % 2] as EvidenceFolder;
+      f.onRouted(routed({ requestId: `r-${i}`, routedAt: T0 + i * 300 }));
+      f.onEvaluation(
+        evaluation({
+          requestId: `r-${i}`,
+          predictedAt: T0 + i * 300,
+          correct: i % 4 !== 0,
+          latencyMs: 10 + i,
+        }),
+      );
+      if (i % 4 !== 0) correct += 1;
+      // Every version of a key reaches the book, as a reader of the topic sees them.
+      if (i % 3 === 0) log.push(...f.checkpoint(T0 + i));
+    }
+    for (const f of parts) log.push(...f.checkpoint(T0 + 1_000));
+    for (const record of log) book.apply(record);
+    const [stable] = book.armTotals('ro-1');
+    expect(stable?.counts).toMatchObject({ routed: 40, labelled: 40, correct });
+    expect(stable?.latency.count).toBe(40);
+    expect(book.rolloutIds()).toEqual(['ro-1']);
+  });
+
+  it('knows the lowest watermark only once every source partition has one', () => {
+    const book = new EvidenceBook();
+    const a = folder(0);
+    a.observe('routed', T0 + 5_000, T0 + 10_000);
+    for (const r of a.checkpoint(T0)) book.apply(r);
+    expect(book.progress()).toMatchObject({ partitions: 2, low: null });
+    const b = folder(1);
+    b.observe('routed', T0 + 3_000, T0 + 10_000);
+    for (const r of b.checkpoint(T0)) book.apply(r);
+    expect(book.progress().low).toBe(T0 + 3_000);
+  });
+});

@@ -1,0 +1,89 @@
+/**
+ * The reader's side of the evidence topic: the latest record of every key (as a compacted topic
+ * holds them), merged on demand. Any number of evaluator instances and any rebalance give the
+ * same merged numbers, because every source partition's buckets are counted once, from the one
+ * record that partition last committed.
+ */
+import type { ArmEvidence } from '@kanary/contracts';
+import { ArmBucket, addArmCounts, emptyArmCounts, type ArmCounts } from './arm-bucket.js';
+import { armKey, type ArmId } from './evidence-key.js';
+import { EvidenceFolder } from './evidence-folder.js';
+import { LatencySketch } from './latency-sketch.js';
+
+/** One arm of a rollout summed over every bucket and source partition. */
+export interface ArmTotals {
+  readonly arm: ArmId;
+  readonly counts: ArmCounts;
+  readonly latency: LatencySketch;
+}
+
+/** The source partitions' progress, as far as their records tell. */
+export interface SourceProgress {
+  /** Partitions of the data topics (from the records; 0 before any record). */
+  readonly partitions: number;
+  /** Watermark per source partition that has written one, epoch ms. */
+  readonly watermarks: ReadonlyMap<number, number>;
+  /** The lowest watermark over every partition; null while a partition has none. */
+  readonly low: number | null;
+}
+
+export class EvidenceBook {
+  private readonly rollouts = new Map<string, Map<string, ArmBucket>>();
+  private readonly watermarks = new Map<number, number>();
+  private partitions = 0;
+
+  /** Applies one record of the evidence topic (in log order per partition; later ones win). */
+  apply(record: ArmEvidence): void {
+    const { sourcePartition, watermark } = record;
+    if (watermark > (this.watermarks.get(sourcePartition) ?? Number.NEGATIVE_INFINITY)) {
+      this.watermarks.set(sourcePartition, watermark);
+    }
+    this.partitions = Math.max(this.partitions, record.sourcePartitions);
+    if (record.rolloutId === '') return;
+    let buckets = this.rollouts.get(record.rolloutId);
+    if (buckets === undefined) {
+      buckets = new Map();
+      this.rollouts.set(record.rolloutId, buckets);
+    }
+    buckets.set(EvidenceFolder.keyOf(record), ArmBucket.fromRecord(record));
+  }
+
+  progress(): SourceProgress {
+    let low: number | null = this.partitions > 0 ? Number.POSITIVE_INFINITY : null;
+    for (let p = 0; p < this.partitions && low !== null; p += 1) {
+      const watermark = this.watermarks.get(p);
+      low = watermark === undefined ? null : Math.min(low, watermark);
+    }
+    return { partitions: this.partitions, watermarks: new Map(this.watermarks), low };
+  }
+
+  /** Every bucket of a rollout, all arms and source partitions. */
+  buckets(rolloutId: string): Iterable<ArmBucket> {
+    return this.rollouts.get(rolloutId)?.values() ?? [];
+  }
+
+  /** Rollouts with evidence. */
+  rolloutIds(): string[] {
+    return [...this.rollouts.keys()].sort();
+  }
+
+  /** Each arm of a rollout summed over all of its evidence, in arm-key order. */
+  armTotals(rolloutId: string): ArmTotals[] {
+    const arms = new Map<string, ArmTotals>();
+    for (const bucket of this.buckets(rolloutId)) {
+      const key = armKey(bucket.arm);
+      let totals = arms.get(key);
+      if (totals === undefined) {
+        totals = {
+          arm: bucket.arm,
+          counts: emptyArmCounts(),
+          latency: new LatencySketch(bucket.latency.relativeAccuracy),
+        };
+        arms.set(key, totals);
+      }
+      addArmCounts(totals.counts, bucket.counts);
+      totals.latency.merge(bucket.latency);
+    }
+    return [...arms.keys()].sort().map((key) => arms.get(key) as ArmTotals);
+  }
+}

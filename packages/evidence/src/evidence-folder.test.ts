@@ -1,0 +1,133 @@
+import type { ArmEvidence } from '@kanary/contracts';
+import { describe, expect, it } from 'vitest';
+import { EvidenceFolder, FoldOutcome } from './evidence-folder.js';
+import { T0, TERMS, evaluation, routed } from './evidence.fixtures.js';
+
+const TOPICS = ['routed', 'predictions', 'labels'];
+
+function folder(partition = 0): EvidenceFolder {
+  return new EvidenceFolder({
+    partition,
+    partitions: 4,
+    inputs: TOPICS,
+    relativeAccuracy: 0.01,
+    latenessMs: 5_000,
+    terms: (id) => (id === TERMS.rolloutId ? TERMS : undefined),
+  });
+}
+
+const buckets = (records: ArmEvidence[]) => records.filter((r) => r.rolloutId !== '');
+
+describe('EvidenceFolder', () => {
+  it('counts routed requests and evaluations per arm and event-time bucket', () => {
+    const f = folder(2);
+    expect(f.onRouted(routed())).toBe(FoldOutcome.FOLDED);
+    expect(f.onRouted(routed({ requestId: 'r-2', routedAt: T0 + 900 }))).toBe(FoldOutcome.FOLDED);
+    expect(f.onRouted(routed({ requestId: 'r-3', routedAt: T0 + 1_000 }))).toBe(FoldOutcome.FOLDED);
+    f.onEvaluation(evaluation({ correct: true }));
+    f.onEvaluation(evaluation({ requestId: 'r-2', correct: false, status: 'ERROR', latencyMs: 0 }));
+    f.onEvaluation(evaluation({ variant: 'v-canary', role: 'CANARY', absError: 2 }));
+    const out = buckets(f.checkpoint(T0 + 3_000));
+    const find = (variant: string, bucketStart: number) =>
+      out.find((r) => r.variant === variant && r.bucketStart === bucketStart);
+    expect(find('v-stable', T0)).toMatchObject({
+      sourcePartition: 2,
+      sourcePartitions: 4,
+      routed: 2,
+      labelled: 2,
+      correct: 1,
+      errors: 1,
+      latencyZeros: 1,
+      bucketMs: 1_000,
+      maturityMs: 15_000,
+    });
+    expect(find('v-stable', T0 + 1_000)).toMatchObject({ routed: 1, labelled: 0 });
+    expect(find('v-canary', T0)).toMatchObject({
+      routed: 0,
+      labelled: 1,
+      numeric: 1,
+      absErrorSum: 2,
+      absErrorSquares: 4,
+    });
+    expect(out).toHaveLength(3);
+  });
+
+  it.each([
+    ['no rollout', { rolloutId: null }, FoldOutcome.NO_ROLLOUT],
+    ['unknown rollout', { rolloutId: 'ro-other' }, FoldOutcome.UNKNOWN_ROLLOUT],
+    ['before the start', { predictedAt: T0 - 1 }, FoldOutcome.BEFORE_START],
+  ] as const)('skips an evaluation with %s, and counts it', (_, overrides, outcome) => {
+    const f = folder();
+    expect(f.onEvaluation(evaluation(overrides))).toBe(outcome);
+    expect(f.skipped[outcome as keyof typeof f.skipped]).toBe(1);
+    expect(buckets(f.checkpoint(T0))).toEqual([]);
+  });
+
+  it('counts a label later than the maturity window as late only', () => {
+    const f = folder();
+    f.onEvaluation(evaluation({ labeledAt: T0 + 150 + 15_000 }));
+    f.onEvaluation(evaluation({ requestId: 'r-2', labeledAt: T0 + 150 + 15_001 }));
+    const [record] = buckets(f.checkpoint(T0));
+    expect(record).toMatchObject({ labelled: 1, correct: 1, lateLabels: 1 });
+  });
+
+  it('writes only the buckets changed since the last checkpoint', () => {
+    const f = folder();
+    f.onRouted(routed());
+    f.onRouted(routed({ routedAt: T0 + 5_000 }));
+    expect(buckets(f.checkpoint(T0))).toHaveLength(2);
+    expect(buckets(f.checkpoint(T0))).toHaveLength(0);
+    f.onRouted(routed({ routedAt: T0 + 5_500 }));
+    const again = buckets(f.checkpoint(T0));
+    expect(again).toHaveLength(1);
+    expect(again[0]).toMatchObject({ bucketStart: T0 + 5_000, routed: 2 });
+  });
+
+  it('restored from its records, continues the counts exactly', () => {
+    const original = folder(1);
+    const written: ArmEvidence[] = [];
+    for (let i = 0; i < 50; i += 1) {
+      original.onRouted(routed({ requestId: `r-${i}`, routedAt: T0 + i * 97 }));
+      original.onEvaluation(
+        evaluation({
+          requestId: `r-${i}`,
+          predictedAt: T0 + i * 97,
+          correct: i % 3 === 0,
+          latencyMs: i,
+        }),
+      );
+      original.observe('routed', T0 + i * 97, T0 + 10_000);
+      if (i % 7 === 0) written.push(...original.checkpoint(T0 + i));
+    }
+    written.push(...original.checkpoint(T0 + 99));
+    const restored = folder(1);
+    for (const record of written) restored.restore(record);
+    for (const f of [original, restored]) {
+      f.onEvaluation(evaluation({ requestId: 'late', predictedAt: T0 + 97 }));
+    }
+    const byKey = (records: ArmEvidence[]) =>
+      new Map(buckets(records).map((r) => [EvidenceFolder.keyOf(r), { ...r, updatedAt: 0 }]));
+    expect(byKey(restored.checkpoint(T0 + 200))).toEqual(byKey(original.checkpoint(T0 + 200)));
+    expect(restored.currentWatermark).toBe(original.currentWatermark);
+  });
+
+  it('keeps the watermark at the lowest of its input topics, capped by the clock, never back', () => {
+    const f = folder();
+    f.observe('routed', T0 + 10_000, T0 + 20_000);
+    f.observe('predictions', T0 + 9_000, T0 + 20_000);
+    expect(f.currentWatermark).toBe(Number.NEGATIVE_INFINITY);
+    f.observe('labels', T0 + 8_000, T0 + 20_000);
+    expect(f.currentWatermark).toBe(T0 + 8_000);
+    f.observe('labels', T0 + 30_000, T0 + 20_000);
+    expect(f.currentWatermark).toBe(T0 + 9_000);
+    f.caughtUp('predictions', T0 + 40_000);
+    expect(f.currentWatermark).toBe(T0 + 10_000);
+    f.caughtUp('routed', T0 + 40_000);
+    expect(f.currentWatermark).toBe(T0 + 20_000);
+    f.observe('labels', T0 + 1_000, T0 + 50_000);
+    expect(f.currentWatermark).toBe(T0 + 20_000);
+    const mark = f.checkpoint(T0 + 50_000).find((r) => r.rolloutId === '');
+    expect(mark).toMatchObject({ sourcePartition: 0, watermark: T0 + 20_000 });
+    expect(f.checkpoint(T0 + 50_001).find((r) => r.rolloutId === '')).toBeUndefined();
+  });
+});

@@ -1,0 +1,46 @@
+import type { Evaluation, RoutedRequest } from '@kanary/contracts';
+import type { RolloutTerms } from './rollout-terms.js';
+
+export const T0 = 1_767_225_600_000;
+
+export const TERMS: RolloutTerms = {
+  rolloutId: 'ro-1',
+  model: 'weather',
+  startedAt: T0,
+  maturityMs: 15_000,
+  bucketMs: 1_000,
+};
+
+export function routed(overrides: Partial<RoutedRequest> = {}): RoutedRequest {
+  return {
+    requestId: 'r-1',
+    model: 'weather',
+    routingKey: null,
+    features: '{}',
+    timestamp: T0,
+    rolloutId: 'ro-1',
+    variant: 'v-stable',
+    role: 'STABLE',
+    served: true,
+    routedAt: T0 + 100,
+    ...overrides,
+  };
+}
+
+export function evaluation(overrides: Partial<Evaluation> = {}): Evaluation {
+  return {
+    requestId: 'r-1',
+    model: 'weather',
+    rolloutId: 'ro-1',
+    variant: 'v-stable',
+    role: 'STABLE',
+    served: true,
+    correct: true,
+    absError: null,
+    latencyMs: 20,
+    status: 'OK',
+    predictedAt: T0 + 150,
+    labeledAt: T0 + 2_000,
+    ...overrides,
+  };
+}

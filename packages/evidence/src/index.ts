@@ -1,0 +1,20 @@
+/**
+ * Evidence: what the decision judges, as mergeable per-(rollout, arm, event-time bucket)
+ * aggregates. The evaluator folds them per source partition ({@link EvidenceFolder}) and
+ * publishes them on a compacted topic; readers merge them ({@link EvidenceBook}). Pure: no
+ * Kafka, no I/O, no clock.
+ *
+ * @packageDocumentation
+ */
+export { ArmBucket, addArmCounts, emptyArmCounts, type ArmCounts } from './arm-bucket.js';
+export { bucketStartOf, bucketWidthMs } from './bucket-width.js';
+export { EvidenceBook, type ArmTotals, type SourceProgress } from './evidence-book.js';
+export {
+  EvidenceFolder,
+  FoldOutcome,
+  type EvidenceFolderOptions,
+  type FoldSkips,
+} from './evidence-folder.js';
+export { armKey, bucketKey, watermarkKey, type ArmId } from './evidence-key.js';
+export { LATENCY_SKETCH_BIN_LIMIT, LatencySketch, type EncodedSketch } from './latency-sketch.js';
+export { rolloutTerms, type RolloutTerms } from './rollout-terms.js';
