@@ -6,6 +6,7 @@
  */
 import { PredictionStatus, type ArmEvidence, type Evaluation } from '@kanary/contracts';
 import type { ArmId } from './evidence-key.js';
+import type { LabelledPairInput } from './pair-inputs.js';
 import { LatencySketch } from './latency-sketch.js';
 
 const { OK } = PredictionStatus;
@@ -19,7 +20,31 @@ export interface ArmCounts {
   absErrorSum: number;
   absErrorSquares: number;
   lateLabels: number;
+  units: number;
+  outputPairs: number;
+  outputDisagreements: number;
+  labelledPairs: number;
+  shadowOnlyCorrect: number;
+  stableOnlyCorrect: number;
 }
+
+/** Field names of {@link ArmCounts}, in record order. */
+const COUNT_FIELDS = [
+  'routed',
+  'labelled',
+  'correct',
+  'errors',
+  'numeric',
+  'absErrorSum',
+  'absErrorSquares',
+  'lateLabels',
+  'units',
+  'outputPairs',
+  'outputDisagreements',
+  'labelledPairs',
+  'shadowOnlyCorrect',
+  'stableOnlyCorrect',
+] as const satisfies ReadonlyArray<keyof ArmCounts>;
 
 export const emptyArmCounts = (): ArmCounts => ({
   routed: 0,
@@ -30,18 +55,24 @@ export const emptyArmCounts = (): ArmCounts => ({
   absErrorSum: 0,
   absErrorSquares: 0,
   lateLabels: 0,
+  units: 0,
+  outputPairs: 0,
+  outputDisagreements: 0,
+  labelledPairs: 0,
+  shadowOnlyCorrect: 0,
+  stableOnlyCorrect: 0,
 });
+
+/** The counts of an evidence record. */
+function countsOf(record: ArmEvidence): ArmCounts {
+  const counts = emptyArmCounts();
+  for (const field of COUNT_FIELDS) counts[field] = record[field];
+  return counts;
+}
 
 /** Adds `from` into `into`, field by field. */
 export function addArmCounts(into: ArmCounts, from: Readonly<ArmCounts>): void {
-  into.routed += from.routed;
-  into.labelled += from.labelled;
-  into.correct += from.correct;
-  into.errors += from.errors;
-  into.numeric += from.numeric;
-  into.absErrorSum += from.absErrorSum;
-  into.absErrorSquares += from.absErrorSquares;
-  into.lateLabels += from.lateLabels;
+  for (const field of COUNT_FIELDS) into[field] += from[field];
 }
 
 export class ArmBucket {
@@ -62,9 +93,33 @@ export class ArmBucket {
     this.latency = latency ?? new LatencySketch(relativeAccuracy);
   }
 
-  /** Counts a routed request of this arm. */
-  addRouted(): void {
+  /** Counts a routed request of this arm, and whether it is a new assignment unit. */
+  addRouted(newUnit: boolean): void {
     this.counts.routed += 1;
+    if (newUnit) this.counts.units += 1;
+  }
+
+  /** Counts a stable answer compared with this shadow arm's copy (label-free). */
+  addOutputPair(agree: boolean): void {
+    this.counts.outputPairs += 1;
+    if (!agree) this.counts.outputDisagreements += 1;
+  }
+
+  /**
+   * Counts a stable answer and this shadow arm's copy both labelled, when both labels came within
+   * the maturity window (the rule every labelled count follows).
+   */
+  addLabelledPair(pair: LabelledPairInput): void {
+    if (this.isLate(pair.labeledAt - pair.shadowPredictedAt)) return;
+    if (this.isLate(pair.labeledAt - pair.stablePredictedAt)) return;
+    const counts = this.counts;
+    counts.labelledPairs += 1;
+    if (pair.shadowCorrect && !pair.stableCorrect) counts.shadowOnlyCorrect += 1;
+    if (pair.stableCorrect && !pair.shadowCorrect) counts.stableOnlyCorrect += 1;
+  }
+
+  private isLate(delayMs: number): boolean {
+    return this.maturityMs > 0 && delayMs > this.maturityMs;
   }
 
   /**
@@ -73,7 +128,7 @@ export class ArmBucket {
    */
   addEvaluation(evaluation: Evaluation): void {
     const counts = this.counts;
-    if (this.maturityMs > 0 && evaluation.labeledAt - evaluation.predictedAt > this.maturityMs) {
+    if (this.isLate(evaluation.labeledAt - evaluation.predictedAt)) {
       counts.lateLabels += 1;
       return;
     }
@@ -107,14 +162,7 @@ export class ArmBucket {
       bucketStart: this.bucketStart,
       bucketMs: this.bucketMs,
       maturityMs: this.maturityMs,
-      routed: counts.routed,
-      labelled: counts.labelled,
-      correct: counts.correct,
-      errors: counts.errors,
-      absErrorSum: counts.absErrorSum,
-      absErrorSquares: counts.absErrorSquares,
-      numeric: counts.numeric,
-      lateLabels: counts.lateLabels,
+      ...counts,
       latencyAccuracy: this.latency.relativeAccuracy,
       latencyZeros: zeros,
       latencyBins: bins,
@@ -130,16 +178,7 @@ export class ArmBucket {
       record.bucketMs,
       record.maturityMs,
       record.latencyAccuracy,
-      {
-        routed: record.routed,
-        labelled: record.labelled,
-        correct: record.correct,
-        errors: record.errors,
-        numeric: record.numeric,
-        absErrorSum: record.absErrorSum,
-        absErrorSquares: record.absErrorSquares,
-        lateLabels: record.lateLabels,
-      },
+      countsOf(record),
       LatencySketch.decode([record.latencyZeros, record.latencyBins, []], record.latencyAccuracy),
     );
   }

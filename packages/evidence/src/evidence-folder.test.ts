@@ -1,5 +1,6 @@
 import type { ArmEvidence } from '@kanary/contracts';
 import { describe, expect, it } from 'vitest';
+import { ownerPartition } from './assignment-units.js';
 import { EvidenceFolder, FoldOutcome } from './evidence-folder.js';
 import { T0, TERMS, evaluation, routed } from './evidence.fixtures.js';
 
@@ -129,5 +130,81 @@ describe('EvidenceFolder', () => {
     const mark = f.checkpoint(T0 + 50_000).find((r) => r.rolloutId === '');
     expect(mark).toMatchObject({ sourcePartition: 0, watermark: T0 + 20_000 });
     expect(f.checkpoint(T0 + 50_001).find((r) => r.rolloutId === '')).toBeUndefined();
+  });
+});
+
+describe('EvidenceFolder units and pairs', () => {
+  it('counts a routing key once per rollout state, on the partition that owns it', () => {
+    const owner = ownerPartition('user-7', 4);
+    const counts = [0, 1, 2, 3].map((partition) => {
+      const f = folder(partition);
+      for (let i = 0; i < 5; i += 1)
+        f.onRouted(routed({ requestId: `r-${i}`, routingKey: 'user-7' }));
+      return buckets(f.checkpoint(T0))[0]?.units;
+    });
+    expect(counts).toEqual([0, 1, 2, 3].map((p) => (p === owner ? 1 : 0)));
+  });
+
+  it('counts every request without a routing key, and no shadow copy', () => {
+    const f = folder();
+    f.onRouted(routed({ routingKey: null }));
+    f.onRouted(routed({ requestId: 'r-2', routingKey: '' }));
+    f.onRouted(
+      routed({ requestId: 'r-3', routingKey: null, role: 'SHADOW', served: false, variant: 'v-c' }),
+    );
+    const out = buckets(f.checkpoint(T0));
+    expect(out.find((r) => r.role === 'STABLE')).toMatchObject({ routed: 2, units: 2 });
+    expect(out.find((r) => r.role === 'SHADOW')).toMatchObject({ routed: 1, units: 0 });
+  });
+
+  it('counts a key again once the rollout state changed', () => {
+    let terms = TERMS;
+    const partition = ownerPartition('user-9', 4);
+    const f = new EvidenceFolder({
+      partition,
+      partitions: 4,
+      inputs: TOPICS,
+      relativeAccuracy: 0.01,
+      latenessMs: 0,
+      terms: () => terms,
+    });
+    f.onRouted(routed({ routingKey: 'user-9' }));
+    f.onRouted(routed({ requestId: 'r-2', routingKey: 'user-9' }));
+    terms = { ...TERMS, epoch: 2 };
+    f.onRouted(routed({ requestId: 'r-3', routingKey: 'user-9' }));
+    expect(buckets(f.checkpoint(T0))[0]).toMatchObject({ routed: 3, units: 2 });
+  });
+
+  it('folds output and labelled pairs into the shadow arm, labelled ones within maturity only', () => {
+    const f = folder();
+    const base = { rolloutId: 'ro-1', model: 'weather', shadowVariant: 'v-c' };
+    f.onOutputPair({ ...base, predictedAt: T0 + 10, agree: true });
+    f.onOutputPair({ ...base, predictedAt: T0 + 20, agree: false });
+    const labelled = {
+      ...base,
+      shadowPredictedAt: T0 + 10,
+      stablePredictedAt: T0 + 9,
+      labeledAt: T0 + 1_000,
+    };
+    f.onLabelledPair({ ...labelled, shadowCorrect: true, stableCorrect: false });
+    f.onLabelledPair({ ...labelled, shadowCorrect: false, stableCorrect: true });
+    f.onLabelledPair({ ...labelled, shadowCorrect: true, stableCorrect: true });
+    f.onLabelledPair({
+      ...labelled,
+      labeledAt: T0 + 20_000,
+      shadowCorrect: true,
+      stableCorrect: false,
+    });
+    const [record] = buckets(f.checkpoint(T0));
+    expect(record).toMatchObject({
+      variant: 'v-c',
+      role: 'SHADOW',
+      served: false,
+      outputPairs: 2,
+      outputDisagreements: 1,
+      labelledPairs: 3,
+      shadowOnlyCorrect: 1,
+      stableOnlyCorrect: 1,
+    });
   });
 });

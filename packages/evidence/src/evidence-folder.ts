@@ -17,11 +17,25 @@
  * the others (labels lagging predictions) holds the evidence back instead of making it look
  * complete. It never moves back.
  */
-import type { ArmEvidence, Evaluation, RoutedRequest } from '@kanary/contracts';
-import { ArmBucket } from './arm-bucket.js';
+import type { ArmEvidence, Evaluation, Role } from '@kanary/contracts';
+import { ArmBucket, emptyArmCounts } from './arm-bucket.js';
+import { AssignmentUnits } from './assignment-units.js';
 import { bucketStartOf } from './bucket-width.js';
 import { bucketKey, watermarkKey, type ArmId } from './evidence-key.js';
+import type { LabelledPairInput, OutputPairInput } from './pair-inputs.js';
 import type { RolloutTerms } from './rollout-terms.js';
+
+/** What the folder needs of a routed request (a `RoutedRequest` has it all). */
+export interface RoutedInput {
+  readonly rolloutId: string | null;
+  readonly variant: string;
+  readonly role: Role;
+  readonly served: boolean;
+  /** Epoch ms: the event time of the request's evidence. */
+  readonly routedAt: number;
+  /** The unit of sticky assignment; null, empty or absent: the request is its own unit. */
+  readonly routingKey?: string | null;
+}
 
 /** What happened to one input. */
 export const FoldOutcome = {
@@ -46,6 +60,11 @@ export interface EvidenceFolderOptions {
   readonly relativeAccuracy: number;
   /** How far behind the clock a topic read to its end is assumed complete, in ms. */
   readonly latenessMs: number;
+  /**
+   * Routing keys remembered per rollout for counting assignment units; past it, new keys are
+   * not counted until the rollout's state changes. @default 20_000
+   */
+  readonly unitKeyLimit?: number;
   /** The terms of a known rollout, or undefined. */
   terms(rolloutId: string): RolloutTerms | undefined;
 }
@@ -61,10 +80,12 @@ export class EvidenceFolder {
   private readonly topicWatermarks = new Map<string, number>();
   private watermark = NOT_YET;
   private writtenWatermark = NOT_YET;
+  private readonly units: AssignmentUnits;
   readonly skipped: FoldSkips = { noRollout: 0, unknownRollout: 0, beforeStart: 0 };
 
   constructor(private readonly options: EvidenceFolderOptions) {
     for (const topic of options.inputs) this.topicWatermarks.set(topic, NOT_YET);
+    this.units = new AssignmentUnits(options.partition, options.partitions, options.unitKeyLimit);
   }
 
   /** Applies one record of this partition's evidence (restore, in log order; later ones win). */
@@ -102,10 +123,26 @@ export class EvidenceFolder {
     this.raise(topic, at - this.options.latenessMs);
   }
 
-  onRouted(routed: RoutedRequest): FoldOutcome {
+  onRouted(routed: RoutedInput): FoldOutcome {
     const target = this.bucketOf(routed, routed.routedAt);
     if (typeof target === 'string') return target;
-    target.addRouted();
+    const counted = routed.served && routed.role !== 'SHADOW';
+    const terms = this.options.terms(routed.rolloutId as string) as RolloutTerms;
+    target.addRouted(counted && this.units.isNew(terms, routed.routingKey ?? null));
+    return FoldOutcome.FOLDED;
+  }
+
+  onOutputPair(pair: OutputPairInput): FoldOutcome {
+    const target = this.bucketOf(shadowArm(pair), pair.predictedAt);
+    if (typeof target === 'string') return target;
+    target.addOutputPair(pair.agree);
+    return FoldOutcome.FOLDED;
+  }
+
+  onLabelledPair(pair: LabelledPairInput): FoldOutcome {
+    const target = this.bucketOf(shadowArm(pair), pair.shadowPredictedAt);
+    if (typeof target === 'string') return target;
+    target.addLabelledPair(pair);
     return FoldOutcome.FOLDED;
   }
 
@@ -157,7 +194,7 @@ export class EvidenceFolder {
   }
 
   private bucketOf(
-    input: Omit<ArmId, 'rolloutId'> & { readonly rolloutId: string | null },
+    input: Omit<ArmId, 'rolloutId' | 'model'> & { readonly rolloutId: string | null },
     time: number,
   ): ArmBucket | Exclude<FoldOutcome, 'folded'> {
     const { rolloutId } = input;
@@ -195,6 +232,13 @@ export class EvidenceFolder {
   }
 }
 
+const shadowArm = (pair: { rolloutId: string; shadowVariant: string }) => ({
+  rolloutId: pair.rolloutId,
+  variant: pair.shadowVariant,
+  role: 'SHADOW' as const,
+  served: false,
+});
+
 function watermarkRecord(
   source: { partition: number; partitions: number; watermark: number },
   now: number,
@@ -211,14 +255,7 @@ function watermarkRecord(
     bucketStart: 0,
     bucketMs: 1,
     maturityMs: 0,
-    routed: 0,
-    labelled: 0,
-    correct: 0,
-    errors: 0,
-    absErrorSum: 0,
-    absErrorSquares: 0,
-    numeric: 0,
-    lateLabels: 0,
+    ...emptyArmCounts(),
     latencyAccuracy: 0.01,
     latencyZeros: 0,
     latencyBins: [],

@@ -9,6 +9,7 @@ export const TERMS: RolloutTerms = {
   startedAt: T0,
   maturityMs: 15_000,
   bucketMs: 1_000,
+  epoch: 1,
 };
 
 export function routed(overrides: Partial<RoutedRequest> = {}): RoutedRequest {

@@ -14,7 +14,10 @@ export {
   FoldOutcome,
   type EvidenceFolderOptions,
   type FoldSkips,
+  type RoutedInput,
 } from './evidence-folder.js';
+export { AssignmentUnits, ownerPartition } from './assignment-units.js';
+export type { LabelledPairInput, OutputPairInput } from './pair-inputs.js';
 export { armKey, bucketKey, watermarkKey, type ArmId } from './evidence-key.js';
 export { LATENCY_SKETCH_BIN_LIMIT, LatencySketch, type EncodedSketch } from './latency-sketch.js';
 export { rolloutTerms, type RolloutTerms } from './rollout-terms.js';

@@ -15,6 +15,11 @@ export interface RolloutTerms {
   readonly startedAt: number;
   readonly maturityMs: number;
   readonly bucketMs: number;
+  /**
+   * The state's seq: assignment units are counted afresh whenever it changes (a new step, a
+   * weight change, a pause or resume), as the sample-ratio check's window restarts then.
+   */
+  readonly epoch: number;
 }
 
 /**
@@ -36,5 +41,6 @@ export function rolloutTerms(state: RolloutState, defaultPolicy?: PolicyInput): 
     startedAt: state.startedAt,
     maturityMs,
     bucketMs: bucketWidthMs(maturityMs),
+    epoch: state.seq,
   });
 }

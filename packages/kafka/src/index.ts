@@ -35,3 +35,4 @@ export {
   type WatchedKafka,
 } from './crash-watch.js';
 export { LazyAdmin } from './lazy-admin.js';
+export { jsonOrFileField } from './json-env-field.js';

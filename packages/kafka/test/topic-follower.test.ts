@@ -9,7 +9,11 @@ afterAll(() => disconnectTestClients());
 describe('TopicFollower', () => {
   it('catches up to the end of a compacted topic, skips unreadable records and keeps following', async () => {
     const f = await toolkitFixture();
-    const state = (model: string, seq: number): RolloutState => ({ ...exampleEvents.RolloutState, model, seq });
+    const state = (model: string, seq: number): RolloutState => ({
+      ...exampleEvents.RolloutState,
+      model,
+      seq,
+    });
     const producer = await connectedProducer({ idempotent: true });
     const send = async (model: string, value: Buffer | null) =>
       producer.send({ topic: f.catalog.state.name, messages: [{ key: model, value }], acks: -1 });

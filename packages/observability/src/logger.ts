@@ -45,9 +45,14 @@ export function createLogger(config: LoggerConfig): Logger {
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
-  const pretty = config.pretty ?? (Boolean(process.stdout.isTTY) && !process.env.CI && config.destination === undefined);
+  const pretty =
+    config.pretty ??
+    (Boolean(process.stdout.isTTY) && !process.env.CI && config.destination === undefined);
   if (pretty) {
-    return pino({ ...options, transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname' } } });
+    return pino({
+      ...options,
+      transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname' } },
+    });
   }
   return config.destination ? pino(options, config.destination) : pino(options);
 }

@@ -1,6 +1,12 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger, createMetricsRegistry, metricFactory, redactSecrets, startOpsServer } from './index.js';
+import {
+  createLogger,
+  createMetricsRegistry,
+  metricFactory,
+  redactSecrets,
+  startOpsServer,
+} from './index.js';
 
 function capture(): { stream: Writable; lines: () => Array<Record<string, unknown>> } {
   const chunks: string[] = [];
@@ -10,19 +16,39 @@ function capture(): { stream: Writable; lines: () => Array<Record<string, unknow
       cb();
     },
   });
-  return { stream, lines: () => chunks.join('').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return {
+    stream,
+    lines: () =>
+      chunks
+        .join('')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }
 
 describe('logger', () => {
   it('writes JSON with the service bound and secrets redacted', () => {
     const out = capture();
     const log = createLogger({ service: 'router', destination: out.stream, pretty: false });
-    log.child({ rolloutId: 'ro-1' }).info(
-      { event: 'router.started', sasl: { password: 'hunter22' }, authorization: 'Bearer abc', token: 'tkn-123' },
-      'started',
-    );
+    log
+      .child({ rolloutId: 'ro-1' })
+      .info(
+        {
+          event: 'router.started',
+          sasl: { password: 'hunter22' },
+          authorization: 'Bearer abc',
+          token: 'tkn-123',
+        },
+        'started',
+      );
     const [line] = out.lines();
-    expect(line).toMatchObject({ service: 'router', rolloutId: 'ro-1', event: 'router.started', msg: 'started' });
+    expect(line).toMatchObject({
+      service: 'router',
+      rolloutId: 'ro-1',
+      event: 'router.started',
+      msg: 'started',
+    });
     const text = JSON.stringify(line);
     expect(text).not.toContain('hunter22');
     expect(text).not.toContain('abc');
@@ -30,9 +56,12 @@ describe('logger', () => {
   });
 
   it('redactSecrets removes secret values from free text', () => {
-    expect(redactSecrets('SASL auth failed for user kanary with password s3cret!', ['s3cret!', undefined])).toBe(
-      'SASL auth failed for user kanary with password [redacted]',
-    );
+    expect(
+      redactSecrets('SASL auth failed for user kanary with password s3cret!', [
+        's3cret!',
+        undefined,
+      ]),
+    ).toBe('SASL auth failed for user kanary with password [redacted]');
   });
 });
 

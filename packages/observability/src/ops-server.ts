@@ -42,8 +42,10 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
         .catch((e: unknown) => send(500, String(e)));
       return;
     }
-    if (path === '/healthz') return (options.live?.() ?? true) ? send(200, 'ok\n') : send(503, 'unhealthy\n');
-    if (path === '/readyz') return options.ready() ? send(200, 'ready\n') : send(503, 'not ready\n');
+    if (path === '/healthz')
+      return (options.live?.() ?? true) ? send(200, 'ok\n') : send(503, 'unhealthy\n');
+    if (path === '/readyz')
+      return options.ready() ? send(200, 'ready\n') : send(503, 'not ready\n');
     send(404, 'not found\n');
   });
   await new Promise<void>((resolve, reject) => {

@@ -56,7 +56,7 @@ export {
   policySchema,
 } from './policy/policy-schema.js';
 export type { Policy, PolicyInput } from './policy/policy-schema.js';
-export { parsePolicy, PolicyError } from './policy/parse-policy.js';
+export { defaultPolicyProblems, parsePolicy, PolicyError } from './policy/parse-policy.js';
 export { nextStep, startingWeight } from './policy/step-plan.js';
 export type { StepTarget } from './policy/step-plan.js';
 export type {

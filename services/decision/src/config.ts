@@ -1,53 +1,18 @@
-import { readFileSync } from 'node:fs';
 import {
   envField,
+  jsonOrFileField,
   kafkaEnvSchema,
   loadEnvConfig,
   toKafkaConnection,
   type KafkaConnectionConfig,
 } from '@kanary/kafka';
-import { PolicyError, parsePolicy, type PolicyInput } from '@kanary/rollout';
+import { defaultPolicyProblems, type PolicyInput } from '@kanary/rollout';
 import { z } from 'zod';
 
 export const SERVICE = 'decision';
 
-/**
- * A policy as JSON text, or the path of a file holding it (anything not starting with `{`).
- * The value must be a valid partial policy: it is merged under every rollout's own policy, so
- * it is checked together with the built-in defaults.
- */
-const policyField = z
-  .string()
-  .optional()
-  .transform((value, ctx): PolicyInput | undefined => {
-    const text = value?.trim() ?? '';
-    if (text === '') return undefined;
-    const fail = (message: string) => {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message });
-      return z.NEVER;
-    };
-    let json = text;
-    if (!text.startsWith('{')) {
-      try {
-        json = readFileSync(text, 'utf8');
-      } catch (e) {
-        return fail(`is neither JSON nor a readable file: ${(e as Error).message}`);
-      }
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(json);
-    } catch (e) {
-      return fail(`is not valid JSON: ${(e as Error).message}`);
-    }
-    try {
-      parsePolicy(parsed);
-    } catch (e) {
-      if (e instanceof PolicyError) return fail(e.issues.join('; '));
-      throw e;
-    }
-    return parsed as PolicyInput;
-  });
+/** A partial policy merged under every rollout's own: JSON text or the path of a JSON file. */
+const policyField = jsonOrFileField<PolicyInput>(defaultPolicyProblems);
 
 /** The decision service's own variables; the Kafka and registry ones come from `kafkaEnvSchema`. */
 const decisionEnvSchema = z.object({
@@ -60,17 +25,20 @@ const decisionEnvSchema = z.object({
   DECISION_HOLD_REPORT_INTERVAL_MS: envField.int(60_000, { min: 0, max: 86_400_000 }),
   /**
    * Policy fields applied where a rollout's own policy (from its START) is silent: JSON, or the
-   * path of a JSON file. @default none (the built-in defaults)
+   * path of a JSON file. The evaluator folds evidence with the label maturity window it implies,
+   * so give both services the same value. @default none (the built-in defaults)
    */
+  KANARY_DEFAULT_POLICY: policyField,
+  /** The former name of KANARY_DEFAULT_POLICY, still read when that one is unset. */
   DECISION_DEFAULT_POLICY: policyField,
   /**
-   * Also read `inference.predictions`, for the label-free agreement signal of shadow rollouts;
-   * false skips that topic and the signal is reported as not measured. @default true
+   * No ADVANCE or PROMOTE while a source partition's evidence watermark lags the clock by more
+   * than this, in ms (a stalled or far-behind evaluator partition): HOLD, naming it. @default 120000
    */
-  DECISION_READ_PREDICTIONS: envField.bool(true),
+  DECISION_MAX_EVIDENCE_LAG_MS: envField.int(120_000, { min: 1_000, max: 30 * 86_400_000 }),
   /**
-   * How long rebuilding the statistics from the input topics may take at start-up, in ms,
-   * before the start counts as failed. @default 600000 (10 min)
+   * How long reading the rollout states and the evidence may take at start-up, in ms, before
+   * the start counts as failed. @default 600000 (10 min)
    */
   DECISION_RESTORE_TIMEOUT_MS: envField.int(600_000, { min: 1_000, max: 86_400_000 }),
   /**
@@ -94,7 +62,7 @@ export interface DecisionConfig {
   readonly holdReportIntervalMs: number;
   /** Merged under every rollout's policy; undefined means the built-in defaults. */
   readonly defaultPolicy: PolicyInput | undefined;
-  readonly readPredictions: boolean;
+  readonly maxEvidenceLagMs: number;
   readonly restoreTimeoutMs: number;
   readonly groupIdPrefix: string;
   readonly ops: { readonly port: number; readonly host: string };
@@ -112,8 +80,8 @@ export function loadDecisionConfig(env: Record<string, string | undefined>): Dec
     logLevel: parsed.LOG_LEVEL,
     intervalMs: parsed.DECISION_INTERVAL_MS,
     holdReportIntervalMs: parsed.DECISION_HOLD_REPORT_INTERVAL_MS,
-    defaultPolicy: parsed.DECISION_DEFAULT_POLICY,
-    readPredictions: parsed.DECISION_READ_PREDICTIONS,
+    defaultPolicy: parsed.KANARY_DEFAULT_POLICY ?? parsed.DECISION_DEFAULT_POLICY,
+    maxEvidenceLagMs: parsed.DECISION_MAX_EVIDENCE_LAG_MS,
     restoreTimeoutMs: parsed.DECISION_RESTORE_TIMEOUT_MS,
     groupIdPrefix: parsed.DECISION_GROUP_ID ?? `${connection.topicPrefix}.${SERVICE}`,
     ops: Object.freeze({ port: parsed.DECISION_OPS_PORT, host: parsed.DECISION_OPS_HOST }),

@@ -1,10 +1,12 @@
 import {
   envField,
+  jsonOrFileField,
   kafkaEnvSchema,
   loadEnvConfig,
   toKafkaConnection,
   type KafkaConnectionConfig,
 } from '@kanary/kafka';
+import { defaultPolicyProblems, type PolicyInput } from '@kanary/rollout';
 import { z } from 'zod';
 import { joinConfigSchema, parseJoinConfig, type JoinConfig } from './core/index.js';
 
@@ -70,6 +72,18 @@ const evaluatorEnvSchema = z
     EVALUATOR_MAX_BYTES_PER_PARTITION: envField.int(1_048_576, { min: 1_024, max: 104_857_600 }),
     /** Longest a partition's restore from the changelog may take, in ms. @default 300000 */
     EVALUATOR_RESTORE_TIMEOUT_MS: envField.int(300_000, { min: 1_000, max: 86_400_000 }),
+    /**
+     * Policy fields applied where a rollout's own policy is silent (JSON, or the path of a JSON
+     * file); the same value as the decision service's, whose label maturity window the evidence
+     * is folded with. @default none (the built-in defaults)
+     */
+    KANARY_DEFAULT_POLICY: jsonOrFileField<PolicyInput>(defaultPolicyProblems),
+    /**
+     * How far behind the clock an input partition read to its end is taken to be complete, in ms:
+     * records of transactions still open upstream may yet appear with earlier event times.
+     * Evidence buckets are judged this much later. @default 10000
+     */
+    EVALUATOR_WATERMARK_LATENESS_MS: envField.int(10_000, { min: 0, max: 3_600_000 }),
     /** Port of /metrics, /healthz and /readyz; 0 picks a free one. @default 9466 (the decision service uses 9465, the model worker 9464) */
     OPS_PORT: envField.int(9_466, { min: 0, max: 65_535 }),
   })
@@ -100,6 +114,9 @@ export interface EvaluatorConfig {
   readonly maxBytesPerPartition: number;
   readonly restoreTimeoutMs: number;
   readonly opsPort: number;
+  /** Merged under every rollout's policy; undefined means the built-in defaults. */
+  readonly defaultPolicy: PolicyInput | undefined;
+  readonly watermarkLatenessMs: number;
 }
 
 /**
@@ -129,5 +146,7 @@ export function loadConfig(env: Record<string, string | undefined>): EvaluatorCo
     maxBytesPerPartition: parsed.EVALUATOR_MAX_BYTES_PER_PARTITION,
     restoreTimeoutMs: parsed.EVALUATOR_RESTORE_TIMEOUT_MS,
     opsPort: parsed.OPS_PORT,
+    defaultPolicy: parsed.KANARY_DEFAULT_POLICY,
+    watermarkLatenessMs: parsed.EVALUATOR_WATERMARK_LATENESS_MS,
   });
 }

@@ -20,6 +20,12 @@ export const DecisionCode = {
   POLICY_INVALID: 'POLICY_INVALID',
   /** The router rejected the command issued for this state; waiting for the state to change: HOLD. */
   COMMAND_REJECTED: 'COMMAND_REJECTED',
+  /** A source partition has published no evidence yet, so no bucket is known complete: HOLD. */
+  EVIDENCE_INCOMPLETE: 'EVIDENCE_INCOMPLETE',
+  /** A source partition's evidence lags the clock by more than allowed; no ADVANCE/PROMOTE: HOLD. */
+  EVIDENCE_BEHIND: 'EVIDENCE_BEHIND',
+  /** Evidence was folded with another label maturity window than the rollout's policy: HOLD. */
+  EVIDENCE_MISMATCH: 'EVIDENCE_MISMATCH',
 } as const;
 export type DecisionCode = (typeof DecisionCode)[keyof typeof DecisionCode];
 

@@ -64,3 +64,17 @@ export function parsePolicy(input: unknown, base?: PolicyInput): Policy {
   if (!result.success) throw new PolicyError(result.error.issues.map(describeIssue));
   return result.data;
 }
+
+/**
+ * The problems of a partial policy meant to be merged under every rollout's own (an
+ * installation's default policy), checked together with the built-in defaults; empty when valid.
+ */
+export function defaultPolicyProblems(value: unknown): string[] {
+  try {
+    parsePolicy(value);
+    return [];
+  } catch (e) {
+    if (e instanceof PolicyError) return [...e.issues];
+    throw e;
+  }
+}

@@ -5,31 +5,25 @@
  * reproduces the service's decisions.
  */
 import type {
+  ArmEvidence,
   DecisionReport,
   Evaluation,
-  Prediction,
   RolloutCommand,
   RolloutState,
   Role,
 } from '@kanary/contracts';
+import type {
+  LabelledPairInput,
+  OutputPairInput,
+  RoutedInput,
+  SourceProgress,
+} from '@kanary/evidence';
 
-/** One routed request, as far as the sample-ratio check needs it (from `inference.routed`). */
-export interface RoutedObservation {
+/** One routed request, as far as the evidence needs it (a `RoutedRequest` has it all). */
+export type RoutedObservation = RoutedInput & {
   readonly requestId: string;
   readonly model: string;
-  readonly rolloutId: string | null;
-  readonly variant: string;
-  readonly role: Role;
-  readonly served: boolean;
-  /** Epoch ms. */
-  readonly routedAt: number;
-  /**
-   * The request's routing key (the unit of sticky assignment). Optional: when given, the
-   * sample-ratio check counts each key once per window instead of each request, which is what
-   * its independence assumption needs when users send many requests.
-   */
-  readonly routingKey?: string | null;
-}
+};
 
 /** What one `tick` asks its driver to publish. */
 export interface EngineOutput {
@@ -73,46 +67,46 @@ export interface RolloutSummary {
 }
 
 /**
- * The decision engine: a deterministic reducer over (rollout states, evaluations, routed
- * observations, clock). Feeding the same events in the same order with the same `now` values
- * gives the same outputs — this is what makes a restarted service (which re-reads its input
- * topics from the beginning) and an offline replay agree with an uninterrupted run.
+ * The decision engine: a deterministic reducer over (rollout states, evidence, clock). Feeding
+ * the same events in the same order with the same `now` values gives the same outputs — so a
+ * restarted service (which re-reads the compacted state and evidence topics) and an offline
+ * replay agree with an uninterrupted run.
+ *
+ * Evidence comes either as evidence records (`onEvidence`, the service) or as raw observations
+ * folded in process (`onEvaluation`, `onRouted`, `onOutputPair`, `onLabelledPair`: the replay,
+ * simulations and tests) — one or the other per engine, never both.
  */
 export interface DecisionEngine {
   /** The latest applied state of a model (from `rollout.state`); a new rolloutId starts fresh statistics. */
   onState(state: RolloutState): void;
-  /** A joined prediction + label. Evaluations of unknown or finished rollouts are ignored (counted). */
+  /** A record of the evidence topic (the latest of its key wins). */
+  onEvidence(record: ArmEvidence): void;
+  /** A joined prediction + label, folded in process. */
   onEvaluation(evaluation: Evaluation): void;
-  /** A routed request (served and shadow copies), for the sample-ratio and coverage checks. */
+  /** A routed request (served and shadow copies), folded in process. */
   onRouted(routed: RoutedObservation): void;
-  /**
-   * Optional: a prediction (from `inference.predictions`). Only shadow-mode pairs are used, for
-   * the label-free agreement signal; without it that signal is reported as not measured.
-   */
-  onPrediction?(prediction: Prediction): void;
+  /** A stable answer and a shadow copy compared without a label, folded in process. */
+  onOutputPair(pair: OutputPairInput): void;
+  /** A stable answer and a shadow copy both labelled, folded in process. */
+  onLabelledPair(pair: LabelledPairInput): void;
   /** Judges every live rollout at `now` (epoch ms) and returns what to publish. */
   tick(now: number): EngineOutput;
   summary(now: number): readonly RolloutSummary[];
-  /** Optional: counts of ignored inputs, for logs and metrics. */
-  diagnostics?(): EngineDiagnostics;
+  diagnostics(): EngineDiagnostics;
+  /** The source partitions' evidence watermarks, as of the last tick. */
+  evidenceProgress(): SourceProgress;
 }
 
-/** What the engine ignored or dropped, by reason (monotone counters). */
+/** What the engine ignored or skipped, by reason (monotone counters). */
 export interface EngineDiagnostics {
-  /** Inputs for a model with no known rollout, or for another rollout than its current one. */
-  readonly unknownRollout: number;
-  /** Inputs for a rollout that is PROMOTED or ROLLED_BACK. */
-  readonly finishedRollout: number;
-  /** Inputs of a variant or role the rollout does not compare (extra shadows, unserved copies). */
-  readonly otherVariant: number;
-  /** Evaluations of predictions made before the rollout started. */
-  readonly beforeStart: number;
-  /** Evaluations whose label arrived after the maturity window (not counted, by design). */
-  readonly lateLabels: number;
-  /** Shadow pairs evicted unpaired from the bounded pairing buffers. */
-  readonly unpairedEvicted: number;
-  /** Observations dropped because too many immature time buckets were open (clock skew). */
-  readonly bucketOverflow: number;
   /** States older (lower seq) than the one already known for their model. */
   readonly staleStates: number;
+  /** Evidence records read. */
+  readonly evidenceRecords: number;
+  /** In-process inputs of a rollout with no known state. */
+  readonly unknownRollout: number;
+  /** In-process inputs outside any rollout. */
+  readonly noRollout: number;
+  /** In-process inputs from before their rollout started. */
+  readonly beforeStart: number;
 }

@@ -20,7 +20,11 @@ import {
 /** Fast-maturing policy so tests need few minutes of simulated time. */
 const POLICY = { labelMaturityMs: MINUTE, minSamplesPerStep: 50 };
 
-/** Feeds `n` mature labelled evaluations per arm at `accuracy`, predicted around `at`. */
+/**
+ * Feeds `n` mature labelled evaluations per arm at `accuracy`, predicted over the minute from
+ * `at` (the latency threshold is fixed by the stable arm's first buckets of event time and judged
+ * on the later ones, so the evidence must span several buckets).
+ */
 function feed(
   engine: ReturnType<typeof createDecisionEngine>,
   n: { stable: number; canary: number },
@@ -33,14 +37,20 @@ function feed(
   ];
   for (const [, count, rate, make] of arms) {
     for (let i = 0; i < count; i += 1) {
+      const predictedAt = at + (i % 60) * 1_000;
       const e: Evaluation = make({
         correct: i < Math.round(count * rate),
-        predictedAt: at,
-        labeledAt: at + 1_000,
+        predictedAt,
+        labeledAt: predictedAt + 1_000,
       });
       engine.onEvaluation(e);
       engine.onRouted(
-        routed({ requestId: e.requestId, variant: e.variant, role: e.role, routedAt: at - 10 }),
+        routed({
+          requestId: e.requestId,
+          variant: e.variant,
+          role: e.role,
+          routedAt: predictedAt - 10,
+        }),
       );
     }
   }
@@ -84,7 +94,7 @@ describe('createDecisionEngine', () => {
     engine.onState(applied.state as RolloutState);
     expect(engine.tick(now + 2 * MINUTE)).toEqual({ reports: [], commands: [] });
     engine.onEvaluation(canaryEvaluation());
-    expect(engine.diagnostics().finishedRollout).toBe(1);
+    expect(engine.tick(now + 3 * MINUTE)).toEqual({ reports: [], commands: [] });
   });
 
   it('advances a good canary to the next step and judges the new step afresh', () => {
@@ -201,14 +211,22 @@ describe('createDecisionEngine', () => {
     expect(engine.tick(T0 + 5 * MINUTE).commands[0]).toMatchObject({ canaryWeight: 0.3 });
   });
 
-  it('ignores and counts inputs of unknown rollouts and other variants', () => {
+  it('counts inputs of unknown rollouts and outside rollouts, and judges no other variant', () => {
     const engine = createDecisionEngine();
     engine.onState(startedState(POLICY));
     engine.onEvaluation(evaluation({ rolloutId: 'other' }));
-    engine.onEvaluation(evaluation({ model: 'unknown' }));
-    engine.onRouted(routed({ variant: 'extra-shadow', role: Role.SHADOW, served: false }));
+    engine.onRouted(routed({ rolloutId: 'other' }));
     engine.onEvaluation(evaluation({ rolloutId: null }));
-    expect(engine.diagnostics()).toMatchObject({ unknownRollout: 3, otherVariant: 1 });
+    engine.onEvaluation(evaluation({ predictedAt: T0 - 1 }));
+    engine.onRouted(routed({ variant: 'extra-shadow', role: Role.SHADOW, served: false }));
+    engine.onRouted(routed({ variant: 'c', role: Role.CANARY }));
+    engine.tick(T0 + 5 * MINUTE);
+    expect(engine.diagnostics()).toMatchObject({ unknownRollout: 2, noRollout: 1, beforeStart: 1 });
+    const [summary] = engine.summary(T0 + 5 * MINUTE);
+    expect(summary?.arms.map((a) => [a.variant, a.routed])).toEqual([
+      ['s', 0],
+      ['c', 1],
+    ]);
   });
 
   it('starts fresh statistics for a new rollout of the model and ignores older states', () => {

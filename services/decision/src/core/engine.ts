@@ -1,27 +1,40 @@
 /**
  * The decision engine: one {@link RolloutTracker} per model (a model has at most one rollout at
- * a time; a state with a new rolloutId starts fresh statistics), fed by the driver — the Kafka
- * service or the offline replay — with states, evaluations, routed requests and, optionally,
- * predictions, and asked to `tick(now)` on a schedule. Deterministic: the outputs depend only on
- * the sequence of calls and their `now` values (trackers are judged in model order).
+ * a time; a state with a new rolloutId starts fresh statistics), judging from merged evidence
+ * ({@link EvidenceBook}) on a schedule. Deterministic: the outputs depend only on the sequence of
+ * calls and their `now` values (trackers are judged in model order).
+ *
+ * Two ways to feed evidence, one per engine:
+ * - `onEvidence`: records of the evidence topic, as the evaluator folded them per source
+ *   partition (the decision service);
+ * - `onEvaluation`, `onRouted`, `onOutputPair`, `onLabelledPair`: raw observations, folded here by
+ *   the same code the evaluator runs, as one source partition whose inputs are complete up to
+ *   each `tick`'s `now` (the offline replay, simulations, tests).
  */
-import type { Evaluation, Prediction, RolloutState } from '@kanary/contracts';
+import type { ArmEvidence, Evaluation, RolloutState, RoutedRequest } from '@kanary/contracts';
+import {
+  EvidenceBook,
+  EvidenceFolder,
+  rolloutTerms,
+  type LabelledPairInput,
+  type OutputPairInput,
+  type RolloutTerms,
+} from '@kanary/evidence';
 import type { PolicyInput } from '@kanary/rollout';
 import type {
   DecisionEngine,
   EngineDiagnostics,
   EngineOutput,
   RolloutSummary,
-  RoutedObservation,
 } from './engine-types.js';
 import { summarise } from './rollout-summary.js';
 import { RolloutTracker } from './rollout-tracker.js';
-import type { Arm } from './tally.js';
 
 export interface DecisionEngineOptions {
   /**
    * Policy fields that apply where a rollout's own policy (from its START) is silent; the
-   * built-in defaults fill the rest. @default {} (built-in defaults only)
+   * built-in defaults fill the rest. The evaluator must fold evidence with the same default
+   * (its label maturity window). @default {} (built-in defaults only)
    */
   readonly defaultPolicy?: PolicyInput;
   /**
@@ -31,67 +44,49 @@ export interface DecisionEngineOptions {
    */
   readonly holdReportIntervalMs?: number;
   /**
+   * No ADVANCE or PROMOTE while a source partition's evidence watermark lags the clock by more
+   * than this (a stalled or far-behind evaluator partition): HOLD, naming it. @default 120_000
+   */
+  readonly maxEvidenceLagMs?: number;
+  /**
    * Check the sample ratio (routed units per arm against the weight in force). False when the
    * routed requests were not split by the weights this engine commands — an offline replay of
    * recorded traffic keeps the recorded split whatever the replayed decisions set — so there is
    * no configured split to compare with; the check then reports NOT_APPLICABLE. @default true
    */
   readonly checkSampleRatio?: boolean;
+  /** Relative accuracy of the latency sketches folded in process. @default 0.01 */
+  readonly latencyRelativeAccuracy?: number;
 }
 
-interface Input {
-  readonly model: string;
-  readonly rolloutId: string | null;
-  readonly role: string;
-  readonly variant: string;
-  readonly served: boolean;
-}
+/** The topics an in-process folder's watermark is made of (all caught up at every tick). */
+const LOCAL_INPUTS = ['local'];
 
-type StatisticsCounts = Pick<
-  EngineDiagnostics,
-  'beforeStart' | 'lateLabels' | 'unpairedEvicted' | 'bucketOverflow'
->;
-
-function addStatisticsCounts(
-  totals: { -readonly [K in keyof StatisticsCounts]: number },
-  tracker: RolloutTracker,
-): void {
-  const statistics = tracker.statistics;
-  totals.beforeStart += statistics.counters.beforeStart;
-  totals.lateLabels += statistics.counters.lateLabels;
-  totals.unpairedEvicted += statistics.unpairedEvicted;
-  totals.bucketOverflow += statistics.bucketOverflow;
-}
-
-export function createDecisionEngine(
-  options: DecisionEngineOptions = {},
-): DecisionEngine & { diagnostics(): EngineDiagnostics } {
-  const holdReportIntervalMs = options.holdReportIntervalMs ?? 60_000;
+export function createDecisionEngine(options: DecisionEngineOptions = {}): DecisionEngine {
+  const rules = {
+    holdReportIntervalMs: options.holdReportIntervalMs ?? 60_000,
+    maxEvidenceLagMs: options.maxEvidenceLagMs ?? 120_000,
+  };
+  const book = new EvidenceBook();
   const trackers = new Map<string, RolloutTracker>();
-  const ignored = { unknownRollout: 0, finishedRollout: 0, otherVariant: 0, staleStates: 0 };
-  const retired = { beforeStart: 0, lateLabels: 0, unpairedEvicted: 0, bucketOverflow: 0 };
+  const terms = new Map<string, RolloutTerms>();
+  const ignored = { staleStates: 0, evidenceRecords: 0 };
+  let local: EvidenceFolder | undefined;
+  let progress = book.progress();
 
   const inModelOrder = (): RolloutTracker[] =>
     [...trackers.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, t]) => t);
 
-  /** The tracker and arm an input belongs to, or undefined (counted) when it is not judged. */
-  function route(input: Input): { tracker: RolloutTracker; arm: Arm } | undefined {
-    const tracker = trackers.get(input.model);
-    if (tracker === undefined || input.rolloutId !== tracker.state.rolloutId) {
-      ignored.unknownRollout += 1;
-      return undefined;
-    }
-    if (!tracker.live) {
-      ignored.finishedRollout += 1;
-      return undefined;
-    }
-    const arm = tracker.armOf(input.role, input.variant, input.served);
-    if (arm === null) {
-      ignored.otherVariant += 1;
-      return undefined;
-    }
-    return { tracker, arm };
-  }
+  /** The in-process folder, made on first use. */
+  const folder = (): EvidenceFolder =>
+    (local ??= new EvidenceFolder({
+      partition: 0,
+      partitions: 1,
+      inputs: LOCAL_INPUTS,
+      relativeAccuracy: options.latencyRelativeAccuracy ?? 0.01,
+      latenessMs: 0,
+      terms: (rolloutId) => terms.get(rolloutId),
+    }));
 
   return {
     onState(state: RolloutState): void {
@@ -100,37 +95,51 @@ export function createDecisionEngine(
         ignored.staleStates += 1;
         return;
       }
+      terms.set(state.rolloutId, rolloutTerms(state, options.defaultPolicy));
       if (tracker === undefined || tracker.state.rolloutId !== state.rolloutId) {
-        if (tracker !== undefined) addStatisticsCounts(retired, tracker);
         trackers.set(
           state.model,
-          new RolloutTracker(state, options.defaultPolicy, options.checkSampleRatio ?? true),
+          new RolloutTracker(state, book, options.defaultPolicy, options.checkSampleRatio ?? true),
         );
       } else {
         tracker.update(state);
       }
     },
 
+    onEvidence(record: ArmEvidence): void {
+      ignored.evidenceRecords += 1;
+      book.apply(record);
+    },
+
     onEvaluation(evaluation: Evaluation): void {
-      const target = route(evaluation);
-      target?.tracker.statistics.onEvaluation(evaluation, target.arm);
+      folder().onEvaluation(evaluation);
     },
 
-    onRouted(routed: RoutedObservation): void {
-      const target = route(routed);
-      target?.tracker.statistics.onRouted(routed, target.arm);
+    onRouted(routed: RoutedRequest): void {
+      folder().onRouted(routed);
     },
 
-    onPrediction(prediction: Prediction): void {
-      const target = route(prediction);
-      target?.tracker.statistics.onPrediction(prediction, target.arm);
+    onOutputPair(pair: OutputPairInput): void {
+      folder().onOutputPair(pair);
+    },
+
+    onLabelledPair(pair: LabelledPairInput): void {
+      folder().onLabelledPair(pair);
     },
 
     tick(now: number): EngineOutput {
+      // In process (no evidence records read), the engine's own folder is the one source
+      // partition, complete up to now.
+      if (ignored.evidenceRecords === 0) {
+        const own = folder();
+        own.caughtUp(LOCAL_INPUTS[0] as string, now);
+        for (const record of own.checkpoint(now)) book.apply(record);
+      }
+      progress = book.progress();
       const reports = [];
       const commands = [];
       for (const tracker of inModelOrder()) {
-        const { report, command } = tracker.judge(now, holdReportIntervalMs);
+        const { report, command } = tracker.judge(now, rules, progress);
         if (report !== null) reports.push(report);
         if (command !== null) commands.push(command);
       }
@@ -143,10 +152,19 @@ export function createDecisionEngine(
       return inModelOrder().map(summarise);
     },
 
+    evidenceProgress() {
+      return progress;
+    },
+
     diagnostics(): EngineDiagnostics {
-      const totals = { ...retired };
-      for (const tracker of trackers.values()) addStatisticsCounts(totals, tracker);
-      return { ...ignored, ...totals };
+      const skipped = local?.skipped ?? { noRollout: 0, unknownRollout: 0, beforeStart: 0 };
+      return {
+        staleStates: ignored.staleStates,
+        evidenceRecords: ignored.evidenceRecords,
+        unknownRollout: skipped.unknownRollout,
+        noRollout: skipped.noRollout,
+        beforeStart: skipped.beforeStart,
+      };
     },
   };
 }

@@ -37,7 +37,8 @@ function armSummary(
   role: Role,
   counts: { labelled: number; correct: number; errors: number },
 ): ArmSummary {
-  const { latency, routedTotal } = tracker.statistics;
+  const overall = tracker.statistics.overall(arm);
+  const quantile = (q: number) => overall.latency?.quantile(q) ?? null;
   const labelled = counts.labelled;
   const interval =
     labelled > 0
@@ -54,9 +55,9 @@ function armSummary(
     accuracyLower: interval?.lower ?? null,
     accuracyUpper: interval?.upper ?? null,
     errorRate: labelled > 0 ? counts.errors / labelled : null,
-    latencyP50: latency.quantile(arm, 0.5),
-    latencyP95: latency.quantile(arm, 0.95),
-    latencyP99: latency.quantile(arm, 0.99),
-    routed: routedTotal[arm],
+    latencyP50: quantile(0.5),
+    latencyP95: quantile(0.95),
+    latencyP99: quantile(0.99),
+    routed: overall.routed,
   };
 }

@@ -9,6 +9,13 @@
  * - HOLD reports are rate-limited: one per `holdReportIntervalMs`, or sooner when the hold's
  *   code or the state's seq changed.
  *
+ * - Decisions wait for complete evidence: nothing is judged before every source partition has
+ *   published a watermark, the step clock runs on evidence time (the evidence watermark, never
+ *   ahead of the clock) so a stalled pipeline cannot time a step out, and while any partition's
+ *   evidence lags the clock by more than `maxEvidenceLagMs` an ADVANCE or PROMOTE becomes a HOLD
+ *   naming the partitions (guardrail rollbacks and pauses still go through: they are proven on
+ *   complete buckets).
+ *
  * Windows derived from states: the comparison starts when the canary began serving — the step
  * start of the first canary-mode state after a shadow phase, or of a state at step 0; a rollout
  * first seen mid-way at a later step falls back to its start — and the evaluation window starts
@@ -32,9 +39,9 @@ import {
   type Policy,
   type PolicyInput,
 } from '@kanary/rollout';
+import type { EvidenceBook, SourceProgress } from '@kanary/evidence';
 import { commandFor, reportFor } from './decision-output.js';
-import { RolloutStatistics } from './rollout-statistics.js';
-import type { Arm } from './tally.js';
+import { EvidenceStatistics } from './evidence-statistics.js';
 
 export interface Judgement {
   readonly report: DecisionReport | null;
@@ -52,10 +59,38 @@ function resumedAt(state: RolloutState): number {
     : 0;
 }
 
+/** How a tracker judges, beyond its policy. */
+export interface JudgeRules {
+  /** HOLD reports at most this often (sooner when their code or the state changes), ms. */
+  readonly holdReportIntervalMs: number;
+  /** No ADVANCE or PROMOTE while a source partition's evidence lags the clock by more, ms. */
+  readonly maxEvidenceLagMs: number;
+}
+
+function missingPartitions(progress: SourceProgress): number[] {
+  const missing: number[] = [];
+  for (let p = 0; p < progress.partitions; p += 1) {
+    if (!progress.watermarks.has(p)) missing.push(p);
+  }
+  return missing;
+}
+
+function partitionsBehind(
+  progress: SourceProgress,
+  now: number,
+  maxLagMs: number,
+): Array<{ partition: number; lagMs: number }> {
+  const behind: Array<{ partition: number; lagMs: number }> = [];
+  for (const [partition, watermark] of [...progress.watermarks].sort(([a], [b]) => a - b)) {
+    if (now - watermark > maxLagMs) behind.push({ partition, lagMs: now - watermark });
+  }
+  return behind;
+}
+
 export class RolloutTracker {
   readonly policy: Policy;
   readonly policyError: PolicyError | null;
-  readonly statistics: RolloutStatistics;
+  readonly statistics: EvidenceStatistics;
   readonly stable: string;
   readonly canary: string | null;
   private current: RolloutState;
@@ -66,6 +101,7 @@ export class RolloutTracker {
 
   constructor(
     state: RolloutState,
+    book: EvidenceBook,
     defaultPolicy: PolicyInput | undefined,
     checkSampleRatio = true,
   ) {
@@ -85,7 +121,15 @@ export class RolloutTracker {
     this.canary = state.canary;
     this.sawShadow = modeOf(state) === RolloutPhase.SHADOW;
     const windowStart = Math.max(state.stepStartedAt, resumedAt(state));
-    this.statistics = new RolloutStatistics(state.startedAt, policy, windowStart, checkSampleRatio);
+    this.statistics = new EvidenceStatistics(
+      book,
+      state.rolloutId,
+      { stable: state.stable, canary: state.canary },
+      policy,
+      state.startedAt,
+      windowStart,
+      checkSampleRatio,
+    );
     this.track(state, null);
   }
 
@@ -123,20 +167,13 @@ export class RolloutTracker {
     this.statistics.setWindowStart(windowStart);
   }
 
-  /** The arm an input belongs to, or null when this rollout does not compare it. */
-  armOf(role: string, variant: string, served: boolean): Arm | null {
-    if (role === 'STABLE' && served && variant === this.stable) return 'stable';
-    if (role === 'CANARY' && served && variant === this.canary) return 'canary';
-    if (role === 'SHADOW' && variant === this.canary) return 'shadow';
-    return null;
-  }
-
-  judge(now: number, holdReportIntervalMs: number): Judgement {
-    this.statistics.advance(now);
+  judge(now: number, rules: JudgeRules, progress: SourceProgress): Judgement {
+    this.statistics.refresh(progress.low);
     const state = this.current;
     if (state.phase !== RolloutPhase.SHADOW && state.phase !== RolloutPhase.CANARY) return NOTHING;
     if (this.issued?.seq === state.seq) return this.rejection(state, now);
-    const decision = this.decideNow(state, now);
+    const decision = this.decideNow(state, now, progress, rules.maxEvidenceLagMs);
+    const holdReportIntervalMs = rules.holdReportIntervalMs;
     if (decision.action === DecisionAction.HOLD) {
       const last = this.lastHold;
       const due =
@@ -178,7 +215,12 @@ export class RolloutTracker {
     return this.publish(state, decision, null, now);
   }
 
-  private decideNow(state: RolloutState, now: number): Decision {
+  private decideNow(
+    state: RolloutState,
+    now: number,
+    progress: SourceProgress,
+    maxEvidenceLagMs: number,
+  ): Decision {
     if (this.policyError !== null) {
       return {
         action: DecisionAction.PAUSE,
@@ -188,7 +230,52 @@ export class RolloutTracker {
         target: null,
       };
     }
-    return decide(state, this.statistics.observations(state.phase), now, this.policy);
+    const hold = (code: DecisionCode, reason: string): Decision => ({
+      action: DecisionAction.HOLD,
+      code,
+      reason,
+      evidence: [],
+      target: null,
+    });
+    if (progress.low === null) {
+      const missing = missingPartitions(progress);
+      return hold(
+        DecisionCode.EVIDENCE_INCOMPLETE,
+        missing.length === 0
+          ? 'Hold: no evidence published yet (is the evaluator running?)'
+          : `Hold: no evidence yet from source partition(s) ${missing.join(', ')} (is every partition assigned to a running evaluator?)`,
+      );
+    }
+    const mismatched = this.statistics.mismatchedBuckets;
+    if (mismatched > 0) {
+      return hold(
+        DecisionCode.EVIDENCE_MISMATCH,
+        `Hold: ${mismatched} evidence bucket(s) were folded with another label maturity window than this rollout's ${this.policy.labelMaturityMs} ms: give the evaluator and the decision service the same default policy`,
+      );
+    }
+    const evidenceNow = Math.min(now, progress.low);
+    const decision = decide(
+      state,
+      this.statistics.observations(state.phase),
+      evidenceNow,
+      this.policy,
+    );
+    if (decision.action !== DecisionAction.ADVANCE && decision.action !== DecisionAction.PROMOTE) {
+      return decision;
+    }
+    const behind = partitionsBehind(progress, now, maxEvidenceLagMs);
+    if (behind.length === 0) return decision;
+    return {
+      ...decision,
+      action: DecisionAction.HOLD,
+      code: DecisionCode.EVIDENCE_BEHIND,
+      reason: `Hold: would ${decision.action.toLowerCase()}, but the evidence of ${behind
+        .map((b) => `partition ${b.partition} is ${Math.round(b.lagMs / 1000)} s behind`)
+        .join(
+          ', ',
+        )} (more than ${Math.round(maxEvidenceLagMs / 1000)} s): waiting for it to catch up`,
+      target: null,
+    };
   }
 
   private publish(
@@ -206,6 +293,7 @@ export class RolloutTracker {
       window: observations.window,
       windowUnits: observations.windowUnits,
       agreement: observations.agreement,
+      evidenceTime: this.statistics.evidenceTime,
       policy: this.policy,
     });
     this.lastDecision = report;

@@ -83,7 +83,7 @@ export class Replayer {
   private readonly intervalMs: number;
   private readonly idleLimitMs: number;
   private readonly maxListedIssues: number;
-  private readonly engine: DecisionEngine & { diagnostics(): EngineDiagnostics };
+  private readonly engine: DecisionEngine;
   private readonly join: JoinProcessor;
   private readonly reorder: ReorderBuffer<ReplayEvent>;
   private readonly tracks = new Map<string, ReplayTrack>();
@@ -259,7 +259,6 @@ export class Replayer {
       if (served) track.countServed(variant, role);
       const routedAt = timestamp;
       this.engine.onRouted({ requestId, model, rolloutId, variant, role, served, routedAt });
-      this.engine.onPrediction?.(prediction);
     }
     this.deliver(out.evaluations);
   }

@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { EventCodec, TopicCatalog } from '@kanary/contracts';
-import { ProcessorRunner, type InputRecord } from '@kanary/kafka';
+import { ProcessorRunner } from '@kanary/kafka';
 import type { Logger, Registry } from '@kanary/observability';
 import type { Kafka } from 'kafkajs';
 import type { DecisionEngine } from '../core/index.js';
 import type { DecisionMetrics } from './decision-metrics.js';
-
-type DataEvent = 'Evaluation' | 'RoutedRequest' | 'Prediction';
 
 export interface DecisionInputsOptions {
   kafka: Kafka;
@@ -19,28 +17,25 @@ export interface DecisionInputsOptions {
   service: string;
   /** The groups of this start are `<prefix>.<random>.state` and `<prefix>.<random>.data`. */
   groupIdPrefix: string;
-  /** Also read `inference.predictions` (shadow agreement). */
-  readPredictions: boolean;
   onFatal(error: Error): void;
 }
 
 /**
- * Feeds the engine from its input topics, rebuilding its statistics from the beginning of the
- * topics on every start: nothing is committed, so a restarted service (after a crash or not)
- * reads the same records as an uninterrupted one, and the engine, being deterministic, reaches
- * the same statistics. Every start reads in consumer groups of its own, so each instance sees
- * every partition (a second instance judges the same way and issues the same command ids, which
- * the router de-duplicates); the groups are deleted on stop.
+ * Feeds the engine from the two compacted topics it decides from: `rollout.state` and the
+ * evaluator's `evidence` (per-(rollout, arm, bucket) aggregates, one record per source
+ * partition). Start-up reads both from the beginning — their size grows with rollouts × buckets ×
+ * partitions, never with requests — and then follows them. Nothing is committed: every start
+ * reads in consumer groups of its own, so each instance sees every partition (a second instance
+ * judges the same way and issues the same command ids, which the router de-duplicates); the
+ * groups are deleted on stop.
  *
- * Order: `rollout.state` is read to its end first, so every rollout is known before the
- * evaluations, routed requests and predictions that belong to it arrive (the engine ignores
- * inputs of a rollout it does not know). Undecodable or invalid records go to the dead-letter
- * topic (again on every rebuild: the source topic, partition and offset headers identify
- * repeats).
+ * Order: `rollout.state` is read to its end first, so every rollout is known before its
+ * evidence is judged. Undecodable or invalid records go to the dead-letter topic (again on every
+ * start: the source topic, partition and offset headers identify repeats).
  */
 export class DecisionInputs {
   private readonly states: ProcessorRunner<'RolloutState'>;
-  private readonly data: ProcessorRunner<DataEvent>;
+  private readonly evidence: ProcessorRunner<'ArmEvidence'>;
   private stopped = false;
 
   constructor(private readonly options: DecisionInputsOptions) {
@@ -67,16 +62,13 @@ export class DecisionInputs {
         return Promise.resolve([]);
       },
     });
-    this.data = new ProcessorRunner<DataEvent>({
+    this.evidence = new ProcessorRunner<'ArmEvidence'>({
       ...common,
-      groupId: `${run}.data`,
-      inputs: [
-        topics.evaluations,
-        topics.routed,
-        ...(options.readPredictions ? [topics.predictions] : []),
-      ],
+      groupId: `${run}.evidence`,
+      inputs: [topics.evidence],
       process: (records) => {
-        for (const record of records) this.feed(record);
+        for (const record of records) engine.onEvidence(record.value);
+        options.metrics.evidenceRead(records.length);
         return Promise.resolve([]);
       },
     });
@@ -96,53 +88,24 @@ export class DecisionInputs {
     await this.states.start();
     await this.states.catchUp(left());
     left();
-    await this.data.start();
-    await this.data.catchUp(left());
+    await this.evidence.start();
+    await this.evidence.catchUp(left());
   }
 
   /** Records fed so far, per runner. */
-  stats(): { states: number; data: number; deadLettered: number } {
+  stats(): { states: number; evidence: number; deadLettered: number } {
     return {
       states: this.states.stats.processed,
-      data: this.data.stats.processed,
-      deadLettered: this.states.stats.deadLettered + this.data.stats.deadLettered,
+      evidence: this.evidence.stats.processed,
+      deadLettered: this.states.stats.deadLettered + this.evidence.stats.deadLettered,
     };
   }
 
   /** Stops both readers (a pending {@link start} fails) and deletes their groups. */
   async stop(): Promise<void> {
     this.stopped = true;
-    const results = await Promise.allSettled([this.data.stop(), this.states.stop()]);
+    const results = await Promise.allSettled([this.evidence.stop(), this.states.stop()]);
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
-  }
-
-  private feed(record: InputRecord<DataEvent>): void {
-    const { engine, metrics } = this.options;
-    switch (record.topic.event) {
-      case 'Evaluation': {
-        const evaluation = (record as InputRecord<'Evaluation'>).value;
-        metrics.evaluation(evaluation);
-        engine.onEvaluation(evaluation);
-        return;
-      }
-      case 'RoutedRequest': {
-        const routed = (record as InputRecord<'RoutedRequest'>).value;
-        engine.onRouted({
-          requestId: routed.requestId,
-          model: routed.model,
-          rolloutId: routed.rolloutId,
-          variant: routed.variant,
-          role: routed.role,
-          served: routed.served,
-          routedAt: routed.routedAt,
-          routingKey: routed.routingKey,
-        });
-        return;
-      }
-      case 'Prediction':
-        engine.onPrediction?.((record as InputRecord<'Prediction'>).value);
-        return;
-    }
   }
 }

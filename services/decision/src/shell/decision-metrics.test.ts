@@ -40,11 +40,13 @@ const summary = (over: Partial<RolloutSummary>): RolloutSummary => ({
   ...over,
 });
 
+const NO_SOURCES = { partitions: 0, watermarks: new Map<number, number>(), low: null };
+
 describe('decisionMetrics', () => {
   it('describes each current rollout per arm, with the interval bounds and latency quantiles in seconds', async () => {
     const registry = createMetricsRegistry('decision', { processMetrics: false });
     const metrics = decisionMetrics(registry, () => 0);
-    metrics.ticked([summary({})], undefined);
+    metrics.ticked([summary({})], undefined, NO_SOURCES);
     metrics.decided([{ ...exampleEvents.DecisionReport, action: 'ROLLBACK' }]);
     const text = await registry.metrics();
     const labels = 'model="weather",rollout_id="ro-1",variant="v1",role="STABLE"';
@@ -73,15 +75,39 @@ describe('decisionMetrics', () => {
   it('drops the series of a rollout that is no longer current', async () => {
     const registry = createMetricsRegistry('decision', { processMetrics: false });
     const metrics = decisionMetrics(registry, () => 0);
-    metrics.ticked([summary({})], undefined);
+    metrics.ticked([summary({})], undefined, NO_SOURCES);
     metrics.ticked(
       [summary({ rolloutId: 'ro-2', phase: 'SHADOW', arms: [arm({ variant: 'v2' })] })],
       undefined,
+      NO_SOURCES,
     );
     const text = await registry.metrics();
     expect(text).not.toContain('rollout_id="ro-1"');
     expect(text).toContain(
       'kanary_rollout_info{model="weather",rollout_id="ro-2",phase="SHADOW",stable="v2",canary=""',
     );
+  });
+
+  it("reports each source partition's evidence lag and the lowest as the decision lag", async () => {
+    const registry = createMetricsRegistry('decision', { processMetrics: false });
+    const metrics = decisionMetrics(registry, () => 100_000);
+    metrics.ticked([], undefined, {
+      partitions: 2,
+      watermarks: new Map([
+        [0, 97_000],
+        [1, 40_000],
+      ]),
+      low: 40_000,
+    });
+    metrics.evidenceRead(7);
+    const text = await registry.metrics();
+    expect(text).toContain('kanary_decision_lag_seconds{service="decision"} 60');
+    expect(text).toContain(
+      'kanary_decision_evidence_lag_seconds{partition="0",service="decision"} 3',
+    );
+    expect(text).toContain(
+      'kanary_decision_evidence_lag_seconds{partition="1",service="decision"} 60',
+    );
+    expect(text).toContain('kanary_decision_evidence_records_total{service="decision"} 7');
   });
 });

@@ -1,4 +1,5 @@
-import type { DecisionReport, Evaluation } from '@kanary/contracts';
+import type { DecisionReport } from '@kanary/contracts';
+import type { SourceProgress } from '@kanary/evidence';
 import { Gauge, metricFactory, type Registry } from '@kanary/observability';
 import type { EngineDiagnostics, RolloutSummary } from '../core/index.js';
 
@@ -12,17 +13,31 @@ export function decisionMetrics(registry: Registry, clock: () => number) {
     'Decisions made (reports issued), by action and model',
     ['action', 'model'],
   );
-  const evaluations = m.counter(
-    'kanary_decision_evaluations_total',
-    'Evaluations read into the rollout statistics (including those of unknown rollouts)',
+  const evidenceRecords = m.counter(
+    'kanary_decision_evidence_records_total',
+    'Evidence records read (per-(rollout, arm, bucket) aggregates and watermarks of the source partitions)',
   );
-  let latestLabeledAt: number | null = null;
+  let progress: SourceProgress | null = null;
   new Gauge({
     name: 'kanary_decision_lag_seconds',
-    help: 'Seconds from the labeledAt of the newest evaluation read to now: how far behind the labels the statistics are',
+    help: 'Seconds from the evidence watermark (the lowest of all source partitions) to now: how far behind the complete evidence is',
     registers: [registry],
     collect() {
-      if (latestLabeledAt !== null) this.set(Math.max(0, clock() - latestLabeledAt) / 1_000);
+      if (progress?.low != null) this.set(Math.max(0, clock() - progress.low) / 1_000);
+    },
+  });
+  new Gauge({
+    name: 'kanary_decision_evidence_lag_seconds',
+    help: "Seconds from a source partition's evidence watermark to now",
+    labelNames: ['partition'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      if (progress === null) return;
+      const now = clock();
+      for (const [partition, watermark] of progress.watermarks) {
+        this.set({ partition: String(partition) }, Math.max(0, now - watermark) / 1_000);
+      }
     },
   });
   const judged = m.gauge(
@@ -122,23 +137,26 @@ export function decisionMetrics(registry: Registry, clock: () => number) {
   }
 
   return {
-    evaluation(evaluation: Evaluation): void {
-      evaluations.inc();
-      if (latestLabeledAt === null || evaluation.labeledAt > latestLabeledAt) {
-        latestLabeledAt = evaluation.labeledAt;
-      }
+    evidenceRead(records: number): void {
+      evidenceRecords.inc(records);
     },
     decided(reports: readonly DecisionReport[]): void {
       for (const report of reports) decisions.inc({ action: report.action, model: report.model });
     },
     /** After a tick: the rollouts known and the engine's ignored-input counters. */
-    ticked(summary: readonly RolloutSummary[], diagnostics: EngineDiagnostics | undefined): void {
+    ticked(
+      summary: readonly RolloutSummary[],
+      diagnostics: EngineDiagnostics | undefined,
+      sources: SourceProgress,
+    ): void {
+      progress = sources;
       judged.set(summary.filter((s) => LIVE_PHASES.has(s.phase)).length);
       describeRollouts(summary);
       if (diagnostics === undefined) return;
       for (const [reason, total] of Object.entries(diagnostics) as Array<
         [keyof EngineDiagnostics, number]
       >) {
+        if (reason === 'evidenceRecords') continue;
         const delta = total - (counted[reason] ?? 0);
         if (delta > 0) ignored.inc({ reason }, delta);
         counted[reason] = total;

@@ -70,6 +70,7 @@ export async function startDecisionService(
     createDecisionEngine({
       ...(config.defaultPolicy !== undefined ? { defaultPolicy: config.defaultPolicy } : {}),
       holdReportIntervalMs: config.holdReportIntervalMs,
+      maxEvidenceLagMs: config.maxEvidenceLagMs,
     });
   const { topicPrefix, dataPartitions, instanceId } = config.connection;
   const topics = topicCatalog({ prefix: topicPrefix, dataPartitions });
@@ -86,7 +87,6 @@ export async function startDecisionService(
     metrics,
     service: SERVICE,
     groupIdPrefix: `${config.groupIdPrefix}.${instanceId}`,
-    readPredictions: config.readPredictions,
     onFatal: (error) => {
       if (fatal !== undefined) return;
       fatal = error;
@@ -135,7 +135,7 @@ export async function startDecisionService(
       );
     }
     metrics.decided(output.reports);
-    metrics.ticked(engine.summary(now), engine.diagnostics?.());
+    metrics.ticked(engine.summary(now), engine.diagnostics(), engine.evidenceProgress());
     try {
       await publisher.publish(output);
     } catch (err) {
@@ -171,7 +171,7 @@ export async function startDecisionService(
         ms: Date.now() - started,
         instanceId,
       },
-      'statistics rebuilt from the input topics; judging',
+      'rollout states and evidence read; judging',
     );
     schedule();
   })();

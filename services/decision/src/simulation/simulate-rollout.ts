@@ -21,6 +21,7 @@ import {
   type Prediction,
   type RolloutState,
 } from '@kanary/contracts';
+import type { LabelledPairInput } from '@kanary/evidence';
 import { applyCommand, isTerminalPhase, type PolicyInput } from '@kanary/rollout';
 import { createRng, type Rng } from '@kanary/stats';
 import { createDecisionEngine, type DecisionEngineOptions } from '../core/engine.js';
@@ -120,18 +121,11 @@ function answer(
   };
 }
 
-type Ids = Pick<Prediction, 'requestId' | 'model' | 'rolloutId' | 'variant' | 'role' | 'served'>;
-
 /** Binary classification: a wrong answer is the other class, so equal correctness ⇔ equal output. */
-const predictionOf = (ids: Ids, a: Answer, timestamp: number): Prediction => ({
-  ...ids,
-  output: a.status === OK ? (a.correct ? 'right' : 'wrong') : null,
-  score: null,
-  latencyMs: a.latencyMs,
-  status: a.status,
-  error: null,
-  timestamp,
-});
+const outputOf = (a: Answer): string | null =>
+  a.status === OK ? (a.correct ? 'right' : 'wrong') : null;
+
+const predictedAtOf = (a: Answer, routedAt: number): number => routedAt + Math.round(a.latencyMs);
 
 /** Exponential label delay (ms) with the mean for a right or wrong served prediction. */
 const labelDelay = (rng: Rng, labels: LabelModel, correct: boolean): number =>
@@ -182,15 +176,16 @@ export function simulateRollout(scenario: RolloutScenario): RolloutRun {
   const historyTicks = Math.ceil((scenario.stableHistoryMs ?? 0) / tickMs);
   const startAt = SIMULATION_START;
   const inbox = new Map<number, Evaluation[]>();
+  const pairInbox = new Map<number, LabelledPairInput[]>();
   let state: RolloutState | null = null;
   const decisions: DecisionReport[] = [];
   let requestNo = 0;
 
-  const deliverAt = (time: number, evaluation: Evaluation): void => {
+  const deliverAt = <T>(box: Map<number, T[]>, time: number, item: T): void => {
     const tick = Math.ceil(time / tickMs);
-    const list = inbox.get(tick);
-    if (list === undefined) inbox.set(tick, [evaluation]);
-    else list.push(evaluation);
+    const list = box.get(tick);
+    if (list === undefined) box.set(tick, [item]);
+    else list.push(item);
   };
 
   // Every object is written out as a literal with its fields in one order (no spreads): the
@@ -202,18 +197,12 @@ export function simulateRollout(scenario: RolloutScenario): RolloutRun {
     rolloutId: string | null,
     routedAt: number,
     labeledAt: number | null,
-    pairs: boolean,
   ): void => {
     const { variant, role, served } = a;
-    const predictedAt = routedAt + Math.round(a.latencyMs);
+    const predictedAt = predictedAtOf(a, routedAt);
     engine.onRouted({ requestId, model: MODEL, rolloutId, variant, role, served, routedAt });
-    // Predictions matter to the engine only for shadow pairs.
-    if (pairs) {
-      const ids = { requestId, model: MODEL, rolloutId, variant, role, served };
-      engine.onPrediction?.(predictionOf(ids, a, predictedAt));
-    }
     if (labeledAt === null) return;
-    deliverAt(Math.max(labeledAt, predictedAt), {
+    deliverAt(inbox, Math.max(labeledAt, predictedAt), {
       requestId,
       model: MODEL,
       rolloutId,
@@ -273,8 +262,33 @@ export function simulateRollout(scenario: RolloutScenario): RolloutRun {
       }
       const labeledAt =
         rng.next() < coverage ? routedAt + labelDelay(rng, scenario.labels, served.correct) : null;
-      emit(served, requestId, rolloutId, routedAt, labeledAt, mode === SHADOW);
-      if (copy !== null) emit(copy, requestId, rolloutId, routedAt, labeledAt, true);
+      emit(served, requestId, rolloutId, routedAt, labeledAt);
+      if (copy !== null && rolloutId !== null) {
+        emit(copy, requestId, rolloutId, routedAt, labeledAt);
+        // The evaluator's join pairs the two answers: without a label at once, with it when both
+        // are evaluated.
+        const shadowPredictedAt = predictedAtOf(copy, routedAt);
+        const stablePredictedAt = predictedAtOf(served, routedAt);
+        engine.onOutputPair({
+          rolloutId,
+          model: MODEL,
+          shadowVariant: copy.variant,
+          predictedAt: shadowPredictedAt,
+          agree: outputOf(copy) === outputOf(served),
+        });
+        if (labeledAt !== null) {
+          deliverAt(pairInbox, Math.max(labeledAt, shadowPredictedAt, stablePredictedAt), {
+            rolloutId,
+            model: MODEL,
+            shadowVariant: copy.variant,
+            shadowPredictedAt,
+            stablePredictedAt,
+            labeledAt,
+            shadowCorrect: copy.correct,
+            stableCorrect: served.correct,
+          });
+        }
+      }
     }
     const now = from + tickMs;
     const arrived = inbox.get(Math.ceil(now / tickMs)) ?? [];
@@ -283,6 +297,8 @@ export function simulateRollout(scenario: RolloutScenario): RolloutRun {
       scenario.onEvaluation?.(evaluation);
       engine.onEvaluation(evaluation);
     }
+    for (const pair of pairInbox.get(Math.ceil(now / tickMs)) ?? []) engine.onLabelledPair(pair);
+    pairInbox.delete(Math.ceil(now / tickMs));
     if (state === null) continue;
     const output = engine.tick(now);
     for (const report of output.reports) if (report.commandId !== null) decisions.push(report);

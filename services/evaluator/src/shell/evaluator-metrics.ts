@@ -1,3 +1,4 @@
+import { FoldOutcome } from '@kanary/evidence';
 import { metricFactory, type Registry } from '@kanary/observability';
 import type { JoinProcessor, MetricsSnapshot } from '../core/index.js';
 import type { PartitionOutputs } from './join-outputs.js';
@@ -38,7 +39,15 @@ export function evaluatorMetrics(registry: Registry) {
       [],
       RESTORE_BUCKETS,
     ),
-    restoredRecords: m.counter('kanary_join_restored_records_total', 'Changelog records read'),
+    restoredRecords: m.counter(
+      'kanary_join_restored_records_total',
+      'Changelog and evidence records read in restores',
+    ),
+    evidenceSkipped: m.counter(
+      'kanary_evidence_skipped_total',
+      'Routed requests and evaluations not folded into evidence: outside a rollout, of a rollout whose state is unknown, or from before its start',
+      ['reason'],
+    ),
   };
   // Cumulative totals of the metrics snapshots (checkpointed in the changelog, so they survive
   // restarts, unlike counters). Each instance reports the partitions it holds: sum over instances.
@@ -96,6 +105,10 @@ export function evaluatorMetrics(registry: Registry) {
         variantGauges.expired.set(labels, v.expiredPredictions);
         variantGauges.pending.set(labels, v.pending);
       }
+    },
+    /** Counts an input the evidence folder did not fold. */
+    folded(outcome: FoldOutcome): void {
+      if (outcome !== FoldOutcome.FOLDED) metrics.evidenceSkipped.inc({ reason: outcome });
     },
     /** Sets the gauges from the loaded processors. */
     observe(processors: ReadonlyArray<[number, JoinProcessor]>): void {

@@ -1,4 +1,10 @@
-import type { TopicCatalog } from '@kanary/contracts';
+import {
+  KanaryError,
+  type ArmEvidence,
+  type EventCodec,
+  type TopicCatalog,
+} from '@kanary/contracts';
+import { EvidenceFolder } from '@kanary/evidence';
 import type { BatchContext, InputRecord, OutputRecord } from '@kanary/kafka';
 import type { Logger } from '@kanary/observability';
 import type { Kafka } from 'kafkajs';
@@ -11,14 +17,23 @@ import {
 } from '../core/index.js';
 import { readToEnd, type RawRecord } from './read-to-end.js';
 import type { EvaluatorMetrics } from './evaluator-metrics.js';
+import type { InputProgress } from './input-progress.js';
 import { PartitionOutputs, metricsRecords } from './join-outputs.js';
-import { PartitionJoins } from './partition-joins.js';
+import { PartitionJoins, type PartitionTask } from './partition-joins.js';
+import type { RolloutTermsTable } from './rollout-terms-table.js';
 
-export type JoinEvent = 'Prediction' | 'GroundTruthLabel';
+export type JoinEvent = 'Prediction' | 'GroundTruthLabel' | 'RoutedRequest';
 
 export interface JoinTaskOptions {
   kafka: Kafka;
+  codec: EventCodec;
   catalog: TopicCatalog;
+  /** The terms each rollout's evidence is folded with. */
+  rollouts: RolloutTermsTable;
+  /** Which input partitions are read to their end (idle inputs' watermarks). */
+  progress: InputProgress;
+  /** See EVALUATOR_WATERMARK_LATENESS_MS. */
+  watermarkLatenessMs: number;
   join: JoinConfig;
   /** Prefix of the restore readers' consumer groups. */
   groupId: string;
@@ -34,21 +49,48 @@ const changelogEntry = (record: RawRecord): ChangelogEntry => ({
   value: record.value?.toString('utf8') ?? null,
 });
 
-const isPrediction = (record: InputRecord<JoinEvent>): record is InputRecord<'Prediction'> =>
-  record.topic.event === 'Prediction';
+/** How long a batch that names an unknown rollout waits for `rollout.state` to be read further. */
+const STATE_CATCH_UP_MS = 10_000;
 
-const toInput = (record: InputRecord<JoinEvent>): JoinInput =>
-  isPrediction(record)
-    ? { kind: 'prediction', value: record.value }
-    : { kind: 'label', value: (record as InputRecord<'GroundTruthLabel'>).value };
+/** The join input of a prediction or label record; null for a routed request. */
+function joinInput(record: InputRecord<JoinEvent>): JoinInput | null {
+  switch (record.topic.event) {
+    case 'Prediction':
+      return { kind: 'prediction', value: (record as InputRecord<'Prediction'>).value };
+    case 'GroundTruthLabel':
+      return { kind: 'label', value: (record as InputRecord<'GroundTruthLabel'>).value };
+    default:
+      return null;
+  }
+}
+
+/** The event time of an input record: when it was routed, predicted or labelled. */
+function eventTime(record: InputRecord<JoinEvent>): number {
+  return record.topic.event === 'RoutedRequest'
+    ? (record as InputRecord<'RoutedRequest'>).value.routedAt
+    : (record as InputRecord<'Prediction' | 'GroundTruthLabel'>).value.timestamp;
+}
+
+/** The rollout an input record names, if it names one (labels do not). */
+function rolloutOf(record: InputRecord<JoinEvent>): string | null {
+  return record.topic.event === 'GroundTruthLabel'
+    ? null
+    : (record as InputRecord<'Prediction' | 'RoutedRequest'>).value.rolloutId;
+}
 
 /**
- * The evaluator's side of the processor runner: one join processor per input partition, fed
- * one batch at a time, and a periodic punctuation for what no batch triggers.
+ * The evaluator's side of the processor runner: one join processor and one evidence folder per
+ * input partition, fed one batch at a time, and a periodic punctuation for what no batch
+ * triggers.
  *
- * A batch of partition p: `punctuate(now)` (expiries due), every record, then `flush()`; the
- * evaluations and the changelog entries (pinned to changelog partition p) go out with the
- * consumed offsets in one transaction.
+ * A batch of partition p: `punctuate(now)` (expiries due), every record — predictions and labels
+ * into the join, routed requests and the join's evaluations and shadow pairs into the folder,
+ * every record's event time into the folder's watermark — then `flush()` and the folder's
+ * `checkpoint`; the evaluations, the changelog entries and the evidence records (both pinned to
+ * partition p of their topics) go out with the consumed offsets in one transaction. A record
+ * naming a rollout whose state has not been read yet makes the batch wait (up to 10 s) for
+ * `rollout.state` to be read further: the router writes a rollout's state before routing any of
+ * its requests, so this only waits out the state reader's own lag.
  *
  * Punctuation (`tick`): TTL expiry must progress while the inputs are idle, and the runner calls
  * `process` only for batches. The runner runs `tick` between batches, never during one, and
@@ -62,11 +104,46 @@ const toInput = (record: InputRecord<JoinEvent>): JoinInput =>
  */
 export function joinTask(options: JoinTaskOptions) {
   const { catalog, clock, logger, metrics } = options;
+  const inputTopics = [catalog.routed.name, catalog.predictions.name, catalog.labels.name];
+  const restoreEvidence = async (
+    partition: number,
+    folder: EvidenceFolder,
+    signal: AbortSignal,
+  ) => {
+    const values: Array<Buffer | null> = [];
+    const report = await readToEnd({
+      kafka: options.kafka,
+      topic: catalog.evidence.name,
+      partitions: [partition],
+      groupIdPrefix: `${options.groupId}.restore`,
+      onRecords: (_, records) => {
+        for (const record of records) values.push(record.value);
+      },
+      timeoutMs: options.restoreTimeoutMs,
+      signal,
+    });
+    const decoded = await options.codec.decodeAll(catalog.evidence, values);
+    for (const record of decoded) {
+      // The evaluator wrote every record itself: one it cannot read is a broken installation.
+      if (record instanceof KanaryError) throw record;
+      folder.restore(record);
+    }
+    return report;
+  };
   const partitions = new PartitionJoins({
     join: options.join,
     clock,
     logger,
-    restore: async (partition, processor, signal) => {
+    newFolder: (partition) =>
+      new EvidenceFolder({
+        partition,
+        partitions: catalog.evidence.partitions,
+        inputs: inputTopics,
+        relativeAccuracy: options.join.latencyRelativeAccuracy,
+        latenessMs: options.watermarkLatenessMs,
+        terms: (rolloutId) => options.rollouts.get(rolloutId),
+      }),
+    restore: async (partition, { processor, folder }, signal) => {
       const started = performance.now();
       const report = await readToEnd({
         kafka: options.kafka,
@@ -77,15 +154,57 @@ export function joinTask(options: JoinTaskOptions) {
         timeoutMs: options.restoreTimeoutMs,
         signal,
       });
+      const evidence = await restoreEvidence(partition, folder, signal);
       const seconds = (performance.now() - started) / 1000;
       metrics.restoreSeconds.observe(seconds);
-      metrics.restoredRecords.inc(report.records);
+      metrics.restoredRecords.inc(report.records + evidence.records);
       logger.info(
-        { event: 'evaluator.partition_restored', partition, ...report, seconds },
-        'join state restored',
+        {
+          event: 'evaluator.partition_restored',
+          partition,
+          ...report,
+          evidenceRecords: evidence.records,
+          buckets: folder.size,
+          seconds,
+        },
+        'join state and evidence restored',
       );
     },
   });
+
+  /** The folder's records of this commit, pinned to the folder's partition of the evidence topic. */
+  const evidenceRecords = (partition: number, records: readonly ArmEvidence[]): OutputRecord[] =>
+    records.map((value) => ({
+      topic: catalog.evidence,
+      key: EvidenceFolder.keyOf(value),
+      value,
+      partition,
+    }));
+
+  /** Folds what one join call produced into the partition's evidence. */
+  const fold = (folder: EvidenceFolder, out: PartitionOutputs): void => {
+    for (const evaluation of out.evaluations) metrics.folded(folder.onEvaluation(evaluation));
+  };
+
+  /** Waits for `rollout.state` when a record names a rollout the table does not know yet. */
+  const knowRollouts = async (
+    records: ReadonlyArray<InputRecord<JoinEvent>>,
+    heartbeat: () => Promise<void>,
+  ): Promise<void> => {
+    for (const record of records) {
+      const rolloutId = rolloutOf(record);
+      if (rolloutId === null || options.rollouts.get(rolloutId) !== undefined) continue;
+      try {
+        await options.rollouts.catchUp(STATE_CATCH_UP_MS, heartbeat);
+      } catch (err) {
+        logger.warn(
+          { event: 'evaluator.state_behind', rolloutId, err },
+          'rollout.state could not be read further; inputs of unknown rollouts are not folded',
+        );
+      }
+      return;
+    }
+  };
   let nextSnapshotAt = clock() + options.join.metricsIntervalMs;
 
   const finish = (out: PartitionOutputs): OutputRecord[] => {
@@ -121,13 +240,25 @@ export function joinTask(options: JoinTaskOptions) {
       records: ReadonlyArray<InputRecord<JoinEvent>>,
       context: BatchContext<JoinEvent>,
     ): Promise<readonly OutputRecord[]> {
-      const processor = await partitions.get(context.partition, () => context.heartbeat());
+      const heartbeat = () => context.heartbeat();
+      const { processor, folder } = await partitions.get(context.partition, heartbeat);
+      await knowRollouts(records, heartbeat);
       const now = clock();
       const out = new PartitionOutputs(context.partition);
       out.add(processor.punctuate(now));
-      out.add(processor.processAll(records.map(toInput), now));
+      const inputs: JoinInput[] = [];
+      for (const record of records) {
+        folder.observe(record.topic.name, eventTime(record), now);
+        options.progress.processed(record.topic.name, record.partition, record.offset);
+        const input = joinInput(record);
+        if (input !== null) inputs.push(input);
+        else metrics.folded(folder.onRouted((record as InputRecord<'RoutedRequest'>).value));
+      }
+      out.add(processor.processAll(inputs, now));
       out.addChangelog(processor.flush());
+      fold(folder, out);
       const result = finish(out);
+      for (const r of evidenceRecords(context.partition, folder.checkpoint(now))) result.push(r);
       metrics.observe(partitions.processors());
       return result;
     },
@@ -135,14 +266,21 @@ export function joinTask(options: JoinTaskOptions) {
     tick(): Promise<readonly OutputRecord[]> {
       partitions.loadAssigned();
       const now = clock();
-      const processors = partitions.processors();
+      const tasks = partitions.tasks();
+      const processors = tasks.map(([p, t]): [number, JoinProcessor] => [p, t.processor]);
+      const byPartition = new Map<number, PartitionTask>(tasks);
+      for (const { topic, partition, at } of options.progress.take()) {
+        byPartition.get(partition)?.folder.caughtUp(topic, at);
+      }
+      options.progress.probe(tasks.map(([p]) => p));
       const records: OutputRecord[] = [];
-      for (const [partition, processor] of processors) {
+      for (const [partition, { processor, folder }] of tasks) {
         const out = new PartitionOutputs(partition);
         out.add(processor.punctuate(now));
         out.addChangelog(processor.flush());
         // Not push(...): a punctuation can expire more items than a call has room for arguments.
         for (const record of finish(out)) records.push(record);
+        for (const r of evidenceRecords(partition, folder.checkpoint(now))) records.push(r);
       }
       if (now >= nextSnapshotAt) {
         nextSnapshotAt = now + options.join.metricsIntervalMs;
@@ -155,10 +293,12 @@ export function joinTask(options: JoinTaskOptions) {
     /** After every (re)join: the new assignment replaces every processor. */
     onAssignment(assignment: Readonly<Record<string, number[]>>): void {
       const owned = new Set([
+        ...(assignment[catalog.routed.name] ?? []),
         ...(assignment[catalog.predictions.name] ?? []),
         ...(assignment[catalog.labels.name] ?? []),
       ]);
       partitions.reset([...owned]);
+      options.progress.reset();
       metrics.observe([]);
       logger.info(
         { event: 'evaluator.assigned', partitions: partitions.assignedPartitions },
@@ -169,6 +309,7 @@ export function joinTask(options: JoinTaskOptions) {
     /** Outputs were not committed: the processors ran ahead of the changelog; drop them. */
     onAbort(error: unknown): void {
       partitions.reset();
+      options.progress.reset();
       metrics.observe([]);
       logger.warn(
         { event: 'evaluator.state_dropped', err: error },

@@ -1,12 +1,13 @@
 import { createLogger } from '@kanary/observability';
 import { describe, expect, it } from 'vitest';
-import { parseJoinConfig, type JoinProcessor } from '../core/index.js';
+import { EvidenceFolder } from '@kanary/evidence';
+import { parseJoinConfig } from '../core/index.js';
 import { predicted, T0 } from '../core/join.fixtures.js';
-import { PartitionJoins, StaleRestoreError } from './partition-joins.js';
+import { PartitionJoins, StaleRestoreError, type PartitionTask } from './partition-joins.js';
 
 interface PendingRestore {
   readonly partition: number;
-  readonly processor: JoinProcessor;
+  readonly task: PartitionTask;
   finish(): void;
 }
 
@@ -16,8 +17,17 @@ function joins() {
     join: parseJoinConfig(),
     clock: () => T0,
     logger: createLogger({ service: 'test', level: 'silent', pretty: false }),
-    restore: (partition, processor) =>
-      new Promise<void>((resolve) => restores.push({ partition, processor, finish: resolve })),
+    newFolder: (partition) =>
+      new EvidenceFolder({
+        partition,
+        partitions: 4,
+        inputs: ['routed'],
+        relativeAccuracy: 0.01,
+        latenessMs: 0,
+        terms: () => undefined,
+      }),
+    restore: (partition, task) =>
+      new Promise<void>((resolve) => restores.push({ partition, task, finish: resolve })),
   });
   return { partitions, restores };
 }
@@ -52,7 +62,7 @@ describe('PartitionJoins', () => {
     await flushed();
     expect(restores).toHaveLength(2);
     restores[1]!.finish();
-    expect(await fresh).toBe(restores[1]!.processor);
+    expect(await fresh).toBe(restores[1]!.task);
   });
 
   it('drops loaded processors on reset (their state may be ahead of the changelog)', async () => {
@@ -60,7 +70,8 @@ describe('PartitionJoins', () => {
     const loading = partitions.get(0, heartbeat);
     await flushed();
     restores[0]!.finish();
-    const processor = await loading;
+    const { processor, folder } = await loading;
+    expect(folder.currentWatermark).toBe(Number.NEGATIVE_INFINITY);
     processor.process(predicted(), T0);
     partitions.reset();
     expect(partitions.processors()).toEqual([]);

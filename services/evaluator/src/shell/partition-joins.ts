@@ -1,4 +1,5 @@
 import { KanaryError } from '@kanary/contracts';
+import type { EvidenceFolder } from '@kanary/evidence';
 import type { Logger } from '@kanary/observability';
 import { JoinProcessor, type JoinConfig } from '../core/index.js';
 
@@ -11,16 +12,27 @@ export class StaleRestoreError extends KanaryError {
   }
 }
 
-/** Fills a fresh processor from its changelog partition (`processor.restore`, not `init`). */
+/** What one input partition's task holds: its join and the evidence it folds. */
+export interface PartitionTask {
+  readonly processor: JoinProcessor;
+  readonly folder: EvidenceFolder;
+}
+
+/**
+ * Fills a fresh task from its partition of the changelog and of the evidence topic
+ * (`processor.restore` and `folder.restore`, not `init`).
+ */
 export type RestorePartition = (
   partition: number,
-  processor: JoinProcessor,
+  task: PartitionTask,
   signal: AbortSignal,
 ) => Promise<void>;
 
 export interface PartitionJoinsOptions {
   join: JoinConfig;
   restore: RestorePartition;
+  /** A fresh evidence folder for a partition. */
+  newFolder(partition: number): EvidenceFolder;
   clock: () => number;
   logger: Logger;
 }
@@ -28,15 +40,15 @@ export interface PartitionJoinsOptions {
 const HEARTBEAT_EVERY_MS = 1_000;
 
 /**
- * The join processors of the input partitions this instance owns, one per partition, restored
- * from the changelog on first use. The in-memory state must never run ahead of what is
+ * The join processors and evidence folders of the input partitions this instance owns, one of
+ * each per partition, restored from the changelog and the evidence topic on first use. The in-memory state must never run ahead of what is
  * committed: on a rebalance or after outputs failed to commit, `reset` drops every processor and
  * they are restored again, which is simple and correct because another instance may have
  * advanced a partition in between.
  */
 export class PartitionJoins {
-  private readonly loaded = new Map<number, JoinProcessor>();
-  private readonly loading = new Map<number, Promise<JoinProcessor>>();
+  private readonly loaded = new Map<number, PartitionTask>();
+  private readonly loading = new Map<number, Promise<PartitionTask>>();
   private assigned: readonly number[] = [];
   private generation = 0;
   private cancel = new AbortController();
@@ -48,14 +60,14 @@ export class PartitionJoins {
     this.generation += 1;
     this.cancel.abort();
     this.cancel = new AbortController();
-    for (const processor of this.loaded.values()) processor.close();
+    for (const { processor } of this.loaded.values()) processor.close();
     this.loaded.clear();
     this.loading.clear();
     if (assigned !== undefined) this.assigned = [...assigned].sort((a, b) => a - b);
   }
 
-  /** The partition's processor, restored first if needed; heartbeats while it waits. */
-  async get(partition: number, heartbeat: () => Promise<void>): Promise<JoinProcessor> {
+  /** The partition's task, restored first if needed; heartbeats while it waits. */
+  async get(partition: number, heartbeat: () => Promise<void>): Promise<PartitionTask> {
     const ready = this.loaded.get(partition);
     if (ready !== undefined) return ready;
     const pending = this.load(partition);
@@ -89,6 +101,11 @@ export class PartitionJoins {
 
   /** Loaded processors by partition, in partition order. */
   processors(): Array<[number, JoinProcessor]> {
+    return this.tasks().map(([p, task]) => [p, task.processor]);
+  }
+
+  /** Loaded tasks by partition, in partition order. */
+  tasks(): Array<[number, PartitionTask]> {
     return [...this.loaded].sort(([a], [b]) => a - b);
   }
 
@@ -96,15 +113,16 @@ export class PartitionJoins {
     return this.assigned;
   }
 
-  private load(partition: number): Promise<JoinProcessor> {
+  private load(partition: number): Promise<PartitionTask> {
     const existing = this.loading.get(partition);
     if (existing !== undefined) return existing;
     const generation = this.generation;
     const signal = this.cancel.signal;
     const pending = (async () => {
       const processor = new JoinProcessor(this.options.join);
+      const task: PartitionTask = { processor, folder: this.options.newFolder(partition) };
       try {
-        await this.options.restore(partition, processor, signal);
+        await this.options.restore(partition, task, signal);
         processor.init({ now: this.options.clock() });
       } catch (e) {
         processor.close();
@@ -114,8 +132,8 @@ export class PartitionJoins {
         processor.close();
         throw new StaleRestoreError(partition);
       }
-      this.loaded.set(partition, processor);
-      return processor;
+      this.loaded.set(partition, task);
+      return task;
     })();
     this.loading.set(partition, pending);
     const forget = () => {

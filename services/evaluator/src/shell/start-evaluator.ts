@@ -13,7 +13,9 @@ import { SERVICE, type EvaluatorConfig } from '../config.js';
 import type { JoinStats } from '../core/index.js';
 import { CoPartitionedAssigner } from './co-partitioned-assigner.js';
 import { evaluatorMetrics } from './evaluator-metrics.js';
+import { InputProgress } from './input-progress.js';
 import { joinTask, type JoinEvent } from './join-task.js';
+import { RolloutTermsTable } from './rollout-terms-table.js';
 import { checkTopicLayout, type TopicLayout } from './topic-layout.js';
 
 /** Collaborators a caller may supply (tests, the demo); each defaults from the config. */
@@ -53,8 +55,9 @@ export interface Evaluator {
 
 /**
  * Starts an evaluator: the ops server at once (`/readyz` 503), then the start-up checks (topics
- * exist, predictions and labels co-partitioned, changelog created or matching) and the
- * exactly-once consumer of predictions and labels.
+ * exist, routed requests, predictions and labels co-partitioned, changelog created or matching),
+ * the rollout states (read in full), and the exactly-once consumer of routed requests,
+ * predictions and labels.
  *
  * Several instances share one consumer group; a co-partitioning assigner gives each member the
  * same partition numbers of both inputs, so each join partition has one owner at a time.
@@ -73,9 +76,28 @@ export async function startEvaluator(
     dataPartitions: config.connection.dataPartitions,
   });
   const metrics = evaluatorMetrics(registry);
+  const rollouts = new RolloutTermsTable({
+    kafka,
+    codec,
+    catalog,
+    logger,
+    groupIdPrefix: `${config.groupId}.state.${config.connection.instanceId}`,
+    defaultPolicy: config.defaultPolicy,
+  });
+  const inputs = [catalog.routed, catalog.predictions, catalog.labels];
+  const progress = new InputProgress({
+    kafka,
+    groupId: config.groupId,
+    topics: inputs.map((t) => t.name),
+    clock,
+  });
   const task = joinTask({
     kafka,
+    codec,
     catalog,
+    rollouts,
+    progress,
+    watermarkLatenessMs: config.watermarkLatenessMs,
     join: config.join,
     groupId: config.groupId,
     restoreTimeoutMs: config.restoreTimeoutMs,
@@ -91,7 +113,7 @@ export async function startEvaluator(
     logger,
     service: SERVICE,
     groupId: config.groupId,
-    inputs: [catalog.predictions, catalog.labels],
+    inputs,
     dlq: catalog.dlq,
     mode: 'exactly-once',
     transactionalId: config.transactionalId,
@@ -135,6 +157,8 @@ export async function startEvaluator(
     } finally {
       await admin.disconnect();
     }
+    if (stopping) return layout;
+    await rollouts.start(config.restoreTimeoutMs);
     if (stopping) return layout;
     await runner.start();
     running = true;
@@ -183,6 +207,7 @@ export async function startEvaluator(
       await ready.catch(() => undefined);
       await runner.stop();
       task.partitions.reset([]);
+      await Promise.allSettled([rollouts.stop(), progress.close()]);
       await ops.close();
     },
   };

@@ -12,17 +12,18 @@ export class TopicLayoutError extends KanaryError {
 }
 
 export interface TopicLayout {
-  /** Partitions of predictions and labels (and of the changelog). */
+  /** Partitions of the inputs (and of the changelog and the evidence topic). */
   readonly partitions: number;
   /** True when this call created the changelog topic. */
   readonly createdChangelog: boolean;
 }
 
 /**
- * Start-up check. Predictions and labels must be co-partitioned (same partition count; both
- * keyed by requestId with the default partitioner) so that a request's prediction and label meet
- * in the same partition number; the changelog needs that partition count too, because changelog
- * partition p holds the state of input partition p. The changelog is the evaluator's own topic
+ * Start-up check. Routed requests, predictions and labels must be co-partitioned (same partition
+ * count; all keyed by requestId with the default partitioner) so that a request's records meet
+ * in the same partition number; the changelog and the evidence topic need that partition count
+ * too, because their partition p holds the state and the evidence of input partition p (and the
+ * evidence topic must be compacted: it is also the evidence's changelog). The changelog is the evaluator's own topic
  * and is created here if missing; the pipeline topics must exist (`kanary topics init`).
  *
  * An existing changelog must also be compacted and nothing else: with `delete` in its cleanup
@@ -32,10 +33,13 @@ export interface TopicLayout {
  */
 export async function checkTopicLayout(admin: Admin, catalog: TopicCatalog): Promise<TopicLayout> {
   const required = [
+    catalog.routed,
     catalog.predictions,
     catalog.labels,
     catalog.evaluations,
     catalog.metrics,
+    catalog.evidence,
+    catalog.state,
     catalog.dlq,
   ];
   const existing = new Set(await admin.listTopics());
@@ -45,20 +49,24 @@ export async function checkTopicLayout(admin: Admin, catalog: TopicCatalog): Pro
       `missing topics: ${missing.join(', ')} (create them with \`kanary topics init\`)`,
     );
   }
-  const names = [catalog.predictions.name, catalog.labels.name];
+  const coPartitioned = [catalog.routed, catalog.labels, catalog.evidence];
+  const names = [catalog.predictions.name, ...coPartitioned.map((t) => t.name)];
   const hasChangelog = existing.has(catalog.joinChangelog.name);
   if (hasChangelog) names.push(catalog.joinChangelog.name);
   const { topics } = await admin.fetchTopicMetadata({ topics: names });
   const count = (name: string) => topics.find((t) => t.name === name)?.partitions.length ?? 0;
   const partitions = count(catalog.predictions.name);
-  const labels = count(catalog.labels.name);
-  if (partitions !== labels) {
-    throw new TopicLayoutError(
-      `${catalog.predictions.name} has ${partitions} partitions and ${catalog.labels.name} has ` +
-        `${labels}: predictions and labels must be co-partitioned (same partition count, keyed ` +
-        `by requestId) for the evaluator's partition-local join`,
-    );
+  for (const topic of coPartitioned) {
+    const other = count(topic.name);
+    if (other !== partitions) {
+      throw new TopicLayoutError(
+        `${catalog.predictions.name} has ${partitions} partitions and ${topic.name} has ` +
+          `${other}: routed requests, predictions, labels and evidence must be co-partitioned ` +
+          `(same partition count, keyed by requestId) for the evaluator's partition-local join`,
+      );
+    }
   }
+  await checkCompacted(admin, catalog.evidence.name);
   if (hasChangelog) {
     const changelog = count(catalog.joinChangelog.name);
     if (changelog !== partitions) {
@@ -97,8 +105,8 @@ async function checkCompacted(admin: Admin, topic: string): Promise<void> {
   const policies = policy.split(',').map((p) => p.trim());
   if (policies.length !== 1 || policies[0] !== 'compact') {
     throw new TopicLayoutError(
-      `${topic} has cleanup.policy=${policy}, expected compact: retention would delete join ` +
-        `state that a restore needs (set cleanup.policy=compact on the topic)`,
+      `${topic} has cleanup.policy=${policy}, expected compact: retention would delete state ` +
+        `that a restore needs (set cleanup.policy=compact on the topic)`,
     );
   }
 }
