@@ -37,7 +37,13 @@ export {
 export type { ChangelogEntry } from './changelog.js';
 export { ENTRY_FORMAT_VERSION, decodeEntry, encodeEntry } from './entry-codec.js';
 export { entryExpiresAt } from './join-entry.js';
-export type { HeldLabel, JoinEntry, PendingPrediction } from './join-entry.js';
+export type {
+  EvaluatedVariant,
+  HeldLabel,
+  JoinEntry,
+  PairingDetails,
+  PendingPrediction,
+} from './join-entry.js';
 export { ChangelogFormatError } from './changelog-format-error.js';
 
 // Classification

@@ -36,6 +36,7 @@ import { ExpiryReason } from './expiry-reason.js';
 import { parseJoinConfig, type JoinConfig, type JoinConfigInput } from './join-config.js';
 import {
   entryExpiresAt,
+  type EvaluatedVariant,
   type HeldLabel,
   type JoinEntry,
   type PendingPrediction,
@@ -52,6 +53,7 @@ import { InMemoryJoinStore } from './memory-join-store.js';
 import { MetricsAggregator } from './metrics-aggregator.js';
 import { OutputCollector } from './output-collector.js';
 import { IgnoreReason, type ProcessorOutput } from './processor-output.js';
+import { evaluatedVariant } from './shadow-pairing.js';
 import { decodeSnapshotSchedule, encodeSnapshotSchedule } from './snapshot-schedule.js';
 import { storeText } from './stored-text.js';
 
@@ -192,7 +194,7 @@ export class JoinProcessor {
     const entry = this.read(key);
     const isDuplicate =
       entry?.kind === 'label'
-        ? entry.label.evaluated.includes(variant)
+        ? entry.label.evaluated.some((e) => e.variant === variant)
         : entry?.predictions.some((p) => p.variant === variant) === true;
     if (isDuplicate) {
       this.metrics.onDuplicatePrediction(prediction);
@@ -203,11 +205,12 @@ export class JoinProcessor {
     if (entry?.kind === 'label') {
       const held = entry.label;
       if (!held.matched) this.metrics.onPendingLabels(held.model, -1);
-      out.evaluations.push(this.evaluate(key, pending, held));
+      const evaluation = this.evaluate(key, pending, held);
+      out.evaluations.push(evaluation);
       const label: HeldLabel = {
         ...held,
         matched: true,
-        evaluated: [...held.evaluated, variant],
+        evaluated: [...held.evaluated, evaluatedVariant(pending, evaluation.correct)],
         expiresAt: Math.max(held.expiresAt, now + this.config.ttlMs),
       };
       return this.write(key, { kind: 'label', label }, out);
@@ -227,13 +230,14 @@ export class JoinProcessor {
       return this.ignore(label, IgnoreReason.DUPLICATE, out);
     }
     this.metrics.onLabel(model);
+    const evaluated: EvaluatedVariant[] = [];
     const held: HeldLabel = {
       model,
       label: storeText(label.label, this.config.maxOutputChars),
       labeledAt: label.timestamp,
       expiresAt: now + this.config.ttlMs,
       matched: entry !== undefined,
-      evaluated: entry?.predictions.map((p) => p.variant) ?? [],
+      evaluated,
     };
     if (entry === undefined) {
       this.makeRoom(now, out);
@@ -241,7 +245,9 @@ export class JoinProcessor {
     } else {
       for (const p of entry.predictions) {
         this.metrics.onPendingPredictions(p, -1);
-        out.evaluations.push(this.evaluate(key, p, held));
+        const evaluation = this.evaluate(key, p, held);
+        out.evaluations.push(evaluation);
+        evaluated.push(evaluatedVariant(p, evaluation.correct));
       }
     }
     this.write(key, { kind: 'label', label: held }, out);
