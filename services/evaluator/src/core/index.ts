@@ -16,6 +16,8 @@ export type {
   ExpiredLabel,
   ExpiredPrediction,
   IgnoredRecord,
+  LabelledPair,
+  OutputPair,
   ProcessorOutput,
 } from './processor-output.js';
 export { ExpiryReason } from './expiry-reason.js';
