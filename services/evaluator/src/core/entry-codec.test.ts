@@ -1,9 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { ChangelogFormatError } from './changelog-format-error.js';
 import { decodeEntry, encodeEntry } from './entry-codec.js';
-import { entryExpiresAt, type JoinEntry } from './join-entry.js';
+import { entryExpiresAt, type JoinEntry, type PendingPrediction } from './join-entry.js';
 import { T0 } from './join.fixtures.js';
-import { storeText } from './stored-text.js';
+import { digestText, storeText } from './stored-text.js';
+
+const STABLE_PENDING: PendingPrediction = {
+  variant: 'v1',
+  model: 'eta',
+  rolloutId: 'ro-1',
+  role: 'STABLE',
+  served: true,
+  output: '12.5',
+  latencyMs: 3.25,
+  status: 'OK',
+  predictedAt: T0,
+  expiresAt: T0 + 50,
+};
 
 const ENTRIES: Array<[string, JoinEntry]> = [
   [
@@ -11,18 +24,7 @@ const ENTRIES: Array<[string, JoinEntry]> = [
     {
       kind: 'predictions',
       predictions: [
-        {
-          variant: 'v1',
-          model: 'eta',
-          rolloutId: 'ro-1',
-          role: 'STABLE',
-          served: true,
-          output: '12.5',
-          latencyMs: 3.25,
-          status: 'OK',
-          predictedAt: T0,
-          expiresAt: T0 + 50,
-        },
+        STABLE_PENDING,
         {
           variant: 'v2',
           model: 'eta',
@@ -51,7 +53,7 @@ const ENTRIES: Array<[string, JoinEntry]> = [
     },
   ],
   [
-    'matched label',
+    'matched label with pairing details of a stable, a failed shadow and a reduced shadow',
     {
       kind: 'label',
       label: {
@@ -60,7 +62,42 @@ const ENTRIES: Array<[string, JoinEntry]> = [
         labeledAt: T0,
         expiresAt: T0 + 99,
         matched: true,
-        evaluated: ['v1', 'v2'],
+        evaluated: [
+          { variant: 'v3', pairing: null },
+          {
+            variant: 'v1',
+            pairing: {
+              role: 'STABLE',
+              served: true,
+              rolloutId: 'ro-1',
+              predictedAt: T0 - 5,
+              correct: true,
+              output: 'fraud',
+            },
+          },
+          {
+            variant: 'v2',
+            pairing: {
+              role: 'SHADOW',
+              served: false,
+              rolloutId: 'ro-1',
+              predictedAt: T0 - 4,
+              correct: false,
+              output: null,
+            },
+          },
+          {
+            variant: 'v4',
+            pairing: {
+              role: 'SHADOW',
+              served: false,
+              rolloutId: 'ro-1',
+              predictedAt: T0 - 3,
+              correct: false,
+              output: storeText('z'.repeat(300), 128),
+            },
+          },
+        ],
       },
     },
   ],
@@ -83,7 +120,7 @@ const ENTRIES: Array<[string, JoinEntry]> = [
 describe('entry codec', () => {
   it.each(ENTRIES)('round-trips %s', (_name, entry) => {
     const text = encodeEntry(entry);
-    expect(JSON.parse(text)).toMatchObject({ v: 1 });
+    expect(JSON.parse(text)).toMatchObject({ v: 2 });
     expect(decodeEntry('k', text)).toEqual(entry);
     expect(encodeEntry(decodeEntry('k', text))).toBe(text);
   });
@@ -92,8 +129,48 @@ describe('entry codec', () => {
     expect(ENTRIES.map(([, e]) => entryExpiresAt(e) - T0)).toEqual([20, 99, 7]);
   });
 
+  it('writes a label in the documented positional form', () => {
+    const entry = ENTRIES[1]?.[1] as JoinEntry;
+    expect(encodeEntry(entry)).toBe(
+      `{"v":2,"l":["fraud","fraud",${T0},${T0 + 99},1,["v3",` +
+        `["v1","STABLE",1,"ro-1",${T0 - 5},1,"fraud"],` +
+        `["v2","SHADOW",0,"ro-1",${T0 - 4},0,null],` +
+        `["v4","SHADOW",0,"ro-1",${T0 - 3},0,[300,${digestText('z'.repeat(300))},null]]]]}`,
+    );
+  });
+
+  it.each<[string, string, JoinEntry]>([
+    [
+      'a matched label: its evaluated variants carry no pairing details',
+      `{"v":1,"l":["fraud","fraud",${T0},${T0 + 9},1,["v1","v2"]]}`,
+      {
+        kind: 'label',
+        label: {
+          model: 'fraud',
+          label: 'fraud',
+          labeledAt: T0,
+          expiresAt: T0 + 9,
+          matched: true,
+          evaluated: [
+            { variant: 'v1', pairing: null },
+            { variant: 'v2', pairing: null },
+          ],
+        },
+      },
+    ],
+    [
+      'waiting predictions, unchanged in version 2',
+      `{"v":1,"p":[["v1","eta","ro-1","STABLE",1,"12.5",3.25,"OK",${T0},${T0 + 50}]]}`,
+      { kind: 'predictions', predictions: [STABLE_PENDING] },
+    ],
+  ])('reads a version-1 entry: %s', (_name, value, entry) => {
+    expect(decodeEntry('k', value)).toEqual(entry);
+  });
+
   it.each([
-    ['newer version', '{"v":2,"p":[]}', /unsupported version 2/],
+    ['newer version', '{"v":3,"p":[]}', /unsupported version 3/],
+    ['no version', '{"p":[]}', /unsupported version undefined/],
+    ['fractional version', '{"v":1.5,"p":[]}', /unsupported version 1.5/],
     ['not JSON', 'nope', /not JSON/],
     ['array', '[1]', /not a JSON object/],
     ['neither side', '{"v":1}', /either/],
@@ -105,6 +182,22 @@ describe('entry codec', () => {
       /unknown value MAYBE/,
     ],
     ['bad flag', '{"v":1,"l":["m","x",1,2,true,[]]}', /0 or 1/],
+    ['evaluated not a list', '{"v":2,"l":["m","x",1,2,1,"v1"]}', /field 5 must be a list/],
+    [
+      'pairing details in version 1',
+      '{"v":1,"l":["m","x",1,2,1,[["v1","STABLE",1,"ro",1,1,"x"]]]}',
+      /evaluated variant 0 must be a string/,
+    ],
+    [
+      'short pairing details',
+      '{"v":2,"l":["m","x",1,2,1,["v0",["v1","STABLE",1]]]}',
+      /evaluated variant 1: expected an array of 7/,
+    ],
+    [
+      'pairing details without a rollout',
+      '{"v":2,"l":["m","x",1,2,1,[["v1","STABLE",1,null,1,1,"x"]]]}',
+      /evaluated variant 0: field 3 must be a string/,
+    ],
   ])('refuses a value with %s', (_name, value, message) => {
     expect(() => decodeEntry('req-9', value)).toThrow(ChangelogFormatError);
     expect(() => decodeEntry('req-9', value)).toThrow(message);

@@ -1,23 +1,39 @@
 /**
  * The changelog value of a join entry, which is also how the in-memory store holds it: one
- * compact JSON text per requestId, positional arrays instead of named fields. Version 1:
+ * compact JSON text per requestId, positional arrays instead of named fields. Version 2:
  *
- *   waiting predictions  {"v":1,"p":[[variant, model, rolloutId|null, role, served 0|1,
+ *   waiting predictions  {"v":2,"p":[[variant, model, rolloutId|null, role, served 0|1,
  *                                     output, latencyMs, status, predictedAt, expiresAt], …]}
- *   label                {"v":1,"l":[model, label, labeledAt, expiresAt, matched 0|1,
- *                                     [evaluated variant, …]]}
+ *   label                {"v":2,"l":[model, label, labeledAt, expiresAt, matched 0|1,
+ *                                     [evaluated, …]]}
  *
- * where output and label are text, or [length, digest, numeric|null] when reduced
- * (see stored-text.ts), and output may be null. Times are epoch ms. A reader meeting a higher
+ * where an evaluated variant is its name alone when it carries no pairing details, else
+ * [variant, role, served 0|1, rolloutId, predictedAt, correct 0|1, output] (see
+ * `EvaluatedVariant`: only a served stable or an unserved shadow of a rollout carries them, so
+ * entries of requests that never pair are as small as in version 1). Output and label are
+ * text, or [length, digest, numeric|null] when reduced (see stored-text.ts); an output may be
+ * null. Times are epoch ms.
+ *
+ * Version 1 differs only in that evaluated variants are names alone: it is still read, its
+ * evaluated variants carrying no pairing details (they pair with nothing, the pairs they would
+ * have formed are lost with the upgrade). Every write is version 2. A reader meeting a higher
  * version fails loudly instead of guessing.
  */
 import { PredictionStatus, Role } from '@kanary/contracts';
 import { ChangelogFormatError } from './changelog-format-error.js';
-import type { HeldLabel, JoinEntry, PendingPrediction } from './join-entry.js';
+import type {
+  EvaluatedVariant,
+  HeldLabel,
+  JoinEntry,
+  PairingDetails,
+  PendingPrediction,
+} from './join-entry.js';
 import type { StoredText } from './stored-text.js';
 import { parseVersionedJson } from './versioned-json.js';
 
-export const ENTRY_FORMAT_VERSION = 1;
+export const ENTRY_FORMAT_VERSION = 2;
+/** The oldest version still read: its labels' evaluated variants are names alone. */
+const OLDEST_READABLE_VERSION = 1;
 
 type WireText = string | [number, number, number | null];
 
@@ -25,12 +41,25 @@ function textToWire(text: StoredText): WireText {
   return typeof text === 'string' ? text : [text.length, text.digest, text.numeric];
 }
 
+function evaluatedToWire({ variant, pairing: d }: EvaluatedVariant): unknown {
+  if (d === null) return variant;
+  const output = d.output === null ? null : textToWire(d.output);
+  return [variant, d.role, d.served ? 1 : 0, d.rolloutId, d.predictedAt, d.correct ? 1 : 0, output];
+}
+
 export function encodeEntry(entry: JoinEntry): string {
   if (entry.kind === 'label') {
     const l = entry.label;
     return JSON.stringify({
       v: ENTRY_FORMAT_VERSION,
-      l: [l.model, textToWire(l.label), l.labeledAt, l.expiresAt, l.matched ? 1 : 0, l.evaluated],
+      l: [
+        l.model,
+        textToWire(l.label),
+        l.labeledAt,
+        l.expiresAt,
+        l.matched ? 1 : 0,
+        l.evaluated.map(evaluatedToWire),
+      ],
     });
   }
   return JSON.stringify({
@@ -103,13 +132,36 @@ class Fields {
   nullableText(i: number): StoredText | null {
     return this.at(i) === null ? null : this.text(i);
   }
-  strings(i: number): string[] {
+  list(i: number): unknown[] {
     const v = this.at(i);
-    if (!Array.isArray(v) || !v.every((s) => typeof s === 'string')) {
-      this.fail(`field ${i} must be a list of strings`);
-    }
-    return v as string[];
+    return Array.isArray(v) ? v : this.fail(`field ${i} must be a list`);
   }
+}
+
+function decodePairing(key: string, raw: unknown, index: number): EvaluatedVariant {
+  const f = new Fields(key, `evaluated variant ${index}`, raw, 7);
+  const pairing: PairingDetails = {
+    role: f.oneOf<Role>(1, ROLES),
+    served: f.flag(2),
+    rolloutId: f.string(3),
+    predictedAt: f.number(4),
+    correct: f.flag(5),
+    output: f.nullableText(6),
+  };
+  return { variant: f.string(0), pairing };
+}
+
+function decodeEvaluated(
+  key: string,
+  raw: unknown,
+  index: number,
+  version: number,
+): EvaluatedVariant {
+  if (typeof raw === 'string') return { variant: raw, pairing: null };
+  if (version === OLDEST_READABLE_VERSION) {
+    throw new ChangelogFormatError(key, `label: evaluated variant ${index} must be a string`);
+  }
+  return decodePairing(key, raw, index);
 }
 
 function decodePrediction(key: string, raw: unknown, index: number): PendingPrediction {
@@ -128,7 +180,7 @@ function decodePrediction(key: string, raw: unknown, index: number): PendingPred
   };
 }
 
-function decodeLabel(key: string, raw: unknown): HeldLabel {
+function decodeLabel(key: string, raw: unknown, version: number): HeldLabel {
   const f = new Fields(key, 'label', raw, 6);
   return {
     model: f.string(0),
@@ -136,13 +188,13 @@ function decodeLabel(key: string, raw: unknown): HeldLabel {
     labeledAt: f.number(2),
     expiresAt: f.number(3),
     matched: f.flag(4),
-    evaluated: f.strings(5),
+    evaluated: f.list(5).map((e, i) => decodeEvaluated(key, e, i, version)),
   };
 }
 
 /** Reads a value written by `encodeEntry`; throws `ChangelogFormatError` on anything else. */
 export function decodeEntry(key: string, value: string): JoinEntry {
-  const record = parseVersionedJson(key, value, ENTRY_FORMAT_VERSION);
+  const record = parseVersionedJson(key, value, ENTRY_FORMAT_VERSION, OLDEST_READABLE_VERSION);
   if (Array.isArray(record.p) && record.p.length > 0 && record.l === undefined) {
     return {
       kind: 'predictions',
@@ -150,7 +202,7 @@ export function decodeEntry(key: string, value: string): JoinEntry {
     };
   }
   if (record.l !== undefined && record.p === undefined) {
-    return { kind: 'label', label: decodeLabel(key, record.l) };
+    return { kind: 'label', label: decodeLabel(key, record.l, record.v as number) };
   }
   throw new ChangelogFormatError(key, 'expected either a non-empty "p" or an "l"');
 }

@@ -16,6 +16,8 @@ export type {
   ExpiredLabel,
   ExpiredPrediction,
   IgnoredRecord,
+  LabelledPair,
+  OutputPair,
   ProcessorOutput,
 } from './processor-output.js';
 export { ExpiryReason } from './expiry-reason.js';
@@ -37,7 +39,13 @@ export {
 export type { ChangelogEntry } from './changelog.js';
 export { ENTRY_FORMAT_VERSION, decodeEntry, encodeEntry } from './entry-codec.js';
 export { entryExpiresAt } from './join-entry.js';
-export type { HeldLabel, JoinEntry, PendingPrediction } from './join-entry.js';
+export type {
+  EvaluatedVariant,
+  HeldLabel,
+  JoinEntry,
+  PairingDetails,
+  PendingPrediction,
+} from './join-entry.js';
 export { ChangelogFormatError } from './changelog-format-error.js';
 
 // Classification

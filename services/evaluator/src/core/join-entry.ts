@@ -2,7 +2,8 @@
  * What the join holds for one requestId. An entry is in one of two shapes:
  * - waiting predictions (no label yet), each with its own deadline;
  * - a label, unmatched or matched, with the variants already evaluated against it (so a
- *   duplicate prediction is counted once and a late shadow prediction still finds the label).
+ *   duplicate prediction is counted once, a late shadow prediction still finds the label, and
+ *   a late partner of a shadow pair still finds its counterpart's answer).
  * Predictions never wait beside a label: one that arrives while a label is held is matched at
  * once.
  */
@@ -23,6 +24,30 @@ export interface PendingPrediction {
   readonly expiresAt: number;
 }
 
+/**
+ * What a held label keeps of a prediction evaluated against it, so that its partner in a shadow
+ * pair (see shadow-pairing.ts) arriving later can still be compared with it.
+ */
+export interface PairingDetails {
+  readonly role: Role;
+  readonly served: boolean;
+  readonly rolloutId: string;
+  readonly predictedAt: number;
+  readonly correct: boolean;
+  /** The output as stored; null when the call failed (status not OK) or returned none. */
+  readonly output: StoredText | null;
+}
+
+export interface EvaluatedVariant {
+  readonly variant: string;
+  /**
+   * Null when the prediction can never be part of a pair (neither a served stable nor an
+   * unserved shadow, or no rollout), and for variants restored from a version-1 entry, which
+   * did not keep these details: such variants produce no pairs.
+   */
+  readonly pairing: PairingDetails | null;
+}
+
 export interface HeldLabel {
   readonly model: string;
   readonly label: StoredText;
@@ -31,7 +56,7 @@ export interface HeldLabel {
   readonly expiresAt: number;
   readonly matched: boolean;
   /** Variants already evaluated against this label, in evaluation order. */
-  readonly evaluated: readonly string[];
+  readonly evaluated: readonly EvaluatedVariant[];
 }
 
 export type JoinEntry =

@@ -17,6 +17,9 @@
  * - Unmatched items expire `ttlMs` after they were processed (processing time: producers'
  *   clocks and imported labels' timestamps are not trusted for deadlines). Expiry happens in
  *   `punctuate`, oldest deadline first, ties by requestId.
+ * - A served stable and an unserved shadow prediction of one request and rollout form a shadow
+ *   pair, emitted once as an `OutputPair` (when the later prediction arrives) and once as a
+ *   `LabelledPair` (when the later evaluation is produced); see shadow-pairing.ts.
  * - ERROR/TIMEOUT predictions are evaluated like any other (correct=false, absError=null), so
  *   failure rates are visible per labelled request.
  * - The label's model is not checked against the prediction's: requestIds are unique across
@@ -36,6 +39,7 @@ import { ExpiryReason } from './expiry-reason.js';
 import { parseJoinConfig, type JoinConfig, type JoinConfigInput } from './join-config.js';
 import {
   entryExpiresAt,
+  type EvaluatedVariant,
   type HeldLabel,
   type JoinEntry,
   type PendingPrediction,
@@ -52,6 +56,7 @@ import { InMemoryJoinStore } from './memory-join-store.js';
 import { MetricsAggregator } from './metrics-aggregator.js';
 import { OutputCollector } from './output-collector.js';
 import { IgnoreReason, type ProcessorOutput } from './processor-output.js';
+import { evaluatedVariant, pairOnLabel, pairWithHeld, pairWithWaiting } from './shadow-pairing.js';
 import { decodeSnapshotSchedule, encodeSnapshotSchedule } from './snapshot-schedule.js';
 import { storeText } from './stored-text.js';
 
@@ -192,7 +197,7 @@ export class JoinProcessor {
     const entry = this.read(key);
     const isDuplicate =
       entry?.kind === 'label'
-        ? entry.label.evaluated.includes(variant)
+        ? entry.label.evaluated.some((e) => e.variant === variant)
         : entry?.predictions.some((p) => p.variant === variant) === true;
     if (isDuplicate) {
       this.metrics.onDuplicatePrediction(prediction);
@@ -203,18 +208,23 @@ export class JoinProcessor {
     if (entry?.kind === 'label') {
       const held = entry.label;
       if (!held.matched) this.metrics.onPendingLabels(held.model, -1);
-      out.evaluations.push(this.evaluate(key, pending, held));
+      const evaluation = this.evaluate(key, pending, held);
+      out.evaluations.push(evaluation);
+      const record = evaluatedVariant(pending, evaluation.correct);
+      pairWithHeld(key, pending, record, held, out);
       const label: HeldLabel = {
         ...held,
         matched: true,
-        evaluated: [...held.evaluated, variant],
+        evaluated: [...held.evaluated, record],
         expiresAt: Math.max(held.expiresAt, now + this.config.ttlMs),
       };
       return this.write(key, { kind: 'label', label }, out);
     }
     if (entry === undefined) this.makeRoom(now, out);
     this.metrics.onPendingPredictions(pending, 1);
-    const predictions = [...(entry?.predictions ?? []), pending];
+    const waiting = entry?.predictions ?? [];
+    pairWithWaiting(key, pending, waiting, out);
+    const predictions = [...waiting, pending];
     this.write(key, { kind: 'predictions', predictions }, out);
   }
 
@@ -227,13 +237,14 @@ export class JoinProcessor {
       return this.ignore(label, IgnoreReason.DUPLICATE, out);
     }
     this.metrics.onLabel(model);
+    const evaluated: EvaluatedVariant[] = [];
     const held: HeldLabel = {
       model,
       label: storeText(label.label, this.config.maxOutputChars),
       labeledAt: label.timestamp,
       expiresAt: now + this.config.ttlMs,
       matched: entry !== undefined,
-      evaluated: entry?.predictions.map((p) => p.variant) ?? [],
+      evaluated,
     };
     if (entry === undefined) {
       this.makeRoom(now, out);
@@ -241,7 +252,11 @@ export class JoinProcessor {
     } else {
       for (const p of entry.predictions) {
         this.metrics.onPendingPredictions(p, -1);
-        out.evaluations.push(this.evaluate(key, p, held));
+        const evaluation = this.evaluate(key, p, held);
+        out.evaluations.push(evaluation);
+        const record = evaluatedVariant(p, evaluation.correct);
+        pairOnLabel(key, p, record, evaluated, held.labeledAt, out);
+        evaluated.push(record);
       }
     }
     this.write(key, { kind: 'label', label: held }, out);

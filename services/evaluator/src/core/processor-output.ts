@@ -1,7 +1,8 @@
 /**
  * What one `process`, `punctuate` or `init` call produced, as data. The shell writes the
- * evaluations, the changelog entries (and the metrics snapshot, if any) and the consumed
- * offsets in one Kafka transaction; `expired` and `ignored` are for logs and counters.
+ * evaluations, the shadow pairs, the changelog entries (and the metrics snapshot, if any) and
+ * the consumed offsets in one Kafka transaction; `expired` and `ignored` are for logs and
+ * counters.
  */
 import type { Evaluation, Role } from '@kanary/contracts';
 import type { ChangelogEntry } from './changelog.js';
@@ -55,9 +56,43 @@ export interface IgnoredRecord {
   readonly variant: string | null;
 }
 
+/**
+ * A stable answer and a shadow copy's answer to the same request, compared without a label
+ * (see shadow-pairing.ts for what pairs).
+ */
+export interface OutputPair {
+  readonly requestId: string;
+  readonly rolloutId: string;
+  readonly model: string;
+  /** The shadow copy's variant. */
+  readonly shadowVariant: string;
+  /** When the shadow copy was predicted, epoch ms (the evidence bucket it belongs to). */
+  readonly predictedAt: number;
+  /** Both outputs equal, a failed answer (status not OK) counting as the output null. */
+  readonly agree: boolean;
+}
+
+/** The same two answers, once both were evaluated against the label. */
+export interface LabelledPair {
+  readonly requestId: string;
+  readonly rolloutId: string;
+  readonly model: string;
+  readonly shadowVariant: string;
+  /** The shadow copy's predictedAt, epoch ms. */
+  readonly shadowPredictedAt: number;
+  readonly stablePredictedAt: number;
+  readonly labeledAt: number;
+  readonly shadowCorrect: boolean;
+  readonly stableCorrect: boolean;
+}
+
 export interface ProcessorOutput {
   /** One per newly matched prediction, in match order. */
   readonly evaluations: readonly Evaluation[];
+  /** One per shadow pair, when the later of its two predictions arrived. */
+  readonly outputPairs: readonly OutputPair[];
+  /** One per shadow pair, when the later of its two evaluations was produced. */
+  readonly labelledPairs: readonly LabelledPair[];
   /** At most one entry per key, in order of first change. */
   readonly changelog: readonly ChangelogEntry[];
   readonly expired: readonly ExpiredItem[];

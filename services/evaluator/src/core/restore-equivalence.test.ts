@@ -1,7 +1,8 @@
 /**
  * kill -9 recovery, simulated: a processor that crashes at random points, loses everything
  * since its last commit, restores from the changelog and re-processes from the committed
- * position must commit exactly the outputs of a processor that never stopped.
+ * position must commit exactly the outputs of a processor that never stopped — evaluations,
+ * shadow pairs, expiries, ignores, changelog entries and snapshots alike.
  */
 import { describe, expect, it } from 'vitest';
 import type { Role } from '@kanary/contracts';
@@ -10,7 +11,7 @@ import type { JoinConfigInput } from './join-config.js';
 import type { JoinInput } from './join-input.js';
 import { HOUR, T0, label, prediction, seededRandom } from './join.fixtures.js';
 import { JoinProcessor } from './join-processor.js';
-import type { ProcessorOutput } from './processor-output.js';
+import type { LabelledPair, ProcessorOutput } from './processor-output.js';
 
 type Step =
   | { readonly type: 'input'; readonly input: JoinInput; readonly now: number }
@@ -31,6 +32,7 @@ const VARIANTS: ReadonlyArray<readonly [string, Role, boolean]> = [
   ['v1', 'STABLE', true],
   ['v2', 'SHADOW', false],
   ['v3', 'CANARY', true],
+  ['v4', 'SHADOW', false],
 ];
 
 /** ~5,000 predictions and labels for overlapping requests, with duplicates, late sides and failures. */
@@ -48,7 +50,8 @@ function scenario(seed: number, events: number): Step[] {
     const truth = numeric
       ? (random() * 20).toFixed(1)
       : pick(['fraud', 'legit', 'a-long-class-name']);
-    const variantCount = random() < 0.3 ? 3 : 2;
+    // A stable and a shadow, with sometimes a canary and a second shadow beside them.
+    const variantCount = random() < 0.3 ? (random() < 0.5 ? 3 : 4) : 2;
     for (const [variant, role, served] of VARIANTS.slice(0, variantCount)) {
       const status = random() < 0.9 ? 'OK' : pick(['ERROR', 'TIMEOUT'] as const);
       const guess = numeric
@@ -166,6 +169,65 @@ function compact(log: readonly ChangelogEntry[]): ChangelogEntry[] {
   return [...latest].filter(([, value]) => value !== null).map(([key, value]) => ({ key, value }));
 }
 
+const pairKey = (p: { requestId: string; shadowVariant: string }): string =>
+  `${p.requestId}:${p.shadowVariant}`;
+
+/**
+ * The pairs agree with what they pair: one labelled pair for every stable and shadow evaluation
+ * of one request and rollout, with their fields; an output pair before it; and `agree` as the
+ * raw outputs compare (the join compares digests of the long ones).
+ */
+function expectPairsOf(steps: readonly Step[], outputs: readonly ProcessorOutput[]): void {
+  const outputPairs = outputs.flatMap((o) => o.outputPairs);
+  const labelledPairs = outputs.flatMap((o) => o.labelledPairs);
+  const evaluations = outputs.flatMap((o) => o.evaluations);
+  const stables = new Map(
+    evaluations.filter((e) => e.role === 'STABLE' && e.served).map((e) => [e.requestId, e]),
+  );
+  const expected: LabelledPair[] = [];
+  for (const shadow of evaluations) {
+    const stable = stables.get(shadow.requestId);
+    if (shadow.role !== 'SHADOW' || shadow.served || shadow.rolloutId === null) continue;
+    if (stable === undefined || stable.rolloutId !== shadow.rolloutId) continue;
+    expected.push({
+      requestId: shadow.requestId,
+      rolloutId: shadow.rolloutId,
+      model: shadow.model,
+      shadowVariant: shadow.variant,
+      shadowPredictedAt: shadow.predictedAt,
+      stablePredictedAt: stable.predictedAt,
+      labeledAt: shadow.labeledAt,
+      shadowCorrect: shadow.correct,
+      stableCorrect: stable.correct,
+    });
+  }
+  const byKey = (a: LabelledPair, b: LabelledPair) => pairKey(a).localeCompare(pairKey(b));
+  expect([...labelledPairs].sort(byKey)).toEqual(expected.sort(byKey));
+  expect(labelledPairs.length).toBeGreaterThan(500);
+
+  const outputKeys = outputPairs.map(pairKey);
+  expect(new Set(outputKeys).size).toBe(outputKeys.length);
+  const outputKeySet = new Set(outputKeys);
+  expect(labelledPairs.every((p) => outputKeySet.has(pairKey(p)))).toBe(true);
+  expect(outputPairs.length).toBeGreaterThan(labelledPairs.length);
+  const raw = new Map<string, string | null>();
+  for (const step of steps) {
+    if (step.type !== 'input' || step.input.kind !== 'prediction') continue;
+    const p = step.input.value;
+    raw.set(`${p.requestId}:${p.variant}`, p.status === 'OK' ? p.output : null);
+  }
+  for (const pair of outputPairs) {
+    const [stableOutput, shadowOutput] = ['v1', pair.shadowVariant].map((variant) =>
+      raw.get(`${pair.requestId}:${variant}`),
+    );
+    expect({ pair, agree: stableOutput === shadowOutput }).toEqual({ pair, agree: pair.agree });
+  }
+  expect(new Set(outputPairs.map((p) => `${p.shadowVariant}:${String(p.agree)}`)).size).toBe(4);
+  // Pairs completed by a late prediction (label held) and by the label (both waiting).
+  expect(outputs.some((o) => o.labelledPairs.length > 0 && o.outputPairs.length > 0)).toBe(true);
+  expect(outputs.some((o) => o.labelledPairs.length > 0 && o.outputPairs.length === 0)).toBe(true);
+}
+
 describe('changelog restore', () => {
   it.each([1, 2, 3])(
     'commits exactly the uninterrupted outputs across random crashes (seed %i)',
@@ -198,6 +260,7 @@ describe('changelog restore', () => {
         new Set(['prediction:DUPLICATE', 'label:DUPLICATE']),
       );
       expect(outputs.filter((o) => o.metrics !== null).length).toBeGreaterThan(10);
+      expectPairsOf(steps, outputs);
     },
   );
 });
