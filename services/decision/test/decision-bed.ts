@@ -2,15 +2,21 @@ import { randomUUID } from 'node:crypto';
 import {
   EventCodec,
   topicCatalog,
-  type Evaluation,
   type EventName,
   type EventTypes,
+  type GroundTruthLabel,
+  type Prediction,
   type RolloutCommand,
   type RolloutState,
   type RoutedRequest,
   type TopicCatalog,
   type TopicSpec,
 } from '@kanary/contracts';
+import {
+  loadConfig as loadEvaluatorConfig,
+  startEvaluator,
+  type Evaluator,
+} from '@kanary/evaluator';
 import { ensureTopics } from '@kanary/kafka';
 import { createLogger } from '@kanary/observability';
 import type { PolicyInput } from '@kanary/rollout';
@@ -41,6 +47,10 @@ export interface DecisionBed {
   decision(env?: Record<string, string>): Promise<DecisionService>;
   /** Starts a router on this bed's topics (it applies the commands) and waits until it is ready. */
   router(): Promise<Router>;
+  /** Starts an evaluator on this bed's topics (it folds the evidence) and waits until it is ready. */
+  evaluator(env?: Record<string, string>): Promise<Evaluator>;
+  /** Produces a step's traffic: routed requests, predictions and labels. */
+  send(traffic: Traffic): Promise<void>;
   produce<E extends EventName>(
     topic: TopicSpec<E>,
     values: readonly EventTypes[E][],
@@ -120,6 +130,28 @@ export async function decisionBed(): Promise<DecisionBed> {
       await router.ready;
       return router;
     },
+    evaluator: async (env = {}) => {
+      const config = loadEvaluatorConfig({
+        ...baseEnv,
+        OPS_PORT: '0',
+        EVALUATOR_PUNCTUATE_INTERVAL_MS: '100',
+        EVALUATOR_WATERMARK_LATENESS_MS: '300',
+        EVALUATOR_SESSION_TIMEOUT_MS: '6000',
+        EVALUATOR_HEARTBEAT_INTERVAL_MS: '500',
+        KANARY_INSTANCE_ID: `evaluator-${randomUUID().slice(0, 8)}`,
+        ...env,
+      });
+      const logger = createLogger({ service: 'evaluator', level: logLevel, pretty: false });
+      const evaluator = await startEvaluator(config, { logger });
+      stoppable.push(evaluator);
+      await evaluator.ready;
+      return evaluator;
+    },
+    send: async (traffic) => {
+      await produce(catalog.routed, traffic.routed, (r) => r.requestId);
+      await produce(catalog.predictions, traffic.predictions, (p) => p.requestId);
+      await produce(catalog.labels, traffic.labels, (l) => l.requestId);
+    },
     produce,
     produceRaw: async (topic, key, value) => {
       await producer.send({ topic, messages: [{ key, value }], acks: -1 });
@@ -161,15 +193,16 @@ export function startCommand(rolloutId: string, policy: PolicyInput): RolloutCom
 }
 
 export interface Traffic {
-  readonly evaluations: Evaluation[];
   readonly routed: RoutedRequest[];
+  readonly predictions: Prediction[];
+  readonly labels: GroundTruthLabel[];
 }
 
 /**
  * Seeded traffic of one step of `state`: `perArm.stable` and `perArm.canary` served requests,
- * each routed and evaluated (labels immediate) with the arm's accuracy, timestamped now. Waits
- * until the step is a second old: the statistics count in whole one-second buckets, and a bucket
- * that straddles the step's start belongs to the step before.
+ * each routed, predicted (right with the arm's accuracy) and labelled at once, timestamped now.
+ * Waits until the step is a second old: the statistics count in whole one-second buckets, and a
+ * bucket that straddles the step's start belongs to the step before.
  */
 export async function stepTraffic(
   state: RolloutState,
@@ -183,8 +216,9 @@ export async function stepTraffic(
     const now = Date.now();
     return now >= state.stepStartedAt + 1_000 ? now : undefined;
   });
-  const evaluations: Evaluation[] = [];
   const routed: RoutedRequest[] = [];
+  const predictions: Prediction[] = [];
+  const labels: GroundTruthLabel[] = [];
   for (const arm of ['stable', 'canary'] as const) {
     for (let i = 0; i < perArm[arm]; i += 1) {
       const requestId = `${tag}-${arm}-${i}`;
@@ -202,21 +236,22 @@ export async function stepTraffic(
         served: true,
         routedAt: at,
       });
-      evaluations.push({
+      predictions.push({
         requestId,
         model: MODEL,
         rolloutId: state.rolloutId,
         variant,
         role,
         served: true,
-        correct: rng.next() < accuracy[arm],
-        absError: null,
+        output: rng.next() < accuracy[arm] ? 'fraud' : 'legit',
+        score: null,
         latencyMs: 20 + 10 * rng.next(),
         status: 'OK',
-        predictedAt: at,
-        labeledAt: at,
+        error: null,
+        timestamp: at,
       });
+      labels.push({ requestId, model: MODEL, label: 'fraud', timestamp: at });
     }
   }
-  return { evaluations, routed };
+  return { routed, predictions, labels };
 }

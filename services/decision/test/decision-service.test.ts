@@ -40,11 +40,24 @@ const POLICY: PolicyInput = {
   errorRate: { enabled: false },
 };
 
-async function send(bed: DecisionBed, traffic: Traffic): Promise<void> {
-  await bed.produce(bed.catalog.routed, traffic.routed, (r) => r.requestId);
-  await bed.produce(bed.catalog.evaluations, traffic.evaluations, (e) => e.requestId);
-}
+const send = (bed: DecisionBed, traffic: Traffic): Promise<void> => bed.send(traffic);
 
+/** Waits until the engine's summary counts these labelled samples per arm (stable, canary). */
+const counted = (service: DecisionService, labelled: [number, number]) =>
+  waitFor(
+    () => {
+      const arms = service.engine.summary(Date.now())[0]?.arms.map((a) => a.labelled);
+      return arms?.[0] === labelled[0] && arms[1] === labelled[1] ? arms : undefined;
+    },
+    {
+      timeoutMs: 60_000,
+      description: () =>
+        `labelled ${labelled.join('/')} (is ${service.engine
+          .summary(Date.now())[0]
+          ?.arms.map((a) => a.labelled)
+          .join('/')})`,
+    },
+  );
 const stateAt = (router: Router, seq: number): Promise<RolloutState> =>
   waitFor(
     () => {
@@ -74,6 +87,7 @@ describe('decision service on the broker', () => {
   it('rolls back a clearly worse canary: the router applies the command; reports carry the evidence; bad records go to the DLQ', async () => {
     const bed = await newBed();
     const router = await bed.router();
+    await bed.evaluator();
     const decision = await bed.decision();
     const ops = `http://127.0.0.1:${decision.opsPort}`;
     expect((await fetch(`${ops}/readyz`)).status).toBe(200);
@@ -81,7 +95,7 @@ describe('decision service on the broker', () => {
     await bed.produce(bed.catalog.commands, [startCommand('r-worse', POLICY)], (c) => c.model);
     const started = await stateAt(router, 1);
     await knows(decision, 'r-worse', 0);
-    await bed.produceRaw(bed.catalog.evaluations.name, 'garbage', Buffer.from('not avro'));
+    await bed.produceRaw(bed.catalog.evidence.name, 'garbage', Buffer.from('not avro'));
     const worse = { stable: 0.9, canary: 0.4 };
     await send(bed, await stepTraffic(started, 'a', { stable: 400, canary: 100 }, worse, 7));
 
@@ -114,15 +128,19 @@ describe('decision service on the broker', () => {
 
     const dead = await waitForMessages(bed.catalog.dlq.name, 1);
     expect(dlqHeader(dead[0]!.headers, DlqHeader.service)).toBe('decision');
-    expect(dlqHeader(dead[0]!.headers, DlqHeader.sourceTopic)).toBe(bed.catalog.evaluations.name);
+    expect(dlqHeader(dead[0]!.headers, DlqHeader.sourceTopic)).toBe(bed.catalog.evidence.name);
     expect(await metricValue(decision, /^kanary_decisions_total\{action="ROLLBACK"/)).toBe(1);
-    expect(await metricValue(decision, /^kanary_decision_evaluations_total/)).toBe(500);
+    expect(report.evidence.find((e) => e.metric === 'accuracy')).toMatchObject({
+      nStable: 400,
+      nCanary: 100,
+    });
   });
 
   it('decides the same after a restart mid-step as without one: same commands, same statistics', async () => {
     const run = async (restart: boolean) => {
       const bed = await newBed();
       const router = await bed.router();
+      await bed.evaluator();
       // Every HOLD is reported, so that a tick's report carries the statistics it judged.
       const env = { DECISION_HOLD_REPORT_INTERVAL_MS: '0' };
       let decision = await bed.decision(env);
@@ -142,21 +160,19 @@ describe('decision service on the broker', () => {
         await decision.stop();
         decision = await bed.decision(env);
       }
-      // Everything so far read (750 + 120 evaluations): the statistics must be the same.
-      const service = decision;
-      await waitFor(
-        async () => (await metricValue(service, /^kanary_decision_evaluations_total/)) === 870,
-        { timeoutMs: 60_000 },
-      );
+      // Everything so far counted (660 + 210 labelled since the canary started): the statistics
+      // must be the same.
+      await counted(decision, [660, 210]);
       const {
         reports: [held],
       } = await decision.tick();
       expect(held?.action).toBe('HOLD');
       // The counts judged (comparison since the canary started, this step's window, assignment
       // units); the windows start with the router's states, whose times differ between runs.
-      const { comparisonStartedAt, windowStartedAt, ...observations } = JSON.parse(
+      const { comparisonStartedAt, windowStartedAt, evidenceTime, ...observations } = JSON.parse(
         held!.details!,
       ) as Record<string, unknown>;
+      expect(evidenceTime).toBeGreaterThanOrEqual(step1.stepStartedAt);
       expect([comparisonStartedAt, windowStartedAt]).toEqual([
         step0.stepStartedAt,
         step1.stepStartedAt,

@@ -6,10 +6,11 @@
  * store and the engine's statistics — never by the length of the file.
  *
  * The pipeline is the live one without Kafka: each prediction goes through the evaluator's join
- * core (`JoinProcessor`, so correctness is computed exactly as the evaluator computes it — class
- * match, numeric tolerance, failed calls wrong), and the engine gets what the service reads:
- * routed requests (served predictions, and shadow copies as unserved), shadow predictions for
- * the label-free agreement signal, and evaluations. `tick(now)` runs every `intervalMs` of data
+ * core (`JoinProcessor`, so correctness and shadow pairs are computed exactly as the evaluator
+ * computes them — class match, numeric tolerance, failed calls wrong), and the engine folds what
+ * the evaluator folds — routed requests (served predictions, and shadow copies as unserved),
+ * evaluations and shadow pairs — with the evaluator's folding code, as one source partition
+ * complete up to each tick. `tick(now)` runs every `intervalMs` of data
  * time and once at the end; the engine's commands go through the rollout state machine, so it
  * sees its ADVANCE/PROMOTE/ROLLBACK take effect. The data's traffic split does not change with
  * them — replay judges, it cannot move traffic — so the sample-ratio check, which compares the
@@ -260,7 +261,7 @@ export class Replayer {
       const routedAt = timestamp;
       this.engine.onRouted({ requestId, model, rolloutId, variant, role, served, routedAt });
     }
-    this.deliver(out.evaluations);
+    this.deliver(out);
   }
 
   private onLabel(event: Extract<ReplayEvent, { kind: 'label' }>, now: number): void {
@@ -272,7 +273,7 @@ export class Replayer {
     );
     if (this.ignored(out)) return;
     if (this.tracks.get(model)?.done === true) this.counts.afterDecision += 1;
-    this.deliver(out.evaluations);
+    this.deliver(out);
   }
 
   /** Counts a record the join ignored; true when it was. */
@@ -284,11 +285,17 @@ export class Replayer {
     return true;
   }
 
-  /** Evaluations to the engine, except those of models whose judging has ended. */
-  private deliver(evaluations: readonly Evaluation[]): void {
-    for (const evaluation of evaluations) {
-      if (this.tracks.get(evaluation.model)?.done !== true) this.engine.onEvaluation(evaluation);
+  /**
+   * What the join produced — evaluations and shadow pairs — to the engine, as the evaluator folds
+   * them, except for models whose judging has ended.
+   */
+  private deliver(out: ProcessorOutput): void {
+    const judged = (model: string) => this.tracks.get(model)?.done !== true;
+    for (const evaluation of out.evaluations) {
+      if (judged(evaluation.model)) this.engine.onEvaluation(evaluation);
     }
+    for (const pair of out.outputPairs) if (judged(pair.model)) this.engine.onOutputPair(pair);
+    for (const pair of out.labelledPairs) if (judged(pair.model)) this.engine.onLabelledPair(pair);
   }
 
   private tick(now: number): void {

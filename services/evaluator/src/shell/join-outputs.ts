@@ -4,7 +4,9 @@ import type {
   ChangelogEntry,
   ExpiredItem,
   IgnoredRecord,
+  LabelledPair,
   MetricsSnapshot,
+  OutputPair,
   ProcessorOutput,
 } from '../core/index.js';
 
@@ -24,6 +26,8 @@ export class PartitionOutputs {
   readonly evaluations: Evaluation[] = [];
   readonly expired: ExpiredItem[] = [];
   readonly ignored: IgnoredRecord[] = [];
+  readonly outputPairs: OutputPair[] = [];
+  readonly labelledPairs: LabelledPair[] = [];
   private readonly changes = new Map<string, string | null>();
 
   constructor(readonly partition: number) {}
@@ -33,6 +37,8 @@ export class PartitionOutputs {
     for (const evaluation of output.evaluations) this.evaluations.push(evaluation);
     for (const item of output.expired) this.expired.push(item);
     for (const item of output.ignored) this.ignored.push(item);
+    for (const pair of output.outputPairs) this.outputPairs.push(pair);
+    for (const pair of output.labelledPairs) this.labelledPairs.push(pair);
     this.addChangelog(output.changelog);
   }
 

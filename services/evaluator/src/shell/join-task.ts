@@ -123,10 +123,18 @@ export function joinTask(options: JoinTaskOptions) {
       signal,
     });
     const decoded = await options.codec.decodeAll(catalog.evidence, values);
+    let unreadable = 0;
     for (const record of decoded) {
-      // The evaluator wrote every record itself: one it cannot read is a broken installation.
-      if (record instanceof KanaryError) throw record;
-      folder.restore(record);
+      // Not the evaluator's own (it writes only readable records): the decision service
+      // dead-letters it; the restore skips it.
+      if (record instanceof KanaryError) unreadable += 1;
+      else folder.restore(record);
+    }
+    if (unreadable > 0) {
+      logger.warn(
+        { event: 'evaluator.evidence_unreadable', partition, records: unreadable },
+        'records of the evidence topic that are not evidence were skipped',
+      );
     }
     return report;
   };
@@ -184,6 +192,8 @@ export function joinTask(options: JoinTaskOptions) {
   /** Folds what one join call produced into the partition's evidence. */
   const fold = (folder: EvidenceFolder, out: PartitionOutputs): void => {
     for (const evaluation of out.evaluations) metrics.folded(folder.onEvaluation(evaluation));
+    for (const pair of out.outputPairs) metrics.folded(folder.onOutputPair(pair));
+    for (const pair of out.labelledPairs) metrics.folded(folder.onLabelledPair(pair));
   };
 
   /** Waits for `rollout.state` when a record names a rollout the table does not know yet. */
