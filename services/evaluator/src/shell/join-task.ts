@@ -196,14 +196,22 @@ export function joinTask(options: JoinTaskOptions) {
     for (const pair of out.labelledPairs) metrics.folded(folder.onLabelledPair(pair));
   };
 
-  /** Waits for `rollout.state` when a record names a rollout the table does not know yet. */
+  /** Rollouts still unknown after a catch-up, and until when they are not waited for again. */
+  const unknownUntil = new Map<string, number>();
+  /**
+   * Waits for `rollout.state` when a record names a rollout the table does not know yet (once per
+   * rollout and STATE_CATCH_UP_MS: records of a rollout that has no state are counted, not waited
+   * for each time).
+   */
   const knowRollouts = async (
     records: ReadonlyArray<InputRecord<JoinEvent>>,
     heartbeat: () => Promise<void>,
   ): Promise<void> => {
+    const now = clock();
     for (const record of records) {
       const rolloutId = rolloutOf(record);
       if (rolloutId === null || options.rollouts.get(rolloutId) !== undefined) continue;
+      if ((unknownUntil.get(rolloutId) ?? 0) > now) continue;
       try {
         await options.rollouts.catchUp(STATE_CATCH_UP_MS, heartbeat);
       } catch (err) {
@@ -212,7 +220,10 @@ export function joinTask(options: JoinTaskOptions) {
           'rollout.state could not be read further; inputs of unknown rollouts are not folded',
         );
       }
-      return;
+      if (options.rollouts.get(rolloutId) === undefined) {
+        if (unknownUntil.size >= 10_000) unknownUntil.clear();
+        unknownUntil.set(rolloutId, clock() + STATE_CATCH_UP_MS);
+      }
     }
   };
   let nextSnapshotAt = clock() + options.join.metricsIntervalMs;
