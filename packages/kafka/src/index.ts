@@ -16,15 +16,15 @@ export {
   type ConsumerLagOptions,
   type PartitionOffsets,
 } from './consumer-lag.js';
-export {
-  ProcessorRunner,
-  type BatchContext,
-  type DeliveryMode,
-  type InputRecord,
-  type OutputRecord,
-  type ProcessorOptions,
-  type ProcessorStats,
-} from './processor-runner.js';
+export { ProcessorRunner } from './processor-runner.js';
+export type {
+  BatchContext,
+  DeliveryMode,
+  InputRecord,
+  OutputRecord,
+  ProcessorOptions,
+  ProcessorStats,
+} from './processor-options.js';
 export { onShutdownSignal } from './shutdown.js';
 export { MAX_SEND_BYTES, splitSends, type TopicMessages } from './split-sends.js';
 export { TopicFollower, type FollowedRecord, type TopicFollowerOptions } from './topic-follower.js';
