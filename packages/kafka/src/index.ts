@@ -25,8 +25,10 @@ export type {
   ProcessorOptions,
   ProcessorStats,
 } from './processor-options.js';
+export { commitTransaction, type ConsumedOffset } from './commit-transaction.js';
 export { onShutdownSignal } from './shutdown.js';
 export { MAX_SEND_BYTES, splitSends, type TopicMessages } from './split-sends.js';
+export { sendInParts } from './send-in-parts.js';
 export { TopicFollower, type FollowedRecord, type TopicFollowerOptions } from './topic-follower.js';
 export { ReadProgress, CatchUpTimeoutError } from './read-progress.js';
 export {
