@@ -1,3 +1,4 @@
+import { commitTransaction } from '@kanary/kafka';
 import type { EachBatchPayload, Kafka, Message } from 'kafkajs';
 
 /** At-least-once: idempotent producer, offsets committed after the send. Exactly-once: one transaction per batch. */
@@ -62,25 +63,12 @@ export async function startPassthrough(options: PassthroughOptions): Promise<Pas
     const lastOffset = batch.messages[batch.messages.length - 1]!.offset;
     const topicMessages = [{ topic: options.output, messages }];
     if (exactlyOnce) {
-      const txn = await producer.transaction();
-      try {
-        await txn.sendBatch({ topicMessages, acks: -1 });
-        await txn.sendOffsets({
-          consumerGroupId: groupId,
-          topics: [
-            {
-              topic: batch.topic,
-              partitions: [
-                { partition: batch.partition, offset: (BigInt(lastOffset) + 1n).toString() },
-              ],
-            },
-          ],
-        });
-        await txn.commit();
-      } catch (e) {
-        if (txn.isActive()) await txn.abort().catch(() => undefined);
-        throw e;
-      }
+      await commitTransaction(producer, (txn) => txn.sendBatch({ topicMessages, acks: -1 }), {
+        groupId,
+        topic: batch.topic,
+        partition: batch.partition,
+        lastOffset,
+      });
       resolveOffset(lastOffset);
     } else {
       await producer.sendBatch({ topicMessages, acks: -1 });

@@ -16,17 +16,19 @@ export {
   type ConsumerLagOptions,
   type PartitionOffsets,
 } from './consumer-lag.js';
-export {
-  ProcessorRunner,
-  type BatchContext,
-  type DeliveryMode,
-  type InputRecord,
-  type OutputRecord,
-  type ProcessorOptions,
-  type ProcessorStats,
-} from './processor-runner.js';
+export { ProcessorRunner } from './processor-runner.js';
+export type {
+  BatchContext,
+  DeliveryMode,
+  InputRecord,
+  OutputRecord,
+  ProcessorOptions,
+  ProcessorStats,
+} from './processor-options.js';
+export { commitTransaction, type ConsumedOffset } from './commit-transaction.js';
 export { onShutdownSignal } from './shutdown.js';
 export { MAX_SEND_BYTES, splitSends, type TopicMessages } from './split-sends.js';
+export { sendInParts } from './send-in-parts.js';
 export { TopicFollower, type FollowedRecord, type TopicFollowerOptions } from './topic-follower.js';
 export { ReadProgress, CatchUpTimeoutError } from './read-progress.js';
 export {

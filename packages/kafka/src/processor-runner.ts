@@ -1,155 +1,17 @@
-import {
-  KanaryError,
-  type EventCodec,
-  type EventName,
-  type EventTypes,
-  type TopicSpec,
-} from '@kanary/contracts';
-import type { Counter, Logger, Registry } from '@kanary/observability';
-import { metricFactory } from '@kanary/observability';
-import type {
-  Consumer,
-  ConsumerConfig,
-  EachBatchPayload,
-  IHeaders,
-  Kafka,
-  Message,
-  Producer,
-  Transaction,
-} from 'kafkajs';
+import type { EventName, TopicSpec } from '@kanary/contracts';
+import type { EachBatchPayload, Producer } from 'kafkajs';
 import { ConsumerLag } from './consumer-lag.js';
+import { decodeBatch } from './decode-batch.js';
+import { delivery, type Delivery } from './delivery.js';
+import { encodeOutputs } from './encode-outputs.js';
 import { LazyAdmin } from './lazy-admin.js';
-import { deadLetter } from './dead-letter.js';
-import { DeadLetterCounter } from './dead-letter-counter.js';
+import type { OutputRecord, ProcessorOptions, ProcessorStats } from './processor-options.js';
+import { processorConsumer, type ProcessorConsumer } from './processor-consumer.js';
+import { ProcessorMetrics } from './processor-metrics.js';
+import { processorSettings, type ProcessorSettings } from './processor-settings.js';
 import { ReadProgress } from './read-progress.js';
-import { MAX_SEND_BYTES, splitSends } from './split-sends.js';
-
-/**
- * A decoded, validated input record. For several input events it is a union that narrows on
- * `record.topic.event`.
- */
-export type InputRecord<E extends EventName = EventName> = E extends EventName
-  ? {
-      readonly topic: TopicSpec<E>;
-      readonly partition: number;
-      readonly offset: string;
-      readonly key: string | null;
-      readonly value: EventTypes[E];
-      /** Kafka record timestamp, epoch ms. */
-      readonly timestamp: number;
-      readonly headers: IHeaders | undefined;
-    }
-  : never;
-
-/**
- * Something to publish: an event (encoded through the registry) or raw bytes (changelogs).
- * `partition` pins the record to a partition (a changelog must land on the partition of the
- * input it mirrors); otherwise the key decides.
- */
-export type OutputRecord =
-  | {
-      [E in EventName]: {
-        topic: TopicSpec<E>;
-        key: string | null;
-        value: EventTypes[E];
-        headers?: IHeaders;
-        partition?: number;
-      };
-    }[EventName]
-  | {
-      topic: TopicSpec<null>;
-      key: string | null;
-      bytes: Buffer | null;
-      headers?: IHeaders;
-      partition?: number;
-    };
-
-export interface BatchContext<E extends EventName = EventName> {
-  readonly topic: TopicSpec<E>;
-  readonly partition: number;
-  /** Keeps group membership alive during long processing. */
-  heartbeat(): Promise<void>;
-}
-
-export type DeliveryMode = 'exactly-once' | 'at-least-once';
-
-export interface ProcessorOptions<E extends EventName = EventName> {
-  kafka: Kafka;
-  codec: EventCodec;
-  logger: Logger;
-  /** Service name, written on dead letters and as a metric label. */
-  service: string;
-  groupId: string;
-  inputs: ReadonlyArray<TopicSpec<E>>;
-  /** Where undecodable or invalid records go. */
-  dlq: TopicSpec<null>;
-  /**
-   * `exactly-once`: outputs, dead letters and consumed offsets commit in one Kafka transaction
-   * (requires `transactionalId`, unique and stable per instance so a restarted instance fences
-   * its predecessor). `at-least-once`: idempotent producer, offsets committed after the outputs
-   * are acknowledged.
-   */
-  mode: DeliveryMode;
-  transactionalId?: string;
-  /**
-   * false: commit no offsets (at-least-once mode only) — for a processor that rebuilds its state
-   * from its inputs on every start, in a consumer group of its own, reading from the beginning.
-   * Should the group rebalance, the re-read starts over from the beginning, and records this
-   * runner already processed are skipped, so each record is processed once per start. On
-   * {@link ProcessorRunner.stop} such a group is deleted (it holds nothing worth keeping; a group
-   * that still has other members is left alone).
-   * @default true
-   */
-  commitOffsets?: boolean;
-  /** Turns one partition's batch of valid records into outputs. Must be deterministic for exactly-once. */
-  process(
-    records: ReadonlyArray<InputRecord<E>>,
-    context: BatchContext<E>,
-  ): Promise<readonly OutputRecord[]>;
-  /** Called after each (re)join with this member's assignment, topic name → partitions. */
-  onAssignment?(assignment: Readonly<Record<string, number[]>>): void | Promise<void>;
-  fromBeginning?: boolean;
-  consumer?: Partial<ConsumerConfig>;
-  /**
-   * Where the record counters and the consumer-lag gauge go; several runners may share one
-   * registry (and its metrics) as long as they read different topics.
-   */
-  metrics?: Registry;
-  /** How often `kanary_consumer_lag_records` is refreshed, in ms; 0 turns it off. @default 10000 */
-  lagIntervalMs?: number;
-  /**
-   * Called once if the consumer stops for good (kafkajs restarts it only after retriable
-   * errors), so the service can report itself unhealthy or exit.
-   */
-  onFatal?(error: Error): void;
-  /**
-   * Called when outputs of `process` (or of `tick.run`) were not committed — the batch failed
-   * after `process` was called, e.g. its transaction aborted — before any other batch or tick
-   * runs. A stateful processor drops the state those outputs reflected; the batch is fetched
-   * again.
-   */
-  onAbort?(error: unknown): void;
-  /**
-   * Periodic work outside input batches, e.g. expiring state while the inputs are idle. `run`'s
-   * outputs are produced in a transaction of their own (exactly-once mode; no offsets), never
-   * while a batch is processed or committed, and not between a rebalance's start (as far as this
-   * member has noticed it) and the next assignment. A failed run is followed by `onAbort` and
-   * retried at the next interval.
-   */
-  tick?: { readonly intervalMs: number; run(): Promise<readonly OutputRecord[]> };
-  /**
-   * Fault-injection point for crash tests: runs after the outputs are sent and before the
-   * transaction (or offset commit) completes.
-   */
-  beforeCommit?: () => void | Promise<void>;
-}
-
-export interface ProcessorStats {
-  processed: number;
-  deadLettered: number;
-  produced: number;
-  batches: number;
-}
+import { SerialQueue } from './serial-queue.js';
+import { TickTimer } from './tick-timer.js';
 
 /**
  * Consume → decode/validate → process → produce, for every Kanary service. Records that cannot
@@ -158,135 +20,80 @@ export interface ProcessorStats {
  * registry) abort the batch, which kafkajs fetches again after a backoff.
  */
 export class ProcessorRunner<E extends EventName = EventName> {
-  readonly stats: ProcessorStats = { processed: 0, deadLettered: 0, produced: 0, batches: 0 };
-  private consumer: Consumer | undefined;
+  readonly stats: ProcessorStats;
+  private readonly settings: ProcessorSettings;
+  private consumer: ProcessorConsumer | undefined;
   private producer: Producer | undefined;
+  private delivery: Delivery | undefined;
   private readonly admin: LazyAdmin;
   private readonly progress = new ReadProgress();
-  private readonly commitOffsets: boolean;
   private readonly byName: Map<string, TopicSpec<E>>;
   /** Batches and ticks run one at a time: one transaction at a time on the producer. */
-  private exclusive: Promise<void> = Promise.resolve();
-  private joined = false;
-  private ticking = false;
-  private tickTimer: NodeJS.Timeout | undefined;
-  private tickInFlight: Promise<void> | undefined;
-  private readonly counters;
-  private readonly deadLetters: DeadLetterCounter | undefined;
+  private readonly serial = new SerialQueue();
+  private readonly ticks: TickTimer | undefined;
+  private readonly metrics: ProcessorMetrics;
   private lag: ConsumerLag | undefined;
 
   constructor(private readonly options: ProcessorOptions<E>) {
-    if (options.mode === 'exactly-once' && !options.transactionalId) {
-      throw new Error('exactly-once processing needs a transactionalId');
-    }
-    this.commitOffsets = options.commitOffsets ?? true;
-    if (options.mode === 'exactly-once' && !this.commitOffsets) {
-      throw new Error('exactly-once processing commits offsets in its transactions');
-    }
+    this.settings = processorSettings(options);
     this.byName = new Map(options.inputs.map((t) => [t.name, t]));
     this.admin = new LazyAdmin(options.kafka);
-    const registry = options.metrics;
-    const m = registry ? metricFactory(registry) : undefined;
-    const counter = <L extends string>(name: string, help: string, labels: readonly L[]) =>
-      (registry?.getSingleMetric(name) as Counter<L> | undefined) ?? m!.counter(name, help, labels);
-    this.counters = m && {
-      processed: counter('kanary_records_processed_total', 'Valid input records processed', [
-        'topic',
-      ]),
-      produced: counter('kanary_records_produced_total', 'Records produced', ['topic']),
-    };
-    this.deadLetters = registry && new DeadLetterCounter(registry);
+    this.metrics = new ProcessorMetrics(options.metrics, options.dlq.name);
+    this.stats = this.metrics.stats;
+    const tick = options.tick;
+    this.ticks = tick && new TickTimer(tick.intervalMs, () => this.runTick(tick));
   }
 
   /** Connects, subscribes and starts consuming; resolves once the consumer runs. */
   async start(): Promise<void> {
-    const { kafka, mode, groupId } = this.options;
-    this.producer = kafka.producer(
-      mode === 'exactly-once'
-        ? {
-            transactionalId: this.options.transactionalId!,
-            idempotent: true,
-            maxInFlightRequests: 1,
-          }
-        : { idempotent: true, maxInFlightRequests: 1 },
-    );
+    const { kafka, mode, groupId, logger, inputs } = this.options;
+    const { settings } = this;
+    this.producer = kafka.producer(settings.producer);
     await this.producer.connect();
-    this.consumer = kafka.consumer({
+    this.delivery = delivery(this.producer, {
+      mode,
       groupId,
-      readUncommitted: false,
-      sessionTimeout: 15_000,
-      heartbeatInterval: 1_500,
-      rebalanceTimeout: 30_000,
-      ...this.options.consumer,
+      commitOffsets: settings.commitOffsets,
+      beforeCommit: this.options.beforeCommit,
     });
-    const lagIntervalMs = this.options.lagIntervalMs ?? 10_000;
-    if (this.options.metrics !== undefined && lagIntervalMs > 0) {
-      this.lag = new ConsumerLag({
-        admin: () => this.admin.get(),
-        registry: this.options.metrics,
-        logger: this.options.logger,
-        groupId,
-        committed: this.commitOffsets,
-        position: (topic, partition) => this.progress.position(topic, partition),
-        intervalMs: lagIntervalMs,
-      });
-      const lag = this.lag;
-      this.consumer.on(this.consumer.events.GROUP_JOIN, (e) =>
-        lag.assign(e.payload.memberAssignment),
-      );
-    }
-    const onAssignment = this.options.onAssignment;
-    if (onAssignment) {
-      this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => {
-        void Promise.resolve(onAssignment(e.payload.memberAssignment)).catch((err: unknown) =>
-          this.options.logger.error(
-            { event: 'processor.assignment_failed', err },
-            'assignment hook failed',
-          ),
-        );
-      });
-    }
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
-      this.joined = true;
+    this.lag = this.consumerLag();
+    this.consumer = processorConsumer(kafka, settings.consumer, {
+      logger,
+      progress: this.progress,
+      lag: this.lag,
+      onAssignment: this.options.onAssignment,
+      onFatal: this.options.onFatal,
     });
-    this.consumer.on(this.consumer.events.REBALANCING, () => {
-      this.joined = false;
+    const { consumer } = this.consumer;
+    await consumer.connect();
+    await consumer.subscribe({
+      topics: inputs.map((t) => t.name),
+      fromBeginning: settings.fromBeginning,
     });
-    this.consumer.on(this.consumer.events.CRASH, (e) => {
-      this.joined = false;
-      if (!e.payload.restart) {
-        this.progress.fail(e.payload.error);
-        this.options.onFatal?.(e.payload.error);
-      }
-      this.options.logger.warn(
-        { event: 'processor.consumer_crash', err: e.payload.error, restart: e.payload.restart },
-        'consumer crashed',
-      );
-    });
-    // A batch of only transaction markers or aborted records never reaches handleBatch; its end
-    // still counts as read. (Batches with records advance the position in handleBatch, once
-    // processed: this event also fires for a batch skipped as stale.)
-    this.consumer.on(this.consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-      if (payload.batchSize === 0) {
-        this.progress.advance(payload.topic, payload.partition, Number(payload.lastOffset) + 1);
-      }
-    });
-    await this.consumer.connect();
-    await this.consumer.subscribe({
-      topics: this.options.inputs.map((t) => t.name),
-      fromBeginning: this.options.fromBeginning ?? true,
-    });
-    await this.consumer.run({
-      autoCommit: mode === 'at-least-once' && this.commitOffsets,
+    await consumer.run({
+      autoCommit: settings.autoCommit,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 1,
       eachBatch: (payload) => this.handleBatch(payload),
     });
-    if (this.options.tick) {
-      this.ticking = true;
-      this.scheduleTick(this.options.tick);
-    }
+    this.ticks?.start();
     this.lag?.start();
+  }
+
+  /** The consumer-lag gauge, when the runner has a registry and the gauge is not turned off. */
+  private consumerLag(): ConsumerLag | undefined {
+    const { metrics, logger, groupId } = this.options;
+    const { lagIntervalMs, commitOffsets } = this.settings;
+    if (metrics === undefined || lagIntervalMs <= 0) return undefined;
+    return new ConsumerLag({
+      admin: () => this.admin.get(),
+      registry: metrics,
+      logger,
+      groupId,
+      committed: commitOffsets,
+      position: (topic, partition) => this.progress.position(topic, partition),
+      intervalMs: lagIntervalMs,
+    });
   }
 
   /**
@@ -304,15 +111,14 @@ export class ProcessorRunner<E extends EventName = EventName> {
   async stop(): Promise<void> {
     const started = this.consumer !== undefined;
     if (started) this.progress.fail(new Error('the processor was stopped'));
-    this.ticking = false;
-    clearTimeout(this.tickTimer);
+    this.ticks?.stop();
     await this.lag?.stop();
-    await this.consumer?.disconnect();
-    await this.tickInFlight;
+    await this.consumer?.consumer.disconnect();
+    await this.ticks?.whenIdle();
     await this.producer?.disconnect();
     this.consumer = undefined;
     this.producer = undefined;
-    if (started && !this.commitOffsets) await this.deleteGroup();
+    if (started && !this.settings.commitOffsets) await this.deleteGroup();
     await this.admin.disconnect();
   }
 
@@ -331,58 +137,25 @@ export class ProcessorRunner<E extends EventName = EventName> {
     if (batch.messages.length === 0 || !payload.isRunning() || payload.isStale()) return;
     const topic = this.byName.get(batch.topic);
     if (!topic) throw new Error(`received a batch for unsubscribed topic ${batch.topic}`);
+    const { partition } = batch;
     const lastOffset = batch.messages[batch.messages.length - 1]!.offset;
     // Without committed offsets a rejoin re-reads from the beginning: skip what was processed.
-    const from = this.commitOffsets ? 0 : this.progress.position(batch.topic, batch.partition);
+    const from = this.settings.commitOffsets ? 0 : this.progress.position(batch.topic, partition);
     const messages =
       from === 0 ? batch.messages : batch.messages.filter((m) => Number(m.offset) >= from);
-    // One registry lookup per unseen writer schema, then every record decoded synchronously.
-    const decoded = await this.options.codec.decodeAll(
-      topic,
-      messages.map((m) => m.value),
+    const { valid, rejected } = await decodeBatch(
+      this.options.codec,
+      { topic, partition, service: this.options.service },
+      messages,
     );
-    const valid: Array<InputRecord<E>> = [];
-    const dead: Message[] = [];
-    for (let i = 0; i < messages.length; i++) {
-      const m = messages[i]!;
-      const value = decoded[i];
-      if (!(value instanceof KanaryError)) {
-        valid.push({
-          topic,
-          partition: batch.partition,
-          offset: m.offset,
-          key: m.key === null ? null : m.key.toString(),
-          value,
-          timestamp: Number(m.timestamp),
-          headers: m.headers,
-        } as InputRecord<E>);
-        continue;
-      }
-      const letter = deadLetter(
-        {
-          topic: batch.topic,
-          partition: batch.partition,
-          offset: m.offset,
-          key: m.key,
-          value: m.value,
-          headers: m.headers,
-        },
-        value,
-        this.options.service,
-      );
-      dead.push({ key: letter.key, value: letter.value, headers: letter.headers });
+    for (const { offset, reason } of rejected) {
       this.options.logger.warn(
-        {
-          event: 'processor.dead_letter',
-          topic: batch.topic,
-          partition: batch.partition,
-          offset: m.offset,
-          reason: value.message,
-        },
+        { event: 'processor.dead_letter', topic: batch.topic, partition, offset, reason },
         'record sent to the dead-letter topic',
       );
     }
-    await this.serially(async () => {
+    const dead = rejected.map((r) => r.letter);
+    await this.serial.run(async () => {
       // A tick may have run meanwhile; the group may have moved on.
       if (!payload.isRunning() || payload.isStale()) return;
       let outputs: readonly OutputRecord[] = [];
@@ -390,105 +163,40 @@ export class ProcessorRunner<E extends EventName = EventName> {
         if (valid.length > 0) {
           outputs = await this.options.process(valid, {
             topic,
-            partition: batch.partition,
+            partition,
             heartbeat: payload.heartbeat,
           });
         }
-        await this.publish(outputs, dead, payload, lastOffset);
+        const topicMessages = await encodeOutputs(this.options.codec, outputs);
+        if (dead.length > 0) topicMessages.push({ topic: this.options.dlq.name, messages: dead });
+        await this.delivery!.batch(
+          topicMessages,
+          { topic: batch.topic, partition, lastOffset },
+          payload,
+        );
+        this.metrics.produced(topicMessages);
       } catch (e) {
         if (valid.length > 0) this.notifyAbort(e);
         throw e;
       }
       // batch.lastOffset() also covers control records fetched after the last message.
-      this.progress.advance(batch.topic, batch.partition, Number(batch.lastOffset()) + 1);
-      this.count(batch.topic, valid.length, outputs.length, dead.length);
+      this.progress.advance(batch.topic, partition, Number(batch.lastOffset()) + 1);
+      this.metrics.batch(batch.topic, valid.length, outputs.length, dead.length);
     });
     await payload.heartbeat();
   }
 
-  /** Produces a batch's outputs and dead letters and commits its offsets. */
-  private async publish(
-    outputs: readonly OutputRecord[],
-    dead: Message[],
-    payload: EachBatchPayload,
-    lastOffset: string,
-  ): Promise<void> {
-    const { batch } = payload;
-    const topicMessages = await this.encode(outputs);
-    if (dead.length > 0) topicMessages.push({ topic: this.options.dlq.name, messages: dead });
-    if (this.options.mode === 'exactly-once') {
-      await this.commitTransaction(topicMessages, {
-        topic: batch.topic,
-        partition: batch.partition,
-        lastOffset,
-      });
-      // The offsets were committed in the transaction; this only moves the consumer's position.
-      payload.resolveOffset(lastOffset);
-    } else {
-      await this.send(this.producer!, topicMessages);
-      await this.options.beforeCommit?.();
-      payload.resolveOffset(lastOffset);
-      if (this.commitOffsets) await payload.commitOffsetsIfNecessary();
-    }
-    this.countProduced(topicMessages);
-  }
-
-  /** Counts committed messages per topic, and the dead letters among them (whatever made them). */
-  private countProduced(
-    topicMessages: ReadonlyArray<{ topic: string; messages: Message[] }>,
-  ): void {
-    for (const tm of topicMessages) {
-      this.counters?.produced.inc({ topic: tm.topic }, tm.messages.length);
-      if (tm.topic === this.options.dlq.name) this.deadLetters?.count(tm.messages);
-    }
-  }
-
-  private count(topic: string, processed: number, produced: number, deadLettered: number): void {
-    this.stats.batches += 1;
-    this.stats.processed += processed;
-    this.stats.deadLettered += deadLettered;
-    this.stats.produced += produced;
-    this.counters?.processed.inc({ topic }, processed);
-  }
-
-  /** Runs `work` after every batch or tick already started has finished. */
-  private serially<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.exclusive.then(work);
-    this.exclusive = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    return result;
-  }
-
-  private notifyAbort(error: unknown): void {
-    try {
-      this.options.onAbort?.(error);
-    } catch (err) {
-      this.options.logger.error({ event: 'processor.abort_hook_failed', err }, 'onAbort failed');
-    }
-  }
-
-  private scheduleTick(tick: NonNullable<ProcessorOptions<E>['tick']>): void {
-    this.tickTimer = setTimeout(() => {
-      this.tickInFlight = this.runTick(tick).finally(() => {
-        this.tickInFlight = undefined;
-        if (this.ticking) this.scheduleTick(tick);
-      });
-    }, tick.intervalMs);
-  }
-
+  /** A tick: its outputs published on their own, between batches, while this member is assigned. */
   private async runTick(tick: NonNullable<ProcessorOptions<E>['tick']>): Promise<void> {
-    await this.serially(async () => {
-      if (!this.ticking || !this.joined) return;
+    await this.serial.run(async () => {
+      if (!this.ticks?.active || !this.consumer?.joined) return;
       try {
         const outputs = await tick.run();
         if (outputs.length === 0) return;
-        const topicMessages = await this.encode(outputs);
-        if (this.options.mode === 'exactly-once') await this.commitTransaction(topicMessages);
-        else await this.send(this.producer!, topicMessages);
-        this.stats.produced += outputs.length;
-        this.countProduced(topicMessages);
+        const topicMessages = await encodeOutputs(this.options.codec, outputs);
+        await this.delivery!.tick(topicMessages);
+        this.metrics.tick(outputs.length);
+        this.metrics.produced(topicMessages);
       } catch (err) {
         this.notifyAbort(err);
         this.options.logger.warn(
@@ -499,70 +207,11 @@ export class ProcessorRunner<E extends EventName = EventName> {
     });
   }
 
-  /** One transaction: the messages, and the consumed offset of a batch (none for a tick). */
-  private async commitTransaction(
-    topicMessages: Array<{ topic: string; messages: Message[] }>,
-    consumed?: { topic: string; partition: number; lastOffset: string },
-  ): Promise<void> {
-    let txn: Transaction | undefined;
+  private notifyAbort(error: unknown): void {
     try {
-      txn = await this.producer!.transaction();
-      await this.send(txn, topicMessages);
-      await this.options.beforeCommit?.();
-      if (consumed) {
-        const { topic, partition, lastOffset } = consumed;
-        await txn.sendOffsets({
-          consumerGroupId: this.options.groupId,
-          topics: [
-            { topic, partitions: [{ partition, offset: (BigInt(lastOffset) + 1n).toString() }] },
-          ],
-        });
-      }
-      await txn.commit();
-    } catch (e) {
-      if (txn?.isActive()) await txn.abort().catch(() => undefined);
-      throw e;
+      this.options.onAbort?.(error);
+    } catch (err) {
+      this.options.logger.error({ event: 'processor.abort_hook_failed', err }, 'onAbort failed');
     }
-  }
-
-  /**
-   * Sends in requests of at most `MAX_SEND_BYTES` each, one after another: a single request with
-   * all of a batch's outputs could exceed the broker's `message.max.bytes` (see split-sends.ts).
-   */
-  private async send(
-    target: Producer | Transaction,
-    topicMessages: Array<{ topic: string; messages: Message[] }>,
-  ): Promise<void> {
-    for (const part of splitSends(topicMessages, MAX_SEND_BYTES)) {
-      await target.sendBatch({ topicMessages: part, acks: -1 });
-    }
-  }
-
-  /** Groups outputs by topic and encodes them: an await per topic, not per record. */
-  private async encode(
-    outputs: readonly OutputRecord[],
-  ): Promise<Array<{ topic: string; messages: Message[] }>> {
-    const byTopic = new Map<
-      string,
-      { encode: ((value: never) => Buffer) | null; messages: Message[] }
-    >();
-    for (const out of outputs) {
-      let group = byTopic.get(out.topic.name);
-      if (group === undefined) {
-        const encode =
-          'bytes' in out
-            ? null
-            : await this.options.codec.encoder(out.topic as TopicSpec<EventName>);
-        byTopic.set(out.topic.name, (group = { encode, messages: [] }));
-      }
-      const message: Message = {
-        key: out.key,
-        value: 'bytes' in out ? out.bytes : group.encode!(out.value as never),
-      };
-      if (out.headers !== undefined) message.headers = out.headers;
-      if (out.partition !== undefined) message.partition = out.partition;
-      group.messages.push(message);
-    }
-    return [...byTopic].map(([topic, { messages }]) => ({ topic, messages }));
   }
 }

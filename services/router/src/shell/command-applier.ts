@@ -10,9 +10,10 @@ import {
   ConsumerLag,
   DeadLetterCounter,
   LazyAdmin,
-  MAX_SEND_BYTES,
+  commitTransaction,
   deadLetter,
-  splitSends,
+  sendInParts,
+  type TopicMessages,
 } from '@kanary/kafka';
 import type { Logger, Registry } from '@kanary/observability';
 import type { Rejection } from '@kanary/rollout';
@@ -54,6 +55,13 @@ export interface CommandApplierOptions {
   transactionalIdPrefix: string;
   sessionTimeoutMs: number;
   clock: () => number;
+}
+
+/** A batch's commands as applied in its transaction, for after the commit. */
+interface AppliedBatch {
+  readonly results: readonly CommandResult[];
+  readonly states: readonly RolloutState[];
+  readonly letters: readonly Message[];
 }
 
 interface PartitionProducer {
@@ -172,64 +180,28 @@ export class CommandApplier {
   private async handleBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     if (batch.messages.length === 0 || !payload.isRunning() || payload.isStale()) return;
-    const { book, view, topics, clock } = this.options;
+    const { book, clock } = this.options;
     const slot = await this.producerFor(batch.partition);
     const lastOffset = batch.messages[batch.messages.length - 1]!.offset;
-    let txn: Transaction | undefined;
-    let results: readonly CommandResult[];
-    let states: readonly RolloutState[];
-    let letters: readonly Message[];
+    let applied: AppliedBatch;
     try {
       // The first transaction of a producer initialises its id (fencing, see the class doc).
-      txn = await slot.producer.transaction();
-      if (!slot.caughtUp) {
-        await view.catchUp(payload.heartbeat);
-        slot.caughtUp = true;
-      }
-      const { commands, dead, sources } = await this.decode(batch.partition, batch.messages);
-      const outcome = applyCommandBatch((model) => book.get(model), commands, clock());
-      results = outcome.results;
-      states = outcome.states;
-      for (const { command, result } of outcome.unrecorded) {
-        if (result.outcome !== 'REJECTED') continue;
-        const source = sources.get(command)!;
-        dead.push(this.letter(batch.partition, source, new CommandRejectedError(result.reason)));
-      }
-      const topicMessages: Array<{ topic: string; messages: Message[] }> = [];
-      if (states.length > 0) {
-        const messages = await Promise.all(
-          states.map(async (state) => ({
-            key: state.model,
-            value: await this.options.codec.encode(topics.state, state),
-          })),
-        );
-        topicMessages.push({ topic: topics.state.name, messages });
-      }
-      if (dead.length > 0) topicMessages.push({ topic: topics.dlq.name, messages: dead });
-      letters = dead;
-      // A full fetch of bad commands makes dead letters (bytes plus reason headers) larger than
-      // one produce request may be: send in parts, all inside the one transaction.
-      for (const part of splitSends(topicMessages, MAX_SEND_BYTES)) {
-        await txn.sendBatch({ topicMessages: part, acks: -1 });
-      }
-      await txn.sendOffsets({
-        consumerGroupId: this.options.groupId,
-        topics: [
-          {
-            topic: batch.topic,
-            partitions: [
-              { partition: batch.partition, offset: (BigInt(lastOffset) + 1n).toString() },
-            ],
-          },
-        ],
-      });
-      await txn.commit();
+      applied = await commitTransaction(
+        slot.producer,
+        (txn) => this.applyBatch(txn, slot, payload),
+        {
+          groupId: this.options.groupId,
+          topic: batch.topic,
+          partition: batch.partition,
+          lastOffset,
+        },
+      );
     } catch (e) {
-      if (txn?.isActive()) await txn.abort().catch(() => undefined);
       // The next attempt starts from a fresh producer and barrier, whatever went wrong.
       await this.dropProducer(batch.partition);
       throw e;
     }
+    const { results, states, letters } = applied;
     const committedAt = clock();
     for (const state of states) book.offer(state);
     this.options.metrics.commands(results, committedAt);
@@ -238,6 +210,45 @@ export class CommandApplier {
     results.forEach((r) => this.logOutcome(r));
     payload.resolveOffset(lastOffset);
     await payload.heartbeat();
+  }
+
+  /**
+   * Inside the batch's transaction: on a new producer's first batch reads the state topic to its
+   * end, then applies the commands and sends the resulting states and dead letters.
+   */
+  private async applyBatch(
+    txn: Transaction,
+    slot: PartitionProducer,
+    payload: EachBatchPayload,
+  ): Promise<AppliedBatch> {
+    const { batch } = payload;
+    const { book, view, topics, clock } = this.options;
+    if (!slot.caughtUp) {
+      await view.catchUp(payload.heartbeat);
+      slot.caughtUp = true;
+    }
+    const { commands, dead, sources } = await this.decode(batch.partition, batch.messages);
+    const outcome = applyCommandBatch((model) => book.get(model), commands, clock());
+    for (const { command, result } of outcome.unrecorded) {
+      if (result.outcome !== 'REJECTED') continue;
+      const source = sources.get(command)!;
+      dead.push(this.letter(batch.partition, source, new CommandRejectedError(result.reason)));
+    }
+    const topicMessages: TopicMessages[] = [];
+    if (outcome.states.length > 0) {
+      const messages = await Promise.all(
+        outcome.states.map(async (state) => ({
+          key: state.model,
+          value: await this.options.codec.encode(topics.state, state),
+        })),
+      );
+      topicMessages.push({ topic: topics.state.name, messages });
+    }
+    if (dead.length > 0) topicMessages.push({ topic: topics.dlq.name, messages: dead });
+    // A full fetch of bad commands makes dead letters (bytes plus reason headers) larger than
+    // one produce request may be: send in parts, all inside the one transaction.
+    await sendInParts(txn, topicMessages);
+    return { results: outcome.results, states: outcome.states, letters: dead };
   }
 
   private async decode(partition: number, messages: readonly KafkaMessage[]) {

@@ -1,0 +1,93 @@
+import { KanaryError, type EventCodec, type EventName, type TopicSpec } from '@kanary/contracts';
+import type { IHeaders, Message } from 'kafkajs';
+import { deadLetter } from './dead-letter.js';
+import type { InputRecord } from './processor-options.js';
+
+/** A fetched record: what the runner reads of kafkajs' `KafkaMessage`. */
+export interface FetchedRecord {
+  readonly offset: string;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  /** Epoch ms, as text. */
+  readonly timestamp: string;
+  readonly headers?: IHeaders | undefined;
+}
+
+/** A dead letter to send, with the source offset and the reason, for the log. */
+export interface Rejected {
+  readonly letter: Message;
+  readonly offset: string;
+  readonly reason: string;
+}
+
+/** One partition's records, decoded: the valid ones in order, and a dead letter for each other. */
+export interface DecodedBatch<E extends EventName> {
+  readonly valid: Array<InputRecord<E>>;
+  readonly rejected: Rejected[];
+}
+
+/**
+ * Decodes one partition's records of `topic`: one registry lookup per unseen writer schema,
+ * then every record synchronously (see `EventCodec.decodeAll`).
+ * @throws what `decodeAll` throws: a retriable registry failure fails the whole batch.
+ */
+export async function decodeBatch<E extends EventName>(
+  codec: Pick<EventCodec, 'decodeAll'>,
+  source: { readonly topic: TopicSpec<E>; readonly partition: number; readonly service: string },
+  records: readonly FetchedRecord[],
+): Promise<DecodedBatch<E>> {
+  const decoded = await codec.decodeAll(
+    source.topic,
+    records.map((r) => r.value),
+  );
+  return sortDecoded(source, records, decoded);
+}
+
+/**
+ * Pairs records with their decoding results (`decoded[i]` is `records[i]`'s): a value becomes an
+ * input record; an error (the record cannot be decoded or breaks a rule) becomes a dead letter
+ * carrying the record's bytes and the reason, written by `service`.
+ */
+export function sortDecoded<E extends EventName>(
+  source: { readonly topic: TopicSpec<E>; readonly partition: number; readonly service: string },
+  records: readonly FetchedRecord[],
+  decoded: readonly unknown[],
+): DecodedBatch<E> {
+  const { topic, partition, service } = source;
+  const valid: Array<InputRecord<E>> = [];
+  const rejected: Rejected[] = [];
+  for (let i = 0; i < records.length; i++) {
+    const m = records[i]!;
+    const value = decoded[i];
+    if (!(value instanceof KanaryError)) {
+      valid.push({
+        topic,
+        partition,
+        offset: m.offset,
+        key: m.key === null ? null : m.key.toString(),
+        value,
+        timestamp: Number(m.timestamp),
+        headers: m.headers,
+      } as InputRecord<E>);
+      continue;
+    }
+    const letter = deadLetter(
+      {
+        topic: topic.name,
+        partition,
+        offset: m.offset,
+        key: m.key,
+        value: m.value,
+        headers: m.headers,
+      },
+      value,
+      service,
+    );
+    rejected.push({
+      letter: { key: letter.key, value: letter.value, headers: letter.headers },
+      offset: m.offset,
+      reason: value.message,
+    });
+  }
+  return { valid, rejected };
+}
