@@ -42,6 +42,7 @@ const MISTYPED: readonly unknown[] = [
   { model: '' },
   { model: 'm'.repeat(300) },
   { model: MODEL, features: 'temp=3' },
+  { model: MODEL, features: '[1, 2]' },
   { model: MODEL, features: [1, 2] },
   { model: MODEL, routingKey: 5 },
   { model: MODEL, requestId: {} },
@@ -136,7 +137,8 @@ export function httpFuzzCases(pipeline: ServicePipeline, rng: Rng): HttpCase[] {
       ...post('assign', assign),
       description: 'random mutation',
       body: mutate(valid, rng, 1 + rng.int(5)),
-      expect: [200, 400, 404],
+      // 409: an edit can turn the requestId into one assigned before with another routing key.
+      expect: [200, 400, 404, 409],
     });
   }
 

@@ -1,6 +1,9 @@
 import type { Logger } from '@kanary/observability';
 import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
+import { registerCompressionCodecs } from './compression-codecs.js';
+import { compressionType, KafkaCompression } from './compression.js';
 import type { KafkaConnectionConfig } from './config.js';
+import { DefaultCompressionKafka } from './default-compression.js';
 
 const levelName: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',
@@ -21,15 +24,19 @@ function pinoLogCreator(logger: Logger) {
 
 /**
  * The only place Kanary builds a kafkajs client: brokers, client id, SASL (PLAIN, SCRAM-SHA-256
- * and -512) and TLS come from validated configuration, retries use exponential backoff.
+ * and -512) and TLS come from validated configuration, retries use exponential backoff. Every
+ * compression codec (gzip, Snappy, LZ4, ZSTD) is registered, so its consumers read whatever a
+ * producer in any language compressed with, and its producers compress with
+ * `connection.compression` unless a send names a codec itself.
  */
 export function createKafka(
   connection: KafkaConnectionConfig,
   logger: Logger,
   overrides: Partial<KafkaConfig> = {},
 ): Kafka {
+  registerCompressionCodecs();
   const sasl: SASLOptions | undefined = connection.sasl ? { ...connection.sasl } : undefined;
-  return new Kafka({
+  const config: KafkaConfig = {
     clientId: connection.clientId,
     brokers: [...connection.brokers],
     ...(sasl ? { sasl } : {}),
@@ -40,5 +47,8 @@ export function createKafka(
     logLevel: logLevel.INFO,
     logCreator: pinoLogCreator(logger),
     ...overrides,
-  });
+  };
+  return connection.compression === KafkaCompression.NONE
+    ? new Kafka(config)
+    : new DefaultCompressionKafka(config, compressionType(connection.compression));
 }

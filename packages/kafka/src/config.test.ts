@@ -21,6 +21,7 @@ describe('kafka configuration', () => {
       instanceId: 'router-0',
       sasl: undefined,
       ssl: undefined,
+      compression: 'none',
     });
     expect(Object.isFrozen(env)).toBe(true);
   });
@@ -82,10 +83,28 @@ describe('kafka configuration', () => {
       { ...base, KAFKA_TLS: 'maybe' },
       /KAFKA_TLS \("maybe"\): must be true or false/,
     ],
+    [
+      'unknown compression codec',
+      { ...base, KAFKA_COMPRESSION: 'brotli' },
+      /KAFKA_COMPRESSION \("brotli"\): must be one of none, gzip, snappy, lz4, zstd/,
+    ],
   ];
   it.each(bad)('fails on %s naming the variable', (_name, env, message) => {
     expect(() => loadEnvConfig(kafkaEnvSchema, env)).toThrow(ConfigError);
     expect(() => loadEnvConfig(kafkaEnvSchema, env)).toThrow(message);
+  });
+
+  it.each([
+    [undefined, 'none'],
+    ['', 'none'],
+    ['none', 'none'],
+    ['gzip', 'gzip'],
+    ['snappy', 'snappy'],
+    ['LZ4', 'lz4'],
+    [' zstd ', 'zstd'],
+  ])('reads KAFKA_COMPRESSION=%j as %s', (value, compression) => {
+    const env = loadEnvConfig(kafkaEnvSchema, { ...base, KAFKA_COMPRESSION: value });
+    expect(toKafkaConnection(env, 'router').compression).toBe(compression);
   });
 
   it('never prints a secret value in the error', () => {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { KAFKA_COMPRESSIONS, type KafkaCompression } from './compression.js';
 import { envField } from './env.js';
 
 const hostPort = /^[^\s:,]+:\d{1,5}$/;
@@ -34,6 +35,23 @@ export const kafkaEnvShape = {
   KAFKA_TLS_CERT_FILE: envField.optionalString(),
   KAFKA_TLS_KEY_FILE: envField.optionalString(),
   KAFKA_TLS_REJECT_UNAUTHORIZED: envField.bool(true),
+  /**
+   * Codec of the records this service produces (`none`, `gzip`, `snappy`, `lz4`, `zstd`, as
+   * Kafka's `compression.type`). Reading needs no setting: every codec is always readable.
+   * @default "none"
+   */
+  KAFKA_COMPRESSION: z
+    .string()
+    .optional()
+    .transform((s, ctx): KafkaCompression => {
+      const name = s?.trim().toLowerCase() || 'none';
+      if ((KAFKA_COMPRESSIONS as readonly string[]).includes(name)) return name as KafkaCompression;
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `must be one of ${KAFKA_COMPRESSIONS.join(', ')}`,
+      });
+      return z.NEVER;
+    }),
   SCHEMA_REGISTRY_URL: z
     .string({
       required_error:
@@ -74,6 +92,8 @@ export interface KafkaConnectionConfig {
       }
     | boolean
     | undefined;
+  /** Codec of produced records unless a send names one; every codec is readable regardless. */
+  readonly compression: KafkaCompression;
   readonly registry: {
     readonly url: string;
     readonly auth?: { username: string; password: string } | undefined;
@@ -143,6 +163,7 @@ export function toKafkaConnection(env: KafkaEnv, service: string): KafkaConnecti
           }
         : undefined,
     ssl,
+    compression: env.KAFKA_COMPRESSION,
     registry: {
       url: env.SCHEMA_REGISTRY_URL,
       auth:

@@ -6,6 +6,8 @@ export {
   type KafkaConnectionConfig,
 } from './config.js';
 export { createKafka } from './client.js';
+export { compressionType, KAFKA_COMPRESSIONS, KafkaCompression } from './compression.js';
+export { registerCompressionCodecs } from './compression-codecs.js';
 export { ensureTopics, type BootstrapReport, type TopicMismatch } from './bootstrap.js';
 export { deadLetter, dlqHeader, DlqHeader, type DeadLetter } from './dead-letter.js';
 export { DeadLetterCounter, DLQ_METRIC } from './dead-letter-counter.js';

@@ -19,6 +19,7 @@ describe('loadRouterConfig', () => {
       groupId: 'kanary.router',
       sessionTimeoutMs: 15_000,
       maxBytesPerPartition: 131_072,
+      assignRetry: { windowMs: 120_000, maxRequests: 20_000 },
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -31,7 +32,10 @@ describe('loadRouterConfig', () => {
       ROUTER_HTTP_PORT: '0',
       ROUTER_OPERATOR_TOKEN: 'a-long-enough-secret',
       ROUTER_BODY_LIMIT_BYTES: '2048',
+      ROUTER_ASSIGN_RETRY_WINDOW_MS: '0',
+      ROUTER_ASSIGN_RETRY_MAX_REQUESTS: '500',
     });
+    expect(config.assignRetry).toEqual({ windowMs: 0, maxRequests: 500 });
     expect(config.defaultVariants).toEqual({ weather: 'weather-logreg-v1', other: 'v1' });
     expect(config.http.port).toBe(0);
     expect(config.http.bodyLimitBytes).toBe(2048);
@@ -45,6 +49,8 @@ describe('loadRouterConfig', () => {
     { variable: 'ROUTER_BODY_LIMIT_BYTES', value: '10', message: 'integer in [1024' },
     { variable: 'ROUTER_OPERATOR_TOKEN', value: 'short', message: 'at least 16' },
     { variable: 'KAFKA_BROKERS', value: 'nope', message: 'host:port' },
+    { variable: 'ROUTER_ASSIGN_RETRY_WINDOW_MS', value: '-1', message: 'integer in [0' },
+    { variable: 'ROUTER_ASSIGN_RETRY_MAX_REQUESTS', value: 'many', message: 'integer in [0' },
   ])('names $variable when it is invalid', ({ variable, value, message }) => {
     let error: unknown;
     try {

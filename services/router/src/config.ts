@@ -7,6 +7,7 @@ import {
 } from '@kanary/kafka';
 import { z } from 'zod';
 import { parseDefaultVariants } from './core/default-variants.js';
+import type { RecentAssignmentsOptions } from './core/recent-assignments.js';
 
 export const SERVICE = 'router';
 
@@ -61,6 +62,18 @@ const routerEnvSchema = z.object({
   ROUTER_MAX_BYTES_PER_PARTITION: envField.int(131_072, { min: 1_024, max: 104_857_600 }),
   /** Consumer session timeout: how long a crashed instance holds its partitions. @default 15000 */
   ROUTER_SESSION_TIMEOUT_MS: envField.int(15_000, { min: 3_000, max: 300_000 }),
+  /**
+   * How long after a `POST /v1/assign` with a requestId a retry with that requestId gets the
+   * first answer and is not recorded again, in ms (per instance, in memory); 0 turns it off.
+   * @default 120000
+   */
+  ROUTER_ASSIGN_RETRY_WINDOW_MS: envField.int(120_000, { min: 0, max: 86_400_000 }),
+  /**
+   * Most requestIds the retry window holds (about 1 KB of heap each); past it the oldest leaves
+   * before its window ends, so above this many assigns per window the window is shorter.
+   * 0 turns the window off. @default 20000
+   */
+  ROUTER_ASSIGN_RETRY_MAX_REQUESTS: envField.int(20_000, { min: 0, max: 10_000_000 }),
 });
 
 const envSchema = kafkaEnvSchema.and(routerEnvSchema);
@@ -84,6 +97,8 @@ export interface RouterConfig {
   readonly groupId: string;
   readonly sessionTimeoutMs: number;
   readonly maxBytesPerPartition: number;
+  /** The window in which a retried assign (same requestId) is answered from memory. */
+  readonly assignRetry: RecentAssignmentsOptions;
 }
 
 /**
@@ -108,5 +123,9 @@ export function loadRouterConfig(env: Record<string, string | undefined>): Route
     groupId: parsed.ROUTER_GROUP_ID ?? `${connection.topicPrefix}.${SERVICE}`,
     sessionTimeoutMs: parsed.ROUTER_SESSION_TIMEOUT_MS,
     maxBytesPerPartition: parsed.ROUTER_MAX_BYTES_PER_PARTITION,
+    assignRetry: Object.freeze({
+      windowMs: parsed.ROUTER_ASSIGN_RETRY_WINDOW_MS,
+      maxRequests: parsed.ROUTER_ASSIGN_RETRY_MAX_REQUESTS,
+    }),
   });
 }

@@ -1,5 +1,11 @@
 import type { RolloutState, RoutedRequest } from '@kanary/contracts';
-import { disconnectTestClients, waitFor } from '@kanary/testkit';
+import {
+  collectMessages,
+  connectedAdmin,
+  disconnectTestClients,
+  waitFor,
+  type MessageCollector,
+} from '@kanary/testkit';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { OPERATOR_TOKEN, routerBed, type RouterBed } from './router-test-bed.js';
 
@@ -13,6 +19,34 @@ afterEach(async () => {
 
 const json = { 'content-type': 'application/json' };
 const operator = { ...json, authorization: `Bearer ${OPERATOR_TOKEN}` };
+
+interface Recorded {
+  readonly partition: number;
+  readonly offset: number;
+  readonly requestId: string;
+}
+
+/**
+ * Every routed record up to the topic's end as it is now: each 200 of `/v1/assign` means its
+ * records are durable, so once the answers are in, the end offsets cover all they recorded.
+ */
+async function recordedUpToNow(
+  routed: MessageCollector<Recorded>,
+  topic: string,
+): Promise<readonly Recorded[]> {
+  const admin = await connectedAdmin();
+  const ends = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  return routed.waitFor(
+    (records) =>
+      ends.every(
+        ({ partition, offset }) =>
+          Number(offset) === 0 ||
+          records.some((r) => r.partition === partition && r.offset === Number(offset) - 1),
+      ),
+    30_000,
+  );
+}
 
 describe('router HTTP API against the broker', () => {
   it('assigns and records, checks operator tokens, refuses bad input, and rolls back through the state machine', async () => {
@@ -129,6 +163,74 @@ describe('router HTTP API against the broker', () => {
     const metrics = await (await call('/metrics')).text();
     expect(metrics).toMatch(
       /kanary_routed_total\{model="weather",variant="weather-mlp-v3",role="SHADOW",ingress="http",service="router"\} 1/,
+    );
+  });
+
+  it('records a retried requestId once within the window, concurrent retries too; refuses it for another routing key; forgets the oldest past the limit', async () => {
+    bed = await routerBed();
+    const router = await bed.start({ ROUTER_ASSIGN_RETRY_MAX_REQUESTS: '3' });
+    const { codec, catalog } = bed;
+    const routed = await collectMessages<Recorded>(catalog.routed.name, {
+      map: async (r) => ({
+        partition: r.partition,
+        offset: Number(r.offset),
+        requestId: (await codec.decode(catalog.routed, r.value)).requestId,
+      }),
+    });
+    await routed.joined;
+    const assign = async (body: object) => {
+      const response = await fetch(`${router.url}/v1/assign`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const request = (requestId: string, routingKey = `${requestId}-user`) => ({
+      model: 'weather',
+      routingKey,
+      requestId,
+      features: '{"temp": 12.5}',
+    });
+
+    // A retry after the answer, and three sent at once with a new requestId.
+    const first = await assign(request('retry-1'));
+    expect(first).toMatchObject({ status: 200, body: { requestId: 'retry-1' } });
+    expect(await assign(request('retry-1'))).toEqual(first);
+    const together = await Promise.all([1, 2, 3].map(() => assign(request('together-1'))));
+    expect(together.map((a) => a.status)).toEqual([200, 200, 200]);
+    expect(together[1]).toEqual(together[0]);
+    expect(together[2]).toEqual(together[0]);
+
+    // The same requestId for another routing key is another request: refused, not recorded.
+    const conflict = await assign(request('retry-1', 'someone-else'));
+    expect(conflict).toMatchObject({ status: 409, body: { error: 'conflict' } });
+    expect(conflict.body.message).toContain('requestId "retry-1" was assigned');
+
+    // Three more requestIds (the limit is 3) push retry-1 out: its retry is recorded again.
+    for (const id of ['other-1', 'other-2', 'other-3']) {
+      expect((await assign(request(id))).status).toBe(200);
+    }
+    expect(await assign(request('retry-1'))).toEqual(first);
+
+    const records = await recordedUpToNow(routed, catalog.routed.name);
+    await routed.stop();
+    const times = new Map<string, number>();
+    for (const r of records) times.set(r.requestId, (times.get(r.requestId) ?? 0) + 1);
+    expect(Object.fromEntries(times)).toEqual({
+      'retry-1': 2,
+      'together-1': 1,
+      'other-1': 1,
+      'other-2': 1,
+      'other-3': 1,
+    });
+
+    const metrics = await (await fetch(`${router.url}/metrics`)).text();
+    expect(metrics).toMatch(
+      /kanary_router_assign_retries_total\{outcome="answered",service="router"\} 3/,
+    );
+    expect(metrics).toMatch(
+      /kanary_router_assign_retries_total\{outcome="conflict",service="router"\} 1/,
     );
   });
 });

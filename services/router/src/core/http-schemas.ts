@@ -20,6 +20,35 @@ const weight = z
   .min(0, 'must be in [0, 1]')
   .max(1, 'must be in [0, 1]');
 
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Model input as a JSON object, or as JSON text of one (the form `InferenceRequest` carries);
+ * the output is the JSON text recorded on `inference.routed`. Text is kept as given (parsing
+ * and printing it again would round numbers beyond double precision), once it is known to
+ * hold an object no deeper than {@link MAX_JSON_DEPTH}.
+ */
+const features = z.unknown().transform((value, ctx): string => {
+  const fail = (message: string) => {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message });
+    return z.NEVER;
+  };
+  let parsed = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value);
+    } catch (e) {
+      return fail(`must be a JSON object or JSON text of one: ${(e as Error).message}`);
+    }
+    if (!isObject(parsed)) return fail('must be JSON text of an object (not of a scalar or array)');
+  } else if (!isObject(value)) {
+    return fail('must be a JSON object or JSON text of one');
+  }
+  if (!shallow(parsed)) return fail(depthMessage);
+  return typeof value === 'string' ? value : JSON.stringify(value);
+});
+
 /** `POST /v1/assign`. Unknown fields are refused so that a misspelt field is not ignored. */
 export const assignRequestSchema = z
   .object({
@@ -28,14 +57,24 @@ export const assignRequestSchema = z
     routingKey: z.string().max(1_024).nullable().optional(),
     /** Caller's id for the request (the join key for labels); generated when absent. */
     requestId: name.optional(),
-    /** Model input, recorded as JSON text on `inference.routed`. @default {} */
-    features: z
-      .record(z.unknown(), { invalid_type_error: 'must be a JSON object' })
-      .refine(shallow, depthMessage)
-      .optional(),
+    /**
+     * Model input: a JSON object or JSON text of one, recorded as JSON text on
+     * `inference.routed`. @default "{}"
+     */
+    features: features.optional(),
   })
   .strict();
 export type AssignRequest = z.output<typeof assignRequestSchema>;
+
+/** The answer of `POST /v1/assign`: who serves the request, and which shadows get copies. */
+export interface AssignAnswer {
+  readonly requestId: string;
+  readonly model: string;
+  readonly variant: string;
+  readonly role: string;
+  readonly rolloutId: string | null;
+  readonly shadows: readonly string[];
+}
 
 /** Body of `pause`, `resume`, `promote`, `rollback` (optional). */
 export const operatorRequestSchema = z.object({ reason }).strict();

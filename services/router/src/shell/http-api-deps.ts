@@ -1,4 +1,6 @@
 import type { Logger, Registry } from '@kanary/observability';
+import type { AssignAnswer } from '../core/http-schemas.js';
+import type { RecentAssignments } from '../core/recent-assignments.js';
 import type { RolloutBook } from '../core/rollout-book.js';
 import type { RecordPublisher } from './record-publisher.js';
 import type { RouterMetrics } from './router-metrics.js';
@@ -8,6 +10,11 @@ export interface HttpApiDeps {
   readonly book: RolloutBook;
   readonly publisher: Pick<RecordPublisher, 'routed' | 'command'>;
   readonly metrics: RouterMetrics;
+  /**
+   * RequestIds assigned within the retry window, with their answers (pending while the first
+   * recording is in flight): a retry gets the first answer and is not recorded again.
+   */
+  readonly recentAssignments: RecentAssignments<Promise<AssignAnswer>>;
   readonly registry: Registry;
   readonly logger: Logger;
   /** Undefined turns the operator endpoints off (503). */

@@ -34,6 +34,11 @@ export function routerMetrics(registry: Registry) {
     "Canary share of each model's rollout in this instance's routing table",
     ['model'],
   );
+  const assignRetries = m.counter(
+    'kanary_router_assign_retries_total',
+    'POST /v1/assign with a requestId assigned within the retry window: answered from memory, or refused for another model or routing key',
+    ['outcome'],
+  );
   const invalidStates = m.counter(
     'kanary_router_invalid_states_total',
     'rollout.state records that failed decoding or validation and were skipped',
@@ -64,6 +69,10 @@ export function routerMetrics(registry: Registry) {
           applySeconds.observe(Math.max(0, committedAt - command.issuedAt) / 1_000);
         }
       }
+    },
+    /** A retried assign: `answered` with the first answer, or `conflict` (409). */
+    assignRetry(outcome: 'answered' | 'conflict'): void {
+      assignRetries.inc({ outcome });
     },
     invalidState(): void {
       invalidStates.inc();

@@ -10,6 +10,7 @@ import {
 } from '@kanary/observability';
 import type { Kafka } from 'kafkajs';
 import { SERVICE, type RouterConfig } from '../config.js';
+import { RecentAssignments } from '../core/recent-assignments.js';
 import { RolloutBook } from '../core/rollout-book.js';
 import { CommandApplier } from './command-applier.js';
 import { buildHttpApi } from './http-api.js';
@@ -126,6 +127,7 @@ export async function startRouter(config: RouterConfig, deps: RouterDeps = {}): 
     book,
     publisher,
     metrics,
+    recentAssignments: new RecentAssignments(config.assignRetry),
     registry,
     logger,
     operatorToken: config.operatorToken,
