@@ -25,13 +25,12 @@ import {
   PredictionStatus,
   Role,
   type DecisionReport,
-  type Evaluation,
   type Prediction,
 } from '@kanary/contracts';
 import { JoinProcessor, type ProcessorOutput } from '@kanary/evaluator';
 import { applyCommand, parsePolicy, type Policy } from '@kanary/rollout';
 import { createDecisionEngine } from '../core/engine.js';
-import type { DecisionEngine, EngineDiagnostics } from '../core/engine-types.js';
+import type { DecisionEngine } from '../core/engine-types.js';
 import { ReorderBuffer } from './reorder-buffer.js';
 import { parseReplayLine, type LineIssue, type ReplayEvent } from './replay-line.js';
 import { buildReplayResult, type ReplayResult } from './replay-result.js';

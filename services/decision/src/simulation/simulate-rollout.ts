@@ -18,7 +18,6 @@ import {
   Role,
   type DecisionReport,
   type Evaluation,
-  type Prediction,
   type RolloutState,
 } from '@kanary/contracts';
 import type { LabelledPairInput } from '@kanary/evidence';
