@@ -95,6 +95,9 @@ function serviceEnvironment(ctx: CliContext, scenarios: readonly DemoScenario[])
     ROUTER_DEFAULT_VARIANTS: scenarios.map((s) => `${s.model}=${s.stable}`).join(','),
     WORKER_VARIANTS: JSON.stringify(DEMO_VARIANTS),
     EVALUATOR_METRICS_INTERVAL_MS: '2000',
+    // Time scaled like the policy's: the router's and workers' transactions commit within a
+    // second here, so inputs read to their end are complete up to 3 s ago.
+    EVALUATOR_WATERMARK_LATENESS_MS: '3000',
     DECISION_INTERVAL_MS: '2000',
     DECISION_HOLD_REPORT_INTERVAL_MS: '10000',
     DECISION_OPS_HOST: '127.0.0.1',
