@@ -62,12 +62,11 @@ describe('crash consistency: every service killed with SIGKILL mid-run and resta
       const final = await reportOverAll(
         pipeline,
         watch.reports,
-        // Everything committed on the topics, as read back: should a stage have written a record
-        // twice, the exactly-once audit below says so, instead of this wait timing out.
-        { evaluations: records.evaluations.length, routed: records.routed.length },
+        // Everything committed on the topics, as read back.
+        records,
         120_000,
       );
-      const uninterrupted = replayDecision(records, final.at);
+      const uninterrupted = replayDecision(records, final, pipeline.catalog.evidence.partitions);
       const details = JSON.parse(final.details ?? '{}') as { comparison?: unknown };
       await publishSuiteReport('crash-consistency', {
         seed: SEED,

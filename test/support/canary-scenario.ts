@@ -1,4 +1,11 @@
-import type { DecisionReport, RolloutState } from '@kanary/contracts';
+import type {
+  DecisionReport,
+  GroundTruthLabel,
+  Prediction,
+  RolloutState,
+  RoutedRequest,
+} from '@kanary/contracts';
+import { rolloutTerms } from '@kanary/evidence';
 import type { PolicyInput } from '@kanary/rollout';
 import { collectMessages, type MessageCollector, waitFor } from '@kanary/testkit';
 import { constantDelay, runTraffic, SourceKind, type TrafficReport } from '@kanary/traffic';
@@ -85,39 +92,51 @@ export const exactlyOnceGroups = (pipeline: ServicePipeline): GroupInput[] => {
     { groupId: `${prefix}.model-worker`, topics: [routed], transactional: [routed] },
     {
       groupId: `${prefix}.evaluator`,
-      topics: [predictions, catalog.labels.name],
-      transactional: [predictions],
+      topics: [routed, predictions, catalog.labels.name],
+      transactional: [routed, predictions],
     },
   ];
 };
 
 /**
- * The first decision report judged after the decision service had read `evaluations`
- * evaluations and `routed` routed records (its own counters say when), i.e. over all of them.
+ * The first decision report judged over all of `records`: once the decision service's evidence
+ * watermark (the lowest of every source partition's, from its `kanary_decision_lag_seconds`)
+ * has passed the latest event time of the records by a bucket and the label maturity window, so
+ * that every bucket holding them is complete and mature.
  */
 export async function reportOverAll(
   pipeline: ServicePipeline,
   reports: MessageCollector<DecisionReport>,
-  counts: { evaluations: number; routed: number },
+  records: {
+    readonly states: readonly RolloutState[];
+    readonly routed: readonly RoutedRequest[];
+    readonly predictions: readonly Prediction[];
+    readonly labels: readonly GroundTruthLabel[];
+  },
   timeoutMs: number,
 ): Promise<DecisionReport> {
   const url = pipeline.url('decision');
-  const processed = (text: string, topic: string) =>
-    metricSum(text, 'kanary_records_processed_total', { topic });
-  let seen = { evaluations: 0, routed: 0 };
+  const state = records.states.filter((s) => s.model === MODEL).at(-1);
+  if (state === undefined) throw new Error(`no state of ${MODEL} on the topic`);
+  const { bucketMs, maturityMs } = rolloutTerms(state);
+  let latest = 0;
+  for (const r of records.routed) latest = Math.max(latest, r.routedAt);
+  for (const p of records.predictions) latest = Math.max(latest, p.timestamp);
+  for (const l of records.labels) latest = Math.max(latest, l.timestamp);
+  const needed = latest + bucketMs + maturityMs;
+  let evidenceTime = 0;
   await waitFor(
     async () => {
-      const text = await scrapeMetrics(url);
-      seen = {
-        evaluations: processed(text, pipeline.catalog.evaluations.name),
-        routed: processed(text, pipeline.catalog.routed.name),
-      };
-      return seen.evaluations === counts.evaluations && seen.routed === counts.routed;
+      const before = Date.now();
+      const lagSeconds = metricSum(await scrapeMetrics(url), 'kanary_decision_lag_seconds', {});
+      evidenceTime = lagSeconds > 0 ? before - lagSeconds * 1_000 : 0;
+      return evidenceTime >= needed;
     },
     {
       timeoutMs,
       intervalMs: 250,
-      description: () => `the decision service to read everything (${JSON.stringify(seen)})`,
+      description: () =>
+        `the decision service's evidence to pass ${needed} (at ${Math.round(evidenceTime)})`,
     },
   );
   const readAt = Date.now();

@@ -7,15 +7,20 @@ export interface Ingress {
   readonly name: string;
   readonly consumers: readonly Service[];
   readonly target: FuzzTarget<EventName>;
+  /**
+   * The pipeline itself keeps writing to the topic (the evaluator's evidence: watermarks move
+   * with the clock), so what was produced at one moment is a lower bound of what is read later.
+   */
+  readonly growing?: boolean;
 }
 
 const SECONDS = 1_767_225_600; // epoch seconds where milliseconds are expected
 
 /**
  * Every Kafka ingress of the pipeline: the router's requests and commands, the worker's routed
- * requests, the evaluator's predictions and labels, and the decision service's evaluations (it
- * also reads routed requests and predictions). Each with values that fit the Avro schema but
- * break a semantic rule, and an incompatible event whose encoding is the "wrong schema".
+ * requests (the evaluator reads them too), the evaluator's predictions and labels, and the
+ * decision service's evidence. Each with values that fit the Avro schema but break a semantic
+ * rule, and an incompatible event whose encoding is the "wrong schema".
  */
 export function pipelineIngresses(catalog: TopicCatalog): Ingress[] {
   const e = exampleEvents;
@@ -23,7 +28,8 @@ export function pipelineIngresses(catalog: TopicCatalog): Ingress[] {
     name: string,
     consumers: readonly Service[],
     target: FuzzTarget<E>,
-  ): Ingress => ({ name, consumers, target: target as unknown as FuzzTarget<EventName> });
+    growing = false,
+  ): Ingress => ({ name, consumers, target: target as unknown as FuzzTarget<EventName>, growing });
   return [
     ingress('router requests', ['router'], {
       topic: catalog.requests,
@@ -45,7 +51,7 @@ export function pipelineIngresses(catalog: TopicCatalog): Ingress[] {
       ],
       other: { topic: catalog.predictions, value: e.Prediction },
     }),
-    ingress('worker routed requests', ['model-worker', 'decision'], {
+    ingress('worker routed requests', ['model-worker', 'evaluator'], {
       topic: catalog.routed,
       valid: e.RoutedRequest,
       violations: [
@@ -55,7 +61,7 @@ export function pipelineIngresses(catalog: TopicCatalog): Ingress[] {
       ],
       other: { topic: catalog.labels, value: e.GroundTruthLabel },
     }),
-    ingress('evaluator predictions', ['evaluator', 'decision'], {
+    ingress('evaluator predictions', ['evaluator'], {
       topic: catalog.predictions,
       valid: e.Prediction,
       violations: [
@@ -74,15 +80,26 @@ export function pipelineIngresses(catalog: TopicCatalog): Ingress[] {
       ],
       other: { topic: catalog.evaluations, value: e.Evaluation },
     }),
-    ingress('decision evaluations', ['decision'], {
-      topic: catalog.evaluations,
-      valid: e.Evaluation,
-      violations: [
-        { ...e.Evaluation, latencyMs: Number.NaN },
-        { ...e.Evaluation, predictedAt: SECONDS },
-        { ...e.Evaluation, model: '' },
-      ],
-      other: { topic: catalog.routed, value: e.RoutedRequest },
-    }),
+    // Valid evidence of a rollout nobody judges, from an existing source partition.
+    ingress(
+      'decision evidence',
+      ['decision'],
+      {
+        topic: catalog.evidence,
+        valid: {
+          ...e.ArmEvidence,
+          rolloutId: 'fuzz',
+          sourcePartition: 0,
+          sourcePartitions: catalog.evidence.partitions,
+        },
+        violations: [
+          { ...e.ArmEvidence, sourcePartitions: 0 },
+          { ...e.ArmEvidence, labelled: -1 },
+          { ...e.ArmEvidence, latencyAccuracy: 2 },
+        ],
+        other: { topic: catalog.routed, value: e.RoutedRequest },
+      },
+      true,
+    ),
   ];
 }

@@ -12,9 +12,9 @@
  *
  * Bounded: at most `keyLimit` keys are remembered per rollout; past it, new keys are not counted
  * until the state changes (which keys come first does not depend on their arm, so the counts
- * stay an unbiased sample of the split). The remembered keys live in memory only: after a
- * restart of the evaluator, a key already counted under the current state may be counted once
- * more — one extra draw per returning key and restart, which the check tolerates.
+ * stay an unbiased sample of the split). Every key counted is handed out once by `drain` (the
+ * evaluator writes it to its changelog in the transaction of the evidence that counted it) and
+ * taken back by `restore`, so a restarted evaluator counts exactly what an uninterrupted one does.
  */
 import murmurhash from 'murmurhash';
 import type { RolloutTerms } from './rollout-terms.js';
@@ -28,8 +28,16 @@ export function ownerPartition(routingKey: string, partitions: number): number {
   return murmurhash.v3(utf8.encode(routingKey), OWNER_SEED) % partitions;
 }
 
+/** A routing key counted as a unit of a rollout under the state seq `epoch`. */
+export interface CountedUnit {
+  readonly rolloutId: string;
+  readonly routingKey: string;
+  readonly epoch: number;
+}
+
 export class AssignmentUnits {
   private readonly seen = new Map<string, { epoch: number; keys: Set<string> }>();
+  private counted: CountedUnit[] = [];
 
   constructor(
     private readonly partition: number,
@@ -41,14 +49,37 @@ export class AssignmentUnits {
   isNew(terms: RolloutTerms, routingKey: string | null): boolean {
     if (routingKey === null || routingKey === '') return true;
     if (ownerPartition(routingKey, this.partitions) !== this.partition) return false;
-    let seen = this.seen.get(terms.rolloutId);
-    if (seen === undefined || seen.epoch !== terms.epoch) {
-      seen = { epoch: terms.epoch, keys: new Set() };
-      this.seen.set(terms.rolloutId, seen);
-    }
-    if (seen.keys.has(routingKey) || seen.keys.size >= this.keyLimit) return false;
-    seen.keys.add(routingKey);
+    const seen = this.keysOf(terms.rolloutId, terms.epoch);
+    if (seen === undefined || seen.has(routingKey) || seen.size >= this.keyLimit) return false;
+    seen.add(routingKey);
+    this.counted.push({ rolloutId: terms.rolloutId, routingKey, epoch: terms.epoch });
     return true;
+  }
+
+  /** The keys counted since the last call. */
+  drain(): CountedUnit[] {
+    const counted = this.counted;
+    this.counted = [];
+    return counted;
+  }
+
+  /** Takes back a key counted before a restart (in any order; older epochs are ignored). */
+  restore(unit: CountedUnit): void {
+    this.keysOf(unit.rolloutId, unit.epoch)?.add(unit.routingKey);
+  }
+
+  /**
+   * The keys counted under `epoch`, which replaces an older epoch's; undefined for an epoch
+   * older than the one known.
+   */
+  private keysOf(rolloutId: string, epoch: number): Set<string> | undefined {
+    let seen = this.seen.get(rolloutId);
+    if (seen !== undefined && seen.epoch > epoch) return undefined;
+    if (seen === undefined || seen.epoch < epoch) {
+      seen = { epoch, keys: new Set() };
+      this.seen.set(rolloutId, seen);
+    }
+    return seen.keys;
   }
 
   /** Forgets a finished rollout's keys. */

@@ -208,3 +208,33 @@ describe('EvidenceFolder units and pairs', () => {
     });
   });
 });
+
+describe('EvidenceFolder units across a restart', () => {
+  it('restored with the keys it counted, counts exactly what an uninterrupted folder counts', () => {
+    const keys = Array.from({ length: 200 }, (_, i) => `user-${i % 37}`);
+    const partition = 1;
+    const run = (restartAt: number | null) => {
+      let f = folder(partition);
+      const evidence: ArmEvidence[] = [];
+      const units: ReturnType<EvidenceFolder['drainUnits']> = [];
+      keys.forEach((routingKey, i) => {
+        if (i === restartAt) {
+          const restored = folder(partition);
+          for (const record of evidence) restored.restore(record);
+          for (const unit of units) restored.restoreUnit(unit);
+          f = restored;
+        }
+        f.onRouted(routed({ requestId: `r-${i}`, routingKey, routedAt: T0 + i * 10 }));
+        evidence.push(...f.checkpoint(T0 + i));
+        units.push(...f.drainUnits());
+      });
+      return buckets(evidence)
+        .filter((r) => r.units > 0)
+        .map((r) => [r.bucketStart, r.units]);
+    };
+    const uninterrupted = run(null);
+    expect(uninterrupted.length).toBeGreaterThan(0);
+    expect(run(77)).toEqual(uninterrupted);
+    expect(run(150)).toEqual(uninterrupted);
+  });
+});

@@ -19,7 +19,7 @@
  */
 import type { ArmEvidence, Evaluation, Role } from '@kanary/contracts';
 import { ArmBucket, emptyArmCounts } from './arm-bucket.js';
-import { AssignmentUnits } from './assignment-units.js';
+import { AssignmentUnits, type CountedUnit } from './assignment-units.js';
 import { bucketStartOf } from './bucket-width.js';
 import { bucketKey, watermarkKey, type ArmId } from './evidence-key.js';
 import type { LabelledPairInput, OutputPairInput } from './pair-inputs.js';
@@ -175,6 +175,19 @@ export class EvidenceFolder {
       this.writtenWatermark = this.watermark;
     }
     return out;
+  }
+
+  /**
+   * Routing keys counted as units since the last call: the shell stores them durably with the
+   * commit (the evaluator: in its changelog) and gives them back through `restoreUnit`.
+   */
+  drainUnits(): CountedUnit[] {
+    return this.units.drain();
+  }
+
+  /** A unit counted before a restart, as `drainUnits` gave it (restore, before any input). */
+  restoreUnit(unit: CountedUnit): void {
+    this.units.restore(unit);
   }
 
   /** The key each record of `checkpoint` is written under. */

@@ -8,6 +8,7 @@
  */
 export { ArmBucket, addArmCounts, emptyArmCounts, type ArmCounts } from './arm-bucket.js';
 export { bucketStartOf, bucketWidthMs } from './bucket-width.js';
+export { armReport, type ArmReport } from './arm-report.js';
 export { EvidenceBook, type ArmTotals, type SourceProgress } from './evidence-book.js';
 export {
   EvidenceFolder,
@@ -16,7 +17,7 @@ export {
   type FoldSkips,
   type RoutedInput,
 } from './evidence-folder.js';
-export { AssignmentUnits, ownerPartition } from './assignment-units.js';
+export { AssignmentUnits, ownerPartition, type CountedUnit } from './assignment-units.js';
 export type { LabelledPairInput, OutputPairInput } from './pair-inputs.js';
 export { armKey, bucketKey, watermarkKey, type ArmId } from './evidence-key.js';
 export { LATENCY_SKETCH_BIN_LIMIT, LatencySketch, type EncodedSketch } from './latency-sketch.js';

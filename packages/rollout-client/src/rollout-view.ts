@@ -1,4 +1,5 @@
 import type { DecisionReport, RolloutState, VariantMetrics } from '@kanary/contracts';
+import { EvidenceBook } from '@kanary/evidence';
 import { TopicFollower } from '@kanary/kafka';
 import type { RolloutClientContext } from './client-context.js';
 
@@ -16,6 +17,11 @@ export type ViewEvent =
 export interface RolloutViewOptions {
   /** Also follow the evaluator's `metrics` snapshots. @default false */
   metrics?: boolean;
+  /**
+   * Also follow the evidence topic, merged into {@link RolloutView.evidence}: exact per-arm
+   * numbers whatever the number of evaluator instances. @default false
+   */
+  evidence?: boolean;
   /** Sees every record, for callers that keep a history (see {@link RolloutHistory}). */
   onEvent?: (event: ViewEvent) => void;
   /**
@@ -35,9 +41,11 @@ export class RolloutView {
   readonly decisions: Map<string, DecisionReport> = new Map();
   /** Key: `<rolloutId>/<variant>`. */
   readonly metrics: Map<string, VariantMetrics> = new Map();
+  /** Every source partition's latest evidence (with `evidence: true`). */
+  readonly evidence = new EvidenceBook();
   private readonly listeners = new Set<() => void>();
   private readonly followers: Array<
-    TopicFollower<'RolloutState' | 'DecisionReport' | 'VariantMetrics'>
+    TopicFollower<'RolloutState' | 'DecisionReport' | 'VariantMetrics' | 'ArmEvidence'>
   >;
 
   constructor(ctx: RolloutClientContext, options: RolloutViewOptions = {}) {
@@ -87,9 +95,22 @@ export class RolloutView {
         }),
       );
     }
+    if (options.evidence === true) {
+      this.followers.push(
+        new TopicFollower({
+          ...common,
+          topic: ctx.catalog.evidence,
+          onRecord: (r) => {
+            if (r.value === null) return;
+            this.evidence.apply(r.value);
+            this.changed();
+          },
+        }),
+      );
+    }
   }
 
-  /** Starts following and resolves once both topics are read to their current end. */
+  /** Starts following and resolves once every followed topic is read to its current end. */
   async open(timeoutMs = 20_000): Promise<this> {
     try {
       await Promise.all(this.followers.map((f) => f.start()));

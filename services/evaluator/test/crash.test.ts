@@ -11,6 +11,7 @@ import {
   waitForInputsCommitted,
   workload,
 } from './support.js';
+import { expectedEvidence, publishedEvidence, startWorkloadRollout } from './evidence-check.js';
 
 afterAll(() => disconnectTestClients());
 
@@ -21,6 +22,7 @@ describe('evaluator killed with SIGKILL', () => {
     const f = await evaluatorFixture(4);
     const run = workload(9_500, 7);
     expect(run.records.length).toBeGreaterThanOrEqual(20_000);
+    await startWorkloadRollout(f, Date.now() - 60_000);
     await produceRecords(f, run.records);
     const groupId = `${f.prefix}.evaluator`;
     const committed = await collectMessages(f.catalog.evaluations.name);
@@ -69,6 +71,10 @@ describe('evaluator killed with SIGKILL', () => {
       });
       // Every kill hit a run in progress.
       expect(seenAtKill.every((n) => n < run.expected.size)).toBe(true);
+      // The evidence folded while being killed counts every evaluation and shadow pair once.
+      const expected = await expectedEvidence(f, run.records);
+      expect(expected.pairs.labelledPairs).toBeGreaterThan(1_000);
+      expect(await publishedEvidence(f)).toEqual(expected);
     } catch (e) {
       process.stderr.write(`evaluator stderr:\n${stderr.join('')}\n`);
       throw e;

@@ -10,6 +10,7 @@ import {
   waitForInputsCommitted,
   workload,
 } from './support.js';
+import { expectedEvidence, publishedEvidence, startWorkloadRollout } from './evidence-check.js';
 
 afterAll(() => disconnectTestClients());
 
@@ -19,6 +20,7 @@ describe('two evaluator instances', () => {
     // predictions and labels between the members; the co-partitioning assigner must not.
     const f = await evaluatorFixture(3);
     const run = workload(10_000, 11);
+    await startWorkloadRollout(f, Date.now() - 60_000);
     const half = Math.floor(run.records.length / 2);
     const evaluators: Evaluator[] = [];
     const start = async (instance: string) => {
@@ -46,6 +48,10 @@ describe('two evaluator instances', () => {
         missing: [],
         unexpected: [],
       });
+      // The evidence of both members, merged, counts every evaluation and shadow pair once.
+      const expected = await expectedEvidence(f, run.records);
+      expect(expected.pairs.outputPairs).toBeGreaterThan(1_000);
+      expect(await publishedEvidence(f)).toEqual(expected);
       // Both members processed records: the partitions were really shared.
       expect(first.runner.stats.processed).toBeGreaterThan(0);
       expect(second.runner.stats.processed).toBeGreaterThan(0);

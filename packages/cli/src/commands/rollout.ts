@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DecisionReport, RolloutCommand, RolloutState } from '@kanary/contracts';
+import { armReport, type EvidenceBook } from '@kanary/evidence';
 import {
   commandOnState,
   OperatorVerb,
@@ -142,15 +143,28 @@ export async function rolloutAction(
   }
 }
 
+const percent = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(1)}%`);
+
+/** One line per arm of a rollout's evidence so far (every source partition, merged). */
+function armLines(evidence: EvidenceBook, rolloutId: string): string[] {
+  return evidence.armTotals(rolloutId).map((totals) => {
+    const a = armReport(totals);
+    const p95 = a.latencyP95 === null ? '–' : `${a.latencyP95.toFixed(1)} ms`;
+    return `  ${a.role.toLowerCase()} ${a.variant}${a.served ? '' : ' (shadow copies)'}: ${a.routed} routed, ${a.labelled} labelled, accuracy ${percent(a.accuracy)}, errors ${percent(a.errorRate)}, p95 ${p95}`;
+  });
+}
+
 function statusLines(
   states: Iterable<RolloutState>,
   decisions: ReadonlyMap<string, DecisionReport>,
+  evidence: EvidenceBook,
   model?: string,
 ): string[] {
   const lines: string[] = [];
   for (const s of [...states].sort((a, b) => a.model.localeCompare(b.model))) {
     if (model && s.model !== model) continue;
     lines.push(`${s.model}: ${describe(s)}`);
+    lines.push(...armLines(evidence, s.rolloutId));
     if (s.lastCommand) {
       const c = s.lastCommand;
       lines.push(
@@ -168,18 +182,28 @@ export async function rolloutStatus(
   out: Output,
   o: { model?: string; watch?: boolean; json?: boolean },
 ): Promise<number> {
-  const view = await new RolloutView(ctx).open();
+  const view = await new RolloutView(ctx, { evidence: true }).open();
   const print = () => {
     if (o.json) {
       const states = [...view.states.values()].filter((s) => !o.model || s.model === o.model);
+      const progress = view.evidence.progress();
       out.line(
         JSON.stringify(
-          states.map((s) => ({ ...s, lastDecision: view.decisions.get(s.rolloutId) ?? null })),
+          states.map((s) => ({
+            ...s,
+            lastDecision: view.decisions.get(s.rolloutId) ?? null,
+            arms: view.evidence.armTotals(s.rolloutId).map(armReport),
+            evidence: {
+              partitions: progress.partitions,
+              watermarks: Object.fromEntries(progress.watermarks),
+              low: progress.low,
+            },
+          })),
         ),
       );
       return;
     }
-    const lines = statusLines(view.states.values(), view.decisions, o.model);
+    const lines = statusLines(view.states.values(), view.decisions, view.evidence, o.model);
     out.line(
       lines.length > 0
         ? lines.join('\n')

@@ -34,3 +34,29 @@ export function labelMetricsKey(model: string): string {
 
 /** When the next metrics snapshot is due. */
 export const SNAPSHOT_SCHEDULE_KEY = `${RESERVED_KEY_PREFIX}s`;
+
+const UNIT_KEY_PREFIX = `${RESERVED_KEY_PREFIX}u`;
+
+/**
+ * A routing key the partition's evidence counted as an assignment unit of a rollout (the value is
+ * the state seq it was counted under). Kept beside the join's entries so that a restored task
+ * does not count a returning key again; the join itself never reads these keys.
+ */
+export function unitKey(rolloutId: string, routingKey: string): string {
+  return `${UNIT_KEY_PREFIX}${JSON.stringify([rolloutId, routingKey])}`;
+}
+
+/** The rollout and routing key of a {@link unitKey}, or undefined for any other key. */
+export function parseUnitKey(key: string): { rolloutId: string; routingKey: string } | undefined {
+  if (!key.startsWith(UNIT_KEY_PREFIX)) return undefined;
+  const parsed: unknown = JSON.parse(key.slice(UNIT_KEY_PREFIX.length));
+  if (
+    !Array.isArray(parsed) ||
+    parsed.length !== 2 ||
+    typeof parsed[0] !== 'string' ||
+    typeof parsed[1] !== 'string'
+  ) {
+    return undefined;
+  }
+  return { rolloutId: parsed[0], routingKey: parsed[1] };
+}

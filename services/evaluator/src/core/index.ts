@@ -34,6 +34,8 @@ export {
   SNAPSHOT_SCHEDULE_KEY,
   isReservedKey,
   labelMetricsKey,
+  parseUnitKey,
+  unitKey,
   variantMetricsKey,
 } from './changelog.js';
 export type { ChangelogEntry } from './changelog.js';

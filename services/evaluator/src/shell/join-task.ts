@@ -10,6 +10,8 @@ import type { Logger } from '@kanary/observability';
 import type { Kafka } from 'kafkajs';
 import {
   MetricsAggregator,
+  parseUnitKey,
+  unitKey,
   type ChangelogEntry,
   type JoinConfig,
   type JoinInput,
@@ -158,7 +160,17 @@ export function joinTask(options: JoinTaskOptions) {
         topic: catalog.joinChangelog.name,
         partitions: [partition],
         groupIdPrefix: `${options.groupId}.restore`,
-        onRecords: (_, records) => processor.restore(records.map(changelogEntry)),
+        onRecords: (_, records) => {
+          const entries: ChangelogEntry[] = [];
+          for (const record of records) {
+            const entry = changelogEntry(record);
+            const unit = parseUnitKey(entry.key);
+            if (unit === undefined) entries.push(entry);
+            else if (entry.value !== null)
+              folder.restoreUnit({ ...unit, epoch: Number(entry.value) });
+          }
+          processor.restore(entries);
+        },
         timeoutMs: options.restoreTimeoutMs,
         signal,
       });
@@ -194,6 +206,16 @@ export function joinTask(options: JoinTaskOptions) {
     for (const evaluation of out.evaluations) metrics.folded(folder.onEvaluation(evaluation));
     for (const pair of out.outputPairs) metrics.folded(folder.onOutputPair(pair));
     for (const pair of out.labelledPairs) metrics.folded(folder.onLabelledPair(pair));
+  };
+
+  /** The units the folder counted, into the changelog of this commit. */
+  const keepUnits = (folder: EvidenceFolder, out: PartitionOutputs): void => {
+    out.addChangelog(
+      folder.drainUnits().map(({ rolloutId, routingKey, epoch }) => ({
+        key: unitKey(rolloutId, routingKey),
+        value: String(epoch),
+      })),
+    );
   };
 
   /** Rollouts still unknown after a catch-up, and until when they are not waited for again. */
@@ -278,6 +300,7 @@ export function joinTask(options: JoinTaskOptions) {
       out.add(processor.processAll(inputs, now));
       out.addChangelog(processor.flush());
       fold(folder, out);
+      keepUnits(folder, out);
       const result = finish(out);
       for (const r of evidenceRecords(context.partition, folder.checkpoint(now))) result.push(r);
       metrics.observe(partitions.processors());
