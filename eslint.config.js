@@ -33,7 +33,7 @@ export default tseslint.config(
   },
   {
     // Functional core: no I/O libraries in core/ folders.
-    files: ['services/*/src/core/**/*.ts', 'services/decision/src/replay/**/*.ts', 'packages/stats/src/**/*.ts', 'packages/rollout/src/**/*.ts', 'packages/evidence/src/**/*.ts'],
+    files: ['services/*/src/core/**/*.ts', 'packages/stats/src/**/*.ts', 'packages/rollout/src/**/*.ts', 'packages/evidence/src/**/*.ts', 'packages/join/src/**/*.ts', 'packages/decision-engine/src/core/**/*.ts', 'packages/decision-engine/src/replay/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': [

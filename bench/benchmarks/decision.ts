@@ -1,11 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Evaluation, RolloutState } from '@kanary/contracts';
-import {
-  createDecisionEngine,
-  loadDecisionConfig,
-  startDecisionService,
-  type DecisionEngine,
-} from '@kanary/decision';
+import { loadDecisionConfig, startDecisionService } from '@kanary/decision';
+import { createDecisionEngine, type DecisionEngine } from '@kanary/decision-engine';
 import { applyCommand } from '@kanary/rollout';
 import { fillEvents } from '../lib/backlog.js';
 import { measureRate } from '../lib/measure-rate.js';

@@ -8,7 +8,7 @@ import {
 } from '@kanary/kafka';
 import { defaultPolicyProblems, type PolicyInput } from '@kanary/rollout';
 import { z } from 'zod';
-import { joinConfigSchema, parseJoinConfig, type JoinConfig } from './core/index.js';
+import { joinConfigSchema, parseJoinConfig, type JoinConfig } from '@kanary/join';
 
 export const SERVICE = 'evaluator';
 

@@ -36,4 +36,4 @@ export {
   type LabelMetrics,
   type MetricsSnapshot,
   type ProcessorOutput,
-} from './core/index.js';
+} from '@kanary/join';

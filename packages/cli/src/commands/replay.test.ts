@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { replayScenarioLines } from '@kanary/decision';
+import { replayScenarioLines } from '@kanary/decision-engine';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../errors.js';
 import { buildProgram } from '../program.js';

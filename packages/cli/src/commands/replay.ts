@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { formatReplay, replayFile, type ReplayProgress } from '@kanary/decision';
+import { formatReplay, replayFile, type ReplayProgress } from '@kanary/decision-engine';
 import { isKanaryError } from '@kanary/contracts';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { ExitCode, explain } from '../errors.js';

@@ -3,7 +3,7 @@ import type { EventCodec, TopicCatalog } from '@kanary/contracts';
 import { ProcessorRunner } from '@kanary/kafka';
 import type { Logger, Registry } from '@kanary/observability';
 import type { Kafka } from 'kafkajs';
-import type { DecisionEngine } from '../core/index.js';
+import type { DecisionEngine } from '@kanary/decision-engine';
 import type { DecisionMetrics } from './decision-metrics.js';
 
 export interface DecisionInputsOptions {

@@ -1,7 +1,7 @@
 import { exampleEvents } from '@kanary/contracts';
 import { createMetricsRegistry } from '@kanary/observability';
 import { describe, expect, it } from 'vitest';
-import type { ArmSummary, RolloutSummary } from '../core/index.js';
+import type { ArmSummary, RolloutSummary } from '@kanary/decision-engine';
 import { decisionMetrics } from './decision-metrics.js';
 
 const arm = (over: Partial<ArmSummary>): ArmSummary => ({

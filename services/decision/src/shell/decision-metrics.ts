@@ -1,7 +1,7 @@
 import type { DecisionReport } from '@kanary/contracts';
 import type { SourceProgress } from '@kanary/evidence';
 import { Gauge, metricFactory, type Registry } from '@kanary/observability';
-import type { EngineDiagnostics, RolloutSummary } from '../core/index.js';
+import type { EngineDiagnostics, RolloutSummary } from '@kanary/decision-engine';
 
 const LIVE_PHASES: ReadonlySet<string> = new Set(['SHADOW', 'CANARY']);
 

@@ -1,6 +1,6 @@
 import type { EventCodec, TopicCatalog } from '@kanary/contracts';
 import type { Kafka, Message, Producer } from 'kafkajs';
-import type { EngineOutput } from '../core/index.js';
+import type { EngineOutput } from '@kanary/decision-engine';
 
 /**
  * Publishes what a tick decided: commands to `rollout.commands` (keyed by model, so a model's

@@ -9,7 +9,7 @@ import {
 } from '@kanary/observability';
 import type { Kafka } from 'kafkajs';
 import { SERVICE, type DecisionConfig } from '../config.js';
-import { createDecisionEngine, type DecisionEngine, type EngineOutput } from '../core/index.js';
+import { createDecisionEngine, type DecisionEngine, type EngineOutput } from '@kanary/decision-engine';
 import { DecisionInputs } from './decision-inputs.js';
 import { decisionMetrics } from './decision-metrics.js';
 import { DecisionPublisher } from './decision-publisher.js';

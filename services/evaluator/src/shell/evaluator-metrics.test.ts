@@ -1,8 +1,8 @@
 import { exampleEvents, type VariantMetrics } from '@kanary/contracts';
 import { createMetricsRegistry } from '@kanary/observability';
 import { describe, expect, it } from 'vitest';
-import { JoinProcessor } from '../core/index.js';
-import { DAY, T0, labelled, predicted } from '../core/join.fixtures.js';
+import { JoinProcessor } from '@kanary/join';
+import { DAY, T0, labelled, predicted } from '@kanary/join/fixtures';
 import { evaluatorMetrics } from './evaluator-metrics.js';
 import { PartitionOutputs } from './join-outputs.js';
 

@@ -1,6 +1,6 @@
 import { FoldOutcome } from '@kanary/evidence';
 import { metricFactory, type Registry } from '@kanary/observability';
-import type { JoinProcessor, MetricsSnapshot } from '../core/index.js';
+import type { JoinProcessor, MetricsSnapshot } from '@kanary/join';
 import type { PartitionOutputs } from './join-outputs.js';
 
 /** Restore durations in seconds, from 10 ms to 5 min. */

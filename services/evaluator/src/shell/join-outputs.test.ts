@@ -1,7 +1,7 @@
 import { topicCatalog } from '@kanary/contracts';
 import { describe, expect, it } from 'vitest';
-import { JoinProcessor } from '../core/index.js';
-import { labelled, predicted, T0 } from '../core/join.fixtures.js';
+import { JoinProcessor } from '@kanary/join';
+import { labelled, predicted, T0 } from '@kanary/join/fixtures';
 import { metricsRecords, PartitionOutputs } from './join-outputs.js';
 
 const catalog = topicCatalog({ prefix: 't' });

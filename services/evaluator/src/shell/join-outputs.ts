@@ -8,7 +8,7 @@ import type {
   MetricsSnapshot,
   OutputPair,
   ProcessorOutput,
-} from '../core/index.js';
+} from '@kanary/join';
 
 export interface JoinTopics {
   readonly evaluations: TopicSpec<'Evaluation'>;

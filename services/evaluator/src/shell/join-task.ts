@@ -16,7 +16,7 @@ import {
   type JoinConfig,
   type JoinInput,
   type JoinProcessor,
-} from '../core/index.js';
+} from '@kanary/join';
 import { readToEnd, type RawRecord } from './read-to-end.js';
 import type { EvaluatorMetrics } from './evaluator-metrics.js';
 import type { InputProgress } from './input-progress.js';

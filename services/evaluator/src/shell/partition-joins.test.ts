@@ -1,8 +1,8 @@
 import { createLogger } from '@kanary/observability';
 import { describe, expect, it } from 'vitest';
 import { EvidenceFolder } from '@kanary/evidence';
-import { parseJoinConfig } from '../core/index.js';
-import { predicted, T0 } from '../core/join.fixtures.js';
+import { parseJoinConfig } from '@kanary/join';
+import { predicted, T0 } from '@kanary/join/fixtures';
 import { PartitionJoins, StaleRestoreError, type PartitionTask } from './partition-joins.js';
 
 interface PendingRestore {

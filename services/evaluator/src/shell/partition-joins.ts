@@ -1,7 +1,7 @@
 import { KanaryError } from '@kanary/contracts';
 import type { EvidenceFolder } from '@kanary/evidence';
 import type { Logger } from '@kanary/observability';
-import { JoinProcessor, type JoinConfig } from '../core/index.js';
+import { JoinProcessor, type JoinConfig } from '@kanary/join';
 
 /** A restore finished after the processors were dropped; its result is discarded. */
 export class StaleRestoreError extends KanaryError {

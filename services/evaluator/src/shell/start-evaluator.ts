@@ -10,7 +10,7 @@ import {
 } from '@kanary/observability';
 import type { Kafka } from 'kafkajs';
 import { SERVICE, type EvaluatorConfig } from '../config.js';
-import type { JoinStats } from '../core/index.js';
+import type { JoinStats } from '@kanary/join';
 import { CoPartitionedAssigner } from './co-partitioned-assigner.js';
 import { evaluatorMetrics } from './evaluator-metrics.js';
 import { InputProgress } from './input-progress.js';

@@ -3,14 +3,14 @@
 // reported is the replay's alone. The policy keeps the rollout judging to the end (a step needs
 // more samples than the file holds), which is the slowest case: every event reaches the engine.
 //
-// Run: node --conditions=source --import tsx services/decision/bench/replay-speed.ts [lines] [file]
+// Run: node --conditions=source --import tsx packages/decision-engine/bench/replay-speed.ts [lines] [file]
 // (defaults: 1000000 lines, $TMPDIR/kanary-replay-bench-<lines>.jsonl)
 import { fork } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { replayFile, replayScenarioLines } from '@kanary/decision';
+import { replayFile, replayScenarioLines } from '@kanary/decision-engine';
 
 const POLICY = { minSamplesPerStep: 10_000_000 };
 

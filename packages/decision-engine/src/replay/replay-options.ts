@@ -1,4 +1,4 @@
-import type { JoinConfigInput } from '@kanary/evaluator';
+import type { JoinConfigInput } from '@kanary/join';
 import type { PolicyInput } from '@kanary/rollout';
 
 /** Settings of an offline replay; every field is optional. */

@@ -3,7 +3,7 @@
 // paused by a data-quality alarm, next to a naive repeated z-test looking at the same runs, and
 // how often and how fast a canary 5 points less accurate is rolled back.
 //
-// Run: node --conditions=source --import tsx services/decision/bench/aa-simulation.ts [runs] [ids]
+// Run: node --conditions=source --import tsx packages/decision-engine/bench/aa-simulation.ts [runs] [ids]
 // `ids`: a comma-separated subset of the scenario ids below (aa, aa-delay, drop), e.g. to share
 // the work between processes; each prints its own rows of the same table.
 //

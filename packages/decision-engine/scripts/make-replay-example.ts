@@ -3,12 +3,12 @@
 // the traffic on each, labels arriving minutes later (wrong answers sooner). Seeded, so running
 // it again gives the same file.
 //
-// Run: node --conditions=source --import tsx services/decision/scripts/make-replay-example.ts
+// Run: node --conditions=source --import tsx packages/decision-engine/scripts/make-replay-example.ts
 // Try: pnpm kanary replay services/decision/examples/replay-worse-canary.jsonl
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { replayScenarioLines } from '@kanary/decision';
+import { replayScenarioLines } from '@kanary/decision-engine';
 
 const MINUTE = 60_000;
 const file = join(dirname(fileURLToPath(import.meta.url)), '../examples/replay-worse-canary.jsonl');

@@ -27,7 +27,7 @@ import {
   type DecisionReport,
   type Prediction,
 } from '@kanary/contracts';
-import { JoinProcessor, type ProcessorOutput } from '@kanary/evaluator';
+import { JoinProcessor, type ProcessorOutput } from '@kanary/join';
 import { applyCommand, parsePolicy, type Policy } from '@kanary/rollout';
 import { createDecisionEngine } from '../core/engine.js';
 import type { DecisionEngine } from '../core/engine-types.js';
