@@ -1,5 +1,5 @@
 import type { DecisionReport, Evaluation, RolloutState, RoutedRequest } from '@kanary/contracts';
-import { createDecisionEngine } from '@kanary/decision';
+import { createDecisionEngine } from '@kanary/decision-engine';
 import { EvidenceFolder, rolloutTerms, type RolloutTerms } from '@kanary/evidence';
 import { defaultPartition } from './default-partition.js';
 
