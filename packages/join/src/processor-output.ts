@@ -5,6 +5,7 @@
  * counters.
  */
 import type { Evaluation, Role } from '@kanary/contracts';
+import type { LabelledPairInput, OutputPairInput } from '@kanary/evidence';
 import type { ChangelogEntry } from './changelog.js';
 import type { ExpiryReason } from './expiry-reason.js';
 import type { MetricsSnapshot } from './metrics-aggregator.js';
@@ -58,32 +59,16 @@ export interface IgnoredRecord {
 
 /**
  * A stable answer and a shadow copy's answer to the same request, compared without a label
- * (see shadow-pairing.ts for what pairs).
+ * (see shadow-pairing.ts for what pairs): the evidence's input, and the request it came from.
+ * A failed answer (status not OK) counts as the output null.
  */
-export interface OutputPair {
+export interface OutputPair extends OutputPairInput {
   readonly requestId: string;
-  readonly rolloutId: string;
-  readonly model: string;
-  /** The shadow copy's variant. */
-  readonly shadowVariant: string;
-  /** When the shadow copy was predicted, epoch ms (the evidence bucket it belongs to). */
-  readonly predictedAt: number;
-  /** Both outputs equal, a failed answer (status not OK) counting as the output null. */
-  readonly agree: boolean;
 }
 
 /** The same two answers, once both were evaluated against the label. */
-export interface LabelledPair {
+export interface LabelledPair extends LabelledPairInput {
   readonly requestId: string;
-  readonly rolloutId: string;
-  readonly model: string;
-  readonly shadowVariant: string;
-  /** The shadow copy's predictedAt, epoch ms. */
-  readonly shadowPredictedAt: number;
-  readonly stablePredictedAt: number;
-  readonly labeledAt: number;
-  readonly shadowCorrect: boolean;
-  readonly stableCorrect: boolean;
 }
 
 export interface ProcessorOutput {
