@@ -70,7 +70,7 @@ export function createDecisionEngine(options: DecisionEngineOptions = {}): Decis
   const book = new EvidenceBook();
   const trackers = new Map<string, RolloutTracker>();
   const terms = new Map<string, RolloutTerms>();
-  const ignored = { staleStates: 0, evidenceRecords: 0 };
+  const counts = { staleStates: 0, evidenceRecords: 0 };
   let local: EvidenceFolder | undefined;
   let progress = book.progress();
 
@@ -92,7 +92,7 @@ export function createDecisionEngine(options: DecisionEngineOptions = {}): Decis
     onState(state: RolloutState): void {
       const tracker = trackers.get(state.model);
       if (tracker !== undefined && state.seq < tracker.state.seq) {
-        ignored.staleStates += 1;
+        counts.staleStates += 1;
         return;
       }
       terms.set(state.rolloutId, rolloutTerms(state, options.defaultPolicy));
@@ -107,7 +107,7 @@ export function createDecisionEngine(options: DecisionEngineOptions = {}): Decis
     },
 
     onEvidence(record: ArmEvidence): void {
-      ignored.evidenceRecords += 1;
+      counts.evidenceRecords += 1;
       book.apply(record);
     },
 
@@ -130,7 +130,7 @@ export function createDecisionEngine(options: DecisionEngineOptions = {}): Decis
     tick(now: number): EngineOutput {
       // In process (no evidence records read), the engine's own folder is the one source
       // partition, complete up to now.
-      if (ignored.evidenceRecords === 0) {
+      if (counts.evidenceRecords === 0) {
         const own = folder();
         own.caughtUp(LOCAL_INPUTS[0] as string, now);
         for (const record of own.checkpoint(now)) book.apply(record);
@@ -159,8 +159,8 @@ export function createDecisionEngine(options: DecisionEngineOptions = {}): Decis
     diagnostics(): EngineDiagnostics {
       const skipped = local?.skipped ?? { noRollout: 0, unknownRollout: 0, beforeStart: 0 };
       return {
-        staleStates: ignored.staleStates,
-        evidenceRecords: ignored.evidenceRecords,
+        staleStates: counts.staleStates,
+        evidenceRecords: counts.evidenceRecords,
         unknownRollout: skipped.unknownRollout,
         noRollout: skipped.noRollout,
         beforeStart: skipped.beforeStart,
