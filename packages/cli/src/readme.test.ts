@@ -42,7 +42,11 @@ describe('README', () => {
   });
 
   it('gives the two commands: the demo and the tests, the latter in step with .ci/run', () => {
-    expect(readme).toContain('```bash\npnpm demo\n```');
+    expect(readme).toContain('```bash\nbash scripts/demo\n```');
+    // Both bootstrap a fresh clone the same way.
+    expect(readFileSync(join(root, 'scripts/demo'), 'utf8')).toMatch(/^source scripts\/bootstrap$/m);
+    expect(readFileSync(join(root, 'scripts/demo'), 'utf8')).toMatch(/^exec pnpm demo "\$@"$/m);
+    expect(readFileSync(join(root, '.ci/run'), 'utf8')).toMatch(/^source scripts\/bootstrap$/m);
     expect(readme).toContain('```bash\nbash .ci/run\n```');
     expect(readFileSync(join(root, '.ci/run'), 'utf8')).toMatch(/^pnpm test$/m);
   });
