@@ -34,7 +34,7 @@ async function costs(codec: EventCodec, catalog: TopicCatalog): Promise<Record<s
   );
   const decodedRequests = await Promise.all(requests.map((b) => codec.decode(catalog.requests, b)));
   const book = new RolloutBook({ [MODEL]: STABLE_VARIANT });
-  const routed = decodedRequests.map((r) => routeRequest(book.table, r, now));
+  const routed = decodedRequests.map((r) => routeRequest(book.table, r, now, 'WORKER'));
   const predictions = await Promise.all(
     Array.from({ length: N }, (_, i) =>
       codec.encode(catalog.predictions, prediction(requestId('c', i), i, 'r', now)),
@@ -67,7 +67,7 @@ async function costs(codec: EventCodec, catalog: TopicCatalog): Promise<Record<s
   await join(); // warm-up
   return {
     'decode-request': await perCall((i) => codec.decode(catalog.requests, requests[i]!)),
-    route: await perCall((i) => routeRequest(book.table, decodedRequests[i]!, now)),
+    route: await perCall((i) => routeRequest(book.table, decodedRequests[i]!, now, 'WORKER')),
     'encode-routed': await perCall((i) => {
       const r = routed[i]!;
       return r.kind === 'routed' ? codec.encode(catalog.routed, r.records[0]!) : undefined;

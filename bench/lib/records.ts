@@ -33,6 +33,7 @@ export const routedRequest = (id: string, now: number): RoutedRequest => ({
   role: 'STABLE',
   served: true,
   routedAt: now,
+  dispatch: 'WORKER',
 });
 
 /** The served request of the i-th record of a rollout: odd indices on the canary. */

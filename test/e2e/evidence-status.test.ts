@@ -127,6 +127,7 @@ describe('rollout status from evidence', () => {
               timestamp: now,
               served: true,
               routedAt: now,
+              dispatch: 'WORKER',
             }),
           });
           const right = rng.next() < (canary ? 0.7 : 0.8);

@@ -92,6 +92,7 @@ describe('schemas', () => {
     eventNames.forEach((e) => collect(JSON.parse(eventSchemaText[e])));
     const objects: Record<string, object> = {
       Role: enums.Role,
+      Dispatch: enums.Dispatch,
       PredictionStatus: enums.PredictionStatus,
       RolloutPhase: enums.RolloutPhase,
       RolloutAction: enums.RolloutAction,

@@ -5,6 +5,7 @@
  */
 import type {
   PredictionModule,
+  RoutedRequestModule,
   RolloutStateModule,
   RolloutCommandModule,
   DecisionReportModule,
@@ -12,6 +13,13 @@ import type {
 
 export const Role = { STABLE: 'STABLE', CANARY: 'CANARY', SHADOW: 'SHADOW' } as const;
 export type Role = PredictionModule.Role;
+
+/**
+ * Who answers a routed request: the model workers (requests routed from the Kafka ingress) or
+ * the caller that asked over HTTP, which serves the request itself.
+ */
+export const Dispatch = { WORKER: 'WORKER', CALLER: 'CALLER' } as const;
+export type Dispatch = RoutedRequestModule.Dispatch;
 
 export const PredictionStatus = { OK: 'OK', ERROR: 'ERROR', TIMEOUT: 'TIMEOUT' } as const;
 export type PredictionStatus = PredictionModule.PredictionStatus;

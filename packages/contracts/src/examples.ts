@@ -25,6 +25,7 @@ export const exampleEvents: { readonly [E in keyof EventTypes]: EventTypes[E] } 
     role: 'CANARY',
     served: true,
     routedAt: t0 + 2,
+    dispatch: 'WORKER',
   },
   Prediction: {
     requestId: 'r-000001',

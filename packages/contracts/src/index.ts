@@ -12,6 +12,7 @@ export type {
 } from './generated/index.js';
 export {
   Role,
+  Dispatch,
   PredictionStatus,
   RolloutPhase,
   RolloutAction,

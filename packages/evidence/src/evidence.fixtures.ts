@@ -24,6 +24,7 @@ export function routed(overrides: Partial<RoutedRequest> = {}): RoutedRequest {
     role: 'STABLE',
     served: true,
     routedAt: T0 + 100,
+    dispatch: 'WORKER',
     ...overrides,
   };
 }

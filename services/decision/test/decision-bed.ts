@@ -235,6 +235,7 @@ export async function stepTraffic(
         role,
         served: true,
         routedAt: at,
+        dispatch: 'WORKER',
       });
       predictions.push({
         requestId,

@@ -26,11 +26,19 @@ export interface WorkerFixture {
 
 export const PARTITIONS = 2;
 
-/** A fresh topic prefix with every catalog topic created. */
-export async function workerFixture(): Promise<WorkerFixture> {
-  const prefix = uniqueTopic('mw');
+/**
+ * Every catalog topic created on a topic prefix: a fresh one unless another test bed's is given
+ * (with its data partition count).
+ */
+export async function workerFixture(
+  on: { readonly prefix: string; readonly partitions: number } = {
+    prefix: uniqueTopic('mw'),
+    partitions: PARTITIONS,
+  },
+): Promise<WorkerFixture> {
+  const { prefix, partitions } = on;
   const infra = testInfra();
-  const catalog = topicCatalog({ prefix, dataPartitions: PARTITIONS });
+  const catalog = topicCatalog({ prefix, dataPartitions: partitions });
   const admin = await connectedAdmin();
   await ensureTopics(admin, catalog);
   return {
@@ -39,7 +47,7 @@ export async function workerFixture(): Promise<WorkerFixture> {
       KAFKA_BROKERS: infra.brokers.join(','),
       SCHEMA_REGISTRY_URL: infra.registryUrl,
       KANARY_TOPIC_PREFIX: prefix,
-      KANARY_DATA_PARTITIONS: String(PARTITIONS),
+      KANARY_DATA_PARTITIONS: String(partitions),
       OPS_PORT: '0',
       LOG_LEVEL: 'silent',
     },
@@ -66,6 +74,7 @@ export const routed = (
   role: 'STABLE',
   served: true,
   routedAt: t0 + i + 1,
+  dispatch: 'WORKER',
 });
 
 export async function produceRouted(
@@ -98,11 +107,12 @@ const END = '__end-of-test__';
 export async function readAllPredictions(f: WorkerFixture): Promise<Prediction[]> {
   const producer = await connectedProducer({ idempotent: true });
   const markerId = `${END}${randomUUID()}`;
+  const { partitions } = f.catalog.predictions;
   const marker: Prediction = { ...exampleEvents.Prediction, requestId: markerId };
   const value = await f.codec.encode(f.catalog.predictions, marker);
   await producer.send({
     topic: f.catalog.predictions.name,
-    messages: Array.from({ length: PARTITIONS }, (_, partition) => ({
+    messages: Array.from({ length: partitions }, (_, partition) => ({
       key: markerId,
       value,
       partition,
@@ -115,7 +125,7 @@ export async function readAllPredictions(f: WorkerFixture): Promise<Prediction[]
   });
   try {
     const records = await collector.waitFor(
-      (rs) => rs.filter((p) => p.requestId === markerId).length >= PARTITIONS,
+      (rs) => rs.filter((p) => p.requestId === markerId).length >= partitions,
       60_000,
     );
     return records.filter((p) => !p.requestId.startsWith(END));

@@ -57,6 +57,7 @@ for (let i = 0; i < n; i += 2_000) {
         role: 'STABLE',
         served: true,
         routedAt: t0,
+        dispatch: 'WORKER',
       };
       return { key: r.requestId, value: await codec.encode(catalog.routed, r) };
     }),

@@ -14,13 +14,24 @@ import { workerMetrics } from './worker-metrics.js';
 const catalog = topicCatalog({ prefix: 'unit' });
 const logger = createLogger({ service: 'test', level: 'silent' });
 
-const record = (requestId: string, variant: string, features = '{"trueLabel":"a"}') =>
+const record = (
+  requestId: string,
+  variant: string,
+  features = '{"trueLabel":"a"}',
+  dispatch: RoutedRequest['dispatch'] = 'WORKER',
+) =>
   ({
     topic: catalog.routed,
     partition: 0,
     offset: '0',
     key: requestId,
-    value: { ...exampleEvents.RoutedRequest, requestId, variant, features } as RoutedRequest,
+    value: {
+      ...exampleEvents.RoutedRequest,
+      requestId,
+      variant,
+      features,
+      dispatch,
+    } as RoutedRequest,
     timestamp: 0,
     headers: undefined,
   }) as InputRecord<'RoutedRequest'>;
@@ -66,6 +77,46 @@ describe('predictionProcessor', () => {
       `kanary_predictions_total{variant="served",status="OK",model="${exampleEvents.RoutedRequest.model}",service="test"} 9`,
     );
     expect(text).toContain('kanary_worker_skipped_total{variant="other",service="test"} 3');
+  });
+
+  it('leaves the records a caller answers (dispatch CALLER) unanswered and counts them', async () => {
+    const registry = createMetricsRegistry('test', { processMetrics: false });
+    let calls = 0;
+    const backend: ModelBackend = {
+      kind: BackendKind.SIM,
+      predict() {
+        calls += 1;
+        return Promise.resolve({ status: 'OK', output: 'x', score: null, simulatedLatencyMs: 0 });
+      },
+    };
+    const process = predictionProcessor({
+      backends: new Map([['served', backend]]),
+      concurrency: 2,
+      timeoutMs: 1_000,
+      simulateLatency: false,
+      predictions: catalog.predictions,
+      logger,
+      metrics: workerMetrics(registry),
+    });
+    const out = await process(
+      [
+        record('r-1', 'served', undefined, 'CALLER'),
+        record('r-2', 'served'),
+        record('r-3', 'other', undefined, 'CALLER'),
+        record('r-4', 'served', undefined, 'CALLER'),
+      ],
+      heartbeat,
+    );
+    expect(out.map((o) => o.key)).toEqual(['r-2']);
+    expect(calls).toBe(1);
+    const text = await registry.metrics();
+    expect(text).toContain(
+      'kanary_worker_caller_dispatched_total{variant="served",service="test"} 2',
+    );
+    expect(text).toContain(
+      'kanary_worker_caller_dispatched_total{variant="other",service="test"} 1',
+    );
+    expect(text).not.toContain('kanary_worker_skipped_total{');
   });
 
   it('turns backend failures and bad features into ERROR and TIMEOUT predictions', async () => {

@@ -27,10 +27,13 @@ export type PredictionProcessor = (
 ) => Promise<OutputRecord[]>;
 
 /**
- * The worker's `process` step: every routed record of a served variant becomes exactly one
- * Prediction, in input order; records of other variants are skipped (another worker group
- * serves them). Backend calls run with bounded concurrency under a deadline; nothing a backend
- * does makes the batch fail, so a failing model never stops the worker or loses a request.
+ * The worker's `process` step: every routed record of a served variant that the workers answer
+ * (`dispatch` WORKER) becomes exactly one Prediction, in input order. Records the caller answers
+ * (`dispatch` CALLER: assigned over HTTP, the platform publishes its own Prediction) are skipped,
+ * so a request never gets a second prediction; so are records of other variants (another worker
+ * group serves them). Backend calls run with bounded concurrency under a deadline; nothing a
+ * backend does makes the batch fail, so a failing model never stops the worker or loses a
+ * request.
  */
 export function predictionProcessor(options: PredictionProcessorOptions): PredictionProcessor {
   const limit = pLimit(options.concurrency);
@@ -81,6 +84,10 @@ export function predictionProcessor(options: PredictionProcessorOptions): Predic
     const jobs: Array<Promise<Prediction>> = [];
     for (const record of records) {
       const request = record.value;
+      if (request.dispatch !== 'WORKER') {
+        metrics?.callerDispatched.inc({ variant: request.variant });
+        continue;
+      }
       const backend = options.backends.get(request.variant);
       if (backend === undefined) {
         metrics?.skipped.inc({ variant: request.variant });

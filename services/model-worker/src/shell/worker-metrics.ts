@@ -26,6 +26,11 @@ export function workerMetrics(registry: Registry) {
       'Routed records skipped because this worker does not serve their variant',
       ['variant'],
     ),
+    callerDispatched: m.counter(
+      'kanary_worker_caller_dispatched_total',
+      'Routed records skipped because their caller answers them (dispatch CALLER: assigned over HTTP)',
+      ['variant'],
+    ),
     inFlight: m.gauge('kanary_worker_in_flight', 'Backend calls in progress'),
   };
 }

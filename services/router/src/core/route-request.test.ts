@@ -15,7 +15,12 @@ const request = (overrides: Partial<InferenceRequest> = {}): InferenceRequest =>
 
 describe('routeRequest', () => {
   it('routes to the default variant when the model has no rollout', () => {
-    const outcome = routeRequest(createRoutingTable([], { weather: 'v0' }), request(), NOW);
+    const outcome = routeRequest(
+      createRoutingTable([], { weather: 'v0' }),
+      request(),
+      NOW,
+      'WORKER',
+    );
     expect(outcome).toEqual({
       kind: 'routed',
       records: [
@@ -26,6 +31,7 @@ describe('routeRequest', () => {
           role: 'STABLE',
           served: true,
           routedAt: NOW,
+          dispatch: 'WORKER',
         },
       ],
     });
@@ -33,7 +39,7 @@ describe('routeRequest', () => {
 
   it('sends the canary a served record in canary mode when the bucket is below the weight', () => {
     const state = stateAfter(start({ canaryWeight: 1, shadows: ['v3'] }));
-    const outcome = routeRequest(createRoutingTable([state]), request(), NOW);
+    const outcome = routeRequest(createRoutingTable([state]), request(), NOW, 'WORKER');
     expect(
       outcome.kind === 'routed' && outcome.records.map((r) => [r.variant, r.role, r.served]),
     ).toEqual([
@@ -44,7 +50,7 @@ describe('routeRequest', () => {
 
   it('copies the request to the canary in shadow mode, marked not served', () => {
     const state = stateAfter(start({ canaryWeight: null }));
-    const outcome = routeRequest(createRoutingTable([state]), request(), NOW);
+    const outcome = routeRequest(createRoutingTable([state]), request(), NOW, 'WORKER');
     expect(outcome.kind).toBe('routed');
     if (outcome.kind !== 'routed') return;
     expect(outcome.records.map((r) => [r.variant, r.role, r.served, r.rolloutId])).toEqual([
@@ -58,7 +64,7 @@ describe('routeRequest', () => {
     const state = stateAfter(start({ canaryWeight: 0.5 }));
     const table = createRoutingTable([state]);
     for (const key of ['a', 'b', 'c', 'd', 'e', 'f']) {
-      const outcome = routeRequest(table, request({ routingKey: key }), NOW);
+      const outcome = routeRequest(table, request({ routingKey: key }), NOW, 'WORKER');
       const expected = bucketOf(key, 'r1') < 5_000 ? 'v2' : 'v1';
       expect(outcome.kind === 'routed' && outcome.records[0]?.variant).toBe(expected);
     }
@@ -67,14 +73,26 @@ describe('routeRequest', () => {
   it('serves everything from the stable after a rollback', () => {
     const canary = stateAfter(start({ canaryWeight: 1 }));
     const back = stateAfter(start({ canaryWeight: 1, commandId: 'x' }), on(canary, 'ROLLBACK'));
-    const outcome = routeRequest(createRoutingTable([back]), request(), NOW);
+    const outcome = routeRequest(createRoutingTable([back]), request(), NOW, 'WORKER');
     expect(outcome.kind === 'routed' && outcome.records).toMatchObject([
       { variant: 'v1', role: 'STABLE', served: true, rolloutId: null },
     ]);
   });
 
+  it('marks every record, shadow copies included, with who answers it', () => {
+    const state = stateAfter(start({ canaryWeight: 0.5, shadows: ['v3'] }));
+    const table = createRoutingTable([state]);
+    for (const dispatch of ['WORKER', 'CALLER'] as const) {
+      const outcome = routeRequest(table, request(), NOW, dispatch);
+      expect(outcome.kind === 'routed' && outcome.records.map((r) => r.dispatch)).toEqual([
+        dispatch,
+        dispatch,
+      ]);
+    }
+  });
+
   it('names the model and the missing configuration for an unknown model', () => {
-    const outcome = routeRequest(createRoutingTable([], { other: 'o' }), request(), NOW);
+    const outcome = routeRequest(createRoutingTable([], { other: 'o' }), request(), NOW, 'WORKER');
     expect(outcome).toMatchObject({ kind: 'unknown-model', model: 'weather' });
     expect(outcome.kind === 'unknown-model' && outcome.reason).toContain('ROUTER_DEFAULT_VARIANTS');
   });

@@ -1,4 +1,4 @@
-import type { InferenceRequest, RoutedRequest } from '@kanary/contracts';
+import type { Dispatch, InferenceRequest, RoutedRequest } from '@kanary/contracts';
 import { assign, type RoutingTable } from '@kanary/rollout';
 
 /** What {@link routeRequest} decided for one request. */
@@ -12,13 +12,15 @@ export type RoutingOutcome =
 
 /**
  * Routes one request by the table: one `RoutedRequest` for the variant that serves it and one
- * copy per shadow variant. A model with neither a rollout state nor a default variant is
- * `unknown-model`, with a reason for the dead-letter record.
+ * copy per shadow variant, each saying who answers it (`dispatch`: the model workers for the
+ * Kafka ingress, the caller for an HTTP assignment). A model with neither a rollout state nor a
+ * default variant is `unknown-model`, with a reason for the dead-letter record.
  */
 export function routeRequest(
   table: RoutingTable,
   request: InferenceRequest,
   routedAt: number,
+  dispatch: Dispatch,
 ): RoutingOutcome {
   const assignment = assign(table, request);
   if (assignment.kind === 'unknown-model') {
@@ -31,9 +33,10 @@ export function routeRequest(
   // Object literals, not `{ ...base, variant }`: V8 (Node 20) adds properties after a spread
   // slowly, ~4 µs per record here (bench/RESULTS.md).
   const { rolloutId, served } = assignment;
-  const records = [routedRecord(request, rolloutId, routedAt, served.variant, served.role, true)];
+  const routing = { routedAt, dispatch };
+  const records = [routedRecord(request, rolloutId, routing, served.variant, served.role, true)];
   for (const shadow of assignment.shadows) {
-    records.push(routedRecord(request, rolloutId, routedAt, shadow.variant, shadow.role, false));
+    records.push(routedRecord(request, rolloutId, routing, shadow.variant, shadow.role, false));
   }
   return { kind: 'routed', records };
 }
@@ -41,7 +44,7 @@ export function routeRequest(
 function routedRecord(
   request: InferenceRequest,
   rolloutId: string | null,
-  routedAt: number,
+  routing: { readonly routedAt: number; readonly dispatch: Dispatch },
   variant: string,
   role: RoutedRequest['role'],
   served: boolean,
@@ -53,9 +56,10 @@ function routedRecord(
     features: request.features,
     timestamp: request.timestamp,
     rolloutId,
-    routedAt,
+    routedAt: routing.routedAt,
     variant,
     role,
     served,
+    dispatch: routing.dispatch,
   };
 }

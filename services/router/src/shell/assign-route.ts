@@ -76,7 +76,8 @@ async function assign(body: AssignRequest, deps: HttpApiDeps): Promise<Assigned 
     features: body.features ?? '{}',
     timestamp: now,
   };
-  const outcome = routeRequest(deps.book.table, inference, now);
+  // The caller serves the request itself and publishes its Prediction: no model worker answers.
+  const outcome = routeRequest(deps.book.table, inference, now, 'CALLER');
   if (outcome.kind === 'unknown-model') {
     deps.metrics.unknownModel('http');
     return {

@@ -5,7 +5,7 @@ import { auth, closeHarnesses, harness, post, TOKEN } from './http-api.fixtures.
 afterEach(closeHarnesses);
 
 describe('POST /v1/assign', () => {
-  it('assigns, records the served record and shadow copies, and answers with the assignment', async () => {
+  it('assigns, records the served record and shadow copies for the caller to answer, and answers with the assignment', async () => {
     const { app, book, routed } = harness();
     book.offer(stateAfter(start({ canaryWeight: null, shadows: ['v3'] })));
     const res = await post(app, '/v1/assign', {
@@ -22,10 +22,10 @@ describe('POST /v1/assign', () => {
       rolloutId: 'r1',
       shadows: ['v2', 'v3'],
     });
-    expect(routed.map((r) => [r.variant, r.served, r.features])).toEqual([
-      ['v1', true, '{"t":3}'],
-      ['v2', false, '{"t":3}'],
-      ['v3', false, '{"t":3}'],
+    expect(routed.map((r) => [r.variant, r.served, r.features, r.dispatch])).toEqual([
+      ['v1', true, '{"t":3}', 'CALLER'],
+      ['v2', false, '{"t":3}', 'CALLER'],
+      ['v3', false, '{"t":3}', 'CALLER'],
     ]);
   });
 

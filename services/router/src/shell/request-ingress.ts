@@ -71,7 +71,7 @@ export function requestIngress(
       const routedAt = clock();
       for (const record of records) {
         const request = record.value;
-        const outcome = routeRequest(book.table, request, routedAt);
+        const outcome = routeRequest(book.table, request, routedAt, 'WORKER');
         if (outcome.kind === 'routed') {
           for (const value of outcome.records) {
             outputs.push({ topic: topics.routed, key: request.requestId, value });
