@@ -8,9 +8,15 @@ export {
 export { accuracyInterval } from './arm-interval.js';
 export {
   ARM_COLORS,
+  armCharts,
   percent,
   rolloutCharts,
+  type ArmTimeline,
+  type ArmTrace,
+  type ArmTracePoint,
+  type ChartWording,
   type RolloutCharts,
+  type RolloutSpan,
   type RolloutTimeline,
 } from './rollout-charts.js';
 export {

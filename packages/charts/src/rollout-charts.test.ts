@@ -1,7 +1,7 @@
 import { exampleEvents, type VariantMetrics } from '@kanary/contracts';
 import { describe, expect, it } from 'vitest';
 import { decisionLog, evidenceTable } from './decision-log.js';
-import { rolloutCharts, type RolloutTimeline } from './rollout-charts.js';
+import { armCharts, rolloutCharts, type RolloutTimeline } from './rollout-charts.js';
 
 const metrics = (variant: string, at: number, correct: number): VariantMetrics => ({
   ...exampleEvents.VariantMetrics,
@@ -55,6 +55,43 @@ describe('rolloutCharts', () => {
     const charts = rolloutCharts({ ...timeline, canary: null });
     expect(charts.accuracy).not.toContain('canary v2');
     expect(charts.weight).toContain('share of the canary');
+  });
+});
+
+describe('armCharts', () => {
+  const point = (at: number, accuracy: number | null) => ({
+    at,
+    accuracy,
+    interval: accuracy === null ? null : { lower: accuracy - 0.1, upper: accuracy + 0.1 },
+    latencyP50: 10,
+    latencyP95: null,
+    coverage: 0.5,
+  });
+
+  it('draws the points a caller computed, in its words, leaving out values not known', () => {
+    const charts = armCharts({
+      ...timeline,
+      arms: [
+        {
+          name: 'shadow v2',
+          shortName: 'shadow',
+          color: '#8250df',
+          points: [point(1_000, null), point(2_000, 0.8), point(3_000, 0.9)],
+        },
+      ],
+      wording: { xLabel: 'seconds (event time)', coverageTitle: 'Coverage per slot' },
+    });
+    expect(charts.accuracy).toContain('shadow v2');
+    expect(charts.accuracy.match(/<polygon /g)).toHaveLength(1);
+    // Two known accuracies: one line of two points.
+    expect(charts.accuracy).toMatch(/<polyline points="[\d.]+,[\d.]+ [\d.]+,[\d.]+" /);
+    expect(charts.accuracy).toContain('seconds (event time)');
+    expect(charts.coverage).toContain('aria-label="Coverage per slot"');
+    // p50 only: no p95 is known.
+    expect(charts.latency.match(/<polyline /g)).toHaveLength(1);
+    expect(charts.latency).toContain('shadow p50');
+    expect(charts.latency).toContain('Latency quantiles (dashed p50, solid p95)');
+    expect(charts.weight).toContain('seconds since start');
   });
 });
 

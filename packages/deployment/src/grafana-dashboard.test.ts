@@ -11,6 +11,7 @@ interface Target {
 interface Panel {
   type: string;
   title: string;
+  description?: string;
   datasource?: { uid: string };
   targets?: Target[];
   fieldConfig?: {
@@ -68,12 +69,35 @@ describe('Grafana dashboard "Kanary rollout"', () => {
       /^Latency quantiles/,
       /^Label coverage/,
       /^Decisions$/,
+      /^Decision lag$/,
+      /^Evidence lag per source partition$/,
     ]) {
       expect(
         titles.some((t) => wanted.test(t)),
         String(wanted),
       ).toBe(true);
     }
+  });
+
+  it('reads per-arm numbers from the decision service’s exact gauges; only label coverage, which nothing exact exports, sums the evaluator instances’ gauges', () => {
+    const exprs = (p: Panel) => (p.targets ?? []).map((t) => t.expr).join('\n');
+    const perInstance = panels.filter((p) => /\bkanary_variant_/.test(exprs(p)));
+    expect(perInstance.map((p) => p.title)).toEqual(['Label coverage per arm']);
+    expect(perInstance[0]!.description).toMatch(/rebalance/);
+    for (const title of [/^Accuracy per arm/, /^Latency quantiles/, /^Labelled samples judged/]) {
+      const panel = panels.find((p) => title.test(p.title))!;
+      expect(exprs(panel), String(title)).toMatch(/\bkanary_rollout_arm_/);
+    }
+  });
+
+  it('shows the evidence lag per source partition beside the lowest watermark’s', () => {
+    const byTitle = (title: string) => panels.find((p) => p.title === title)!;
+    const [lowest] = byTitle('Decision lag').targets!;
+    expect(promqlMetricNames(lowest!.expr)).toEqual(['kanary_decision_lag_seconds']);
+    const [perPartition] = byTitle('Evidence lag per source partition').targets!;
+    expect(promqlMetricNames(perPartition!.expr)).toEqual(['kanary_decision_evidence_lag_seconds']);
+    expect(perPartition!.expr).toMatch(/by \(partition\)/);
+    expect(perPartition!.legendFormat).toContain('{{partition}}');
   });
 
   it('uses the provisioned Prometheus data source everywhere', () => {

@@ -19,6 +19,12 @@ export interface ConsoleBed {
     key: string,
     value: EventTypes[E],
   ): Promise<void>;
+  /** Produces events in one batch, each under the key `keyOf` gives it. */
+  publishAll<E extends EventName>(
+    topic: TopicSpec<E>,
+    values: readonly EventTypes[E][],
+    keyOf: (value: EventTypes[E]) => string,
+  ): Promise<void>;
   /** Publishes an operator START and waits until the router applied it. */
   startRollout(
     model: string,
@@ -52,6 +58,7 @@ export async function consoleBed(env: Record<string, string> = {}): Promise<Cons
     router,
     console: web,
     publish: (topic, key, value) => bed.produce(topic, [value], () => key),
+    publishAll: (topic, values, keyOf) => bed.produce(topic, values, keyOf),
     async startRollout(model, stable, canary, rolloutId) {
       const start = command({
         commandId: `start-${rolloutId}`,

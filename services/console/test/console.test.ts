@@ -1,7 +1,9 @@
-import { exampleEvents } from '@kanary/contracts';
+import { exampleEvents, type ArmEvidence } from '@kanary/contracts';
+import { EvidenceFolder, rolloutTerms } from '@kanary/evidence';
 import { disconnectTestClients, waitFor } from '@kanary/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActionResult, RolloutSummary } from '../src/index.js';
+import { EvidenceSource, SPLIT_TRAFFIC } from '../src/core/evidence.fixtures.js';
+import type { ActionResult, EvidenceJson, RolloutSummary } from '../src/index.js';
 import { CONSOLE_TOKEN, consoleBed, type ConsoleBed } from './console-bed.js';
 
 let bed: ConsoleBed;
@@ -72,19 +74,37 @@ describe('web console on the broker', () => {
         description: 'a change event',
       });
 
-      // A metrics snapshot and a decision show up in the JSON and on the page.
-      await bed.publish(bed.catalog.metrics, 'weather-c1', {
-        ...exampleEvents.VariantMetrics,
+      // Two evaluator instances, one source partition each, publish their evidence; a decision.
+      const state = bed.router.rollout('weather')!;
+      const terms = rolloutTerms(state);
+      const at = state.startedAt + 100;
+      const canaryArm = {
         rolloutId: 'weather-c1',
-        model: 'weather',
         variant: 'weather-tree-v3',
         role: 'CANARY',
-        predictions: 400,
-        labelled: 300,
-        correct: 255,
-        accuracy: 0.85,
-        at: Date.now(),
+        served: true,
+      } as const;
+      const [share0, share1] = SPLIT_TRAFFIC.partitions;
+      const p0 = new EvidenceSource(0, 2, terms)
+        .fold({ ...canaryArm, at, ...share0, latencyMs: 30 })
+        .fold({
+          ...canaryArm,
+          variant: 'weather-logreg-v1',
+          role: 'STABLE',
+          at,
+          routed: 900,
+          labelled: 700,
+          correct: 560,
+        });
+      const p1 = new EvidenceSource(1, 2, terms).fold({
+        ...canaryArm,
+        at,
+        ...share1,
+        latencyMs: 30,
       });
+      const evidence = (records: ArmEvidence[]) =>
+        bed.publishAll(bed.catalog.evidence, records, EvidenceFolder.keyOf);
+      await evidence([...p0.checkpoint(Date.now()), ...p1.checkpoint(Date.now())]);
       await bed.publish(bed.catalog.decisions, 'weather-c1', {
         ...exampleEvents.DecisionReport,
         rolloutId: 'weather-c1',
@@ -93,21 +113,67 @@ describe('web console on the broker', () => {
         reason: 'need 100 labelled samples per arm, have 12 <stable>',
         at: Date.now(),
       });
+      type Detail = {
+        rollout: RolloutSummary;
+        decisions: unknown[];
+        metrics: unknown[];
+        evidence: EvidenceJson;
+      };
+      const canaryOf = (d: Detail) => d.rollout.arms.find((a) => a.role === 'canary');
       const detail = await waitFor(
         async () => {
-          const { body } = await json<{
-            rollout: RolloutSummary;
-            decisions: unknown[];
-            metrics: unknown[];
-          }>('/api/rollouts/weather-c1');
-          return body.decisions.length === 1 && body.metrics.length === 1 ? body : undefined;
+          const { body } = await json<Detail>('/api/rollouts/weather-c1');
+          const labelled = canaryOf(body)?.labelled;
+          return body.decisions.length === 1 && labelled === SPLIT_TRAFFIC.sum.labelled
+            ? body
+            : undefined;
         },
-        { timeoutMs: 30_000, description: 'the decision and metrics in the rollout JSON' },
+        { timeoutMs: 30_000, description: 'the decision and both partitions’ evidence' },
       );
-      const canary = detail.rollout.arms.find((a) => a.role === 'canary')!;
-      expect(canary).toMatchObject({ variant: 'weather-tree-v3', labelled: 300, accuracy: 0.85 });
+      // The exact sum of both partitions, not one instance's share.
+      const canary = canaryOf(detail)!;
+      expect(canary).toMatchObject({
+        ...SPLIT_TRAFFIC.sum,
+        variant: 'weather-tree-v3',
+        served: true,
+        // The label maturity window is still open: nothing expired, the rest awaits its label.
+        pending: 100,
+        expired: 0,
+        labelCoverage: null,
+      });
       expect(canary.accuracyLower!).toBeLessThan(0.85);
       expect(canary.accuracyUpper!).toBeGreaterThan(0.85);
+      expect(canary.latencyP95).toBeCloseTo(30, 0);
+      expect(detail.rollout.arms.find((a) => a.role === 'stable')).toMatchObject({
+        variant: 'weather-logreg-v1',
+        labelled: 700,
+        accuracy: 0.8,
+      });
+      expect(detail.metrics).toEqual([]);
+      expect(detail.evidence).toMatchObject({ partitions: 2 });
+      expect(Object.keys(detail.evidence.watermarks)).toEqual(['0', '1']);
+      expect(detail.rollout.evidenceWatermark).toBe(detail.evidence.low);
+      const slots = detail.evidence.arms.find((a) => a.role === 'canary')!.slots;
+      expect(slots.reduce((n, s) => n + s.labelled, 0)).toBe(SPLIT_TRAFFIC.sum.labelled);
+
+      // Partition 1 moves to another instance (a rebalance), which goes on from its records
+      // and republishes them: the console counts the partition once, at its latest.
+      const moved = new EvidenceSource(1, 2, terms);
+      moved.restore(p1.published);
+      await evidence(
+        moved
+          .fold({ ...canaryArm, at, routed: 20, labelled: 20, correct: 20, latencyMs: 30 })
+          .checkpoint(Date.now()),
+      );
+      await waitFor(
+        async () => {
+          const { body } = await json<Detail>('/api/rollouts/weather-c1');
+          return canaryOf(body)?.labelled === 320;
+        },
+        { timeoutMs: 30_000, description: 'the moved partition’s evidence' },
+      );
+      const after = canaryOf((await json<Detail>('/api/rollouts/weather-c1')).body)!;
+      expect(after).toMatchObject({ routed: 420, labelled: 320, correct: 275 });
 
       const page = await fetch(`${bed.console.url}/rollouts/weather-c1`);
       expect(page.headers.get('content-type')).toMatch(/^text\/html/);
@@ -115,6 +181,11 @@ describe('web console on the broker', () => {
       expect(html).toContain('<span class="phase p-CANARY" id="phase">CANARY</span>');
       expect(html).toContain('need 100 labelled samples per arm, have 12 &lt;stable&gt;');
       expect(html).toContain('Accuracy per arm (band: always-valid 95 % interval)');
+      expect(html).toContain('seconds since start (event time)');
+      expect(html).toMatch(
+        /<tr class="arm-canary"><td>canary<\/td><td><code>weather-tree-v3<\/code><\/td><td>420<\/td><td>320<\/td>/,
+      );
+      expect(html).toContain('id="evidence"');
       expect(html).toContain('data-verb="rollback"');
       expect(html).toContain('new EventSource');
       const fragment = await (

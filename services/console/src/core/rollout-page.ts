@@ -1,5 +1,7 @@
-import { decisionLog, escapeHtml, percent, rolloutCharts } from '@kanary/charts';
+import { armCharts, decisionLog, escapeHtml, percent } from '@kanary/charts';
 import type { RolloutRecord } from '@kanary/rollout-client';
+import { armTraces, EVIDENCE_WORDING } from './arm-traces.js';
+import type { ArmSeries } from './evidence-series.js';
 import { page } from './page.js';
 import { isTerminal, type ArmView, type RolloutSummary } from './rollout-summary.js';
 
@@ -13,9 +15,33 @@ function armRow(a: ArmView): string {
     a.accuracyLower === null || a.accuracyUpper === null
       ? ''
       : ` [${percent(a.accuracyLower)}, ${percent(a.accuracyUpper)}]`;
-  return `<tr class="arm-${a.role}"><td>${a.role}</td><td><code>${escapeHtml(a.variant)}</code></td><td>${a.predictions}</td><td>${a.labelled}</td>
+  const arm = a.served ? a.role : 'shadow copies';
+  return `<tr class="arm-${a.role}"><td>${arm}</td><td><code>${escapeHtml(a.variant)}</code></td><td>${a.routed}</td><td>${a.labelled}</td><td>${a.lateLabels}</td>
 <td>${pct(a.accuracy)}${interval}</td><td>${pct(a.errorRate)}</td><td>${ms(a.latencyP50)} / ${ms(a.latencyP95)} / ${ms(a.latencyP99)}</td>
 <td>${pct(a.labelCoverage)}</td><td>${a.pending}</td><td>${a.expired}</td></tr>`;
+}
+
+const ARM_HEADER = [
+  'arm',
+  'variant',
+  'routed',
+  'labelled in window',
+  'late labels',
+  'accuracy [always-valid 95 %]',
+  'errors',
+  'latency p50 / p95 / p99',
+  'label coverage (mature)',
+  'awaiting label',
+  'unlabelled (mature)',
+];
+
+/** Which event time the numbers are complete to. */
+function evidenceNote(s: RolloutSummary): string {
+  const complete =
+    s.evidenceWatermark === null
+      ? 'not every source partition has reported a watermark yet, so no bucket is mature'
+      : `complete to ${time(s.evidenceWatermark)} UTC event time (the lowest source watermark)`;
+  return `<p class="muted" id="evidence">Merged from every source partition; ${complete}.</p>`;
 }
 
 function stateFacts(s: RolloutSummary): string {
@@ -54,29 +80,36 @@ function buttons(s: RolloutSummary, operatorEnabled: boolean): string {
   return `<p class="actions">${list}</p>`;
 }
 
+/** What a rollout page shows. */
+export interface RolloutPageData {
+  readonly record: RolloutRecord;
+  readonly summary: RolloutSummary;
+  /** Each arm's evidence over event time, for the charts. */
+  readonly series: readonly ArmSeries[];
+}
+
 /**
  * The live part of a rollout page: its state, the operator buttons that apply, each arm's
- * latest numbers, the charts and the decision log (newest first).
+ * numbers so far, the charts and the decision log (newest first).
  */
 export function rolloutFragment(
-  record: RolloutRecord,
-  summary: RolloutSummary,
+  { record, summary, series }: RolloutPageData,
   options: { now: number; operatorEnabled: boolean },
 ): string {
   const endedAt = isTerminal(summary.phase) ? summary.updatedAt : options.now;
-  const charts = rolloutCharts({
-    rolloutId: record.rolloutId,
-    stable: record.stable ?? '',
-    canary: record.canary,
+  const charts = armCharts({
+    canary: summary.canary,
     startedAt: summary.startedAt,
     endedAt: Math.max(endedAt, summary.startedAt),
     states: record.states,
-    metrics: record.metrics,
+    arms: armTraces(series),
+    wording: EVIDENCE_WORDING,
   });
   const arms =
     summary.arms.length === 0
-      ? '<p class="muted">No metrics snapshot from the evaluator yet.</p>'
-      : `<table class="arms"><tr><th>arm</th><th>variant</th><th>predictions</th><th>labelled</th><th>accuracy [always-valid 95 %]</th><th>errors</th><th>latency p50 / p95 / p99</th><th>label coverage</th><th>pending</th><th>expired</th></tr>${summary.arms.map(armRow).join('')}</table>`;
+      ? '<p class="muted">No evidence from the evaluator yet.</p>'
+      : `<table class="arms"><tr>${ARM_HEADER.map((h) => `<th>${h}</th>`).join('')}</tr>${summary.arms.map(armRow).join('')}</table>
+${evidenceNote(summary)}`;
   const log = decisionLog(record.decisions, { startedAt: summary.startedAt, newestFirst: true });
   return `${stateFacts(summary)}
 ${buttons(summary, options.operatorEnabled)}
@@ -97,13 +130,12 @@ function operatorPanel(operatorEnabled: boolean): string {
 }
 
 export function rolloutPage(
-  record: RolloutRecord,
-  summary: RolloutSummary,
+  data: RolloutPageData,
   options: { now: number; operatorEnabled: boolean },
 ): string {
   return page({
-    title: `${summary.model} · ${summary.rolloutId}`,
+    title: `${data.summary.model} · ${data.summary.rolloutId}`,
     header: operatorPanel(options.operatorEnabled),
-    live: rolloutFragment(record, summary, options),
+    live: rolloutFragment(data, options),
   });
 }

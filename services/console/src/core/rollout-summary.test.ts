@@ -1,6 +1,8 @@
 import { exampleEvents, type RolloutState } from '@kanary/contracts';
+import { EvidenceBook } from '@kanary/evidence';
 import { RolloutHistory } from '@kanary/rollout-client';
 import { describe, expect, it } from 'vitest';
+import { ARMS, EvidenceSource, SPLIT_TRAFFIC, T0, TERMS } from './evidence.fixtures.js';
 import { actionsFor, summarise } from './rollout-summary.js';
 
 const state = (over: Partial<RolloutState>): RolloutState => ({
@@ -21,41 +23,82 @@ describe('actionsFor', () => {
 });
 
 describe('summarise', () => {
-  it('shows the latest snapshot per arm with its always-valid interval, and actions only for the current rollout', () => {
+  /** Two evaluator instances, one source partition each, as the evidence topic holds them. */
+  function twoInstances() {
+    const book = new EvidenceBook();
+    const p0 = new EvidenceSource(0, 2, TERMS);
+    const p1 = new EvidenceSource(1, 2, TERMS);
+    const [share0, share1] = SPLIT_TRAFFIC.partitions;
+    p0.fold({ ...ARMS.canary, at: T0 + 100, ...share0 });
+    p0.fold({ ...ARMS.stable, at: T0 + 100, routed: 500, labelled: 400, correct: 300 });
+    p1.fold({ ...ARMS.canary, at: T0 + 100, ...share1 });
+    for (const record of [...p0.checkpoint(T0 + 20_000), ...p1.checkpoint(T0 + 20_000)]) {
+      book.apply(record);
+    }
+    return { book, p0, p1 };
+  }
+
+  it('shows each arm summed over every source partition, with its always-valid interval, and actions only for the current rollout', () => {
+    const { book } = twoInstances();
     const history = new RolloutHistory();
     const s1 = state({ rolloutId: 'r1', model: 'm', stable: 'v1', canary: 'v2', phase: 'CANARY' });
     history.record({ kind: 'state', value: s1 });
-    for (const [at, correct] of [
-      [1, 10],
-      [2, 80],
-    ] as const) {
-      history.record({
-        kind: 'metrics',
-        value: {
-          ...exampleEvents.VariantMetrics,
-          rolloutId: 'r1',
-          variant: 'v2',
-          role: 'CANARY',
-          labelled: 100,
-          correct,
-          accuracy: correct / 100,
-          at,
-        },
-      });
-    }
     const record = history.get('r1')!;
-    const current = summarise(record, s1);
+    const current = summarise(record, s1, { book, low: book.progress().low });
     expect(current.current).toBe(true);
     expect(current.actions).toEqual(['pause', 'promote', 'rollback']);
-    expect(current.arms).toHaveLength(1);
-    const arm = current.arms[0]!;
-    expect(arm).toMatchObject({ role: 'canary', variant: 'v2', accuracy: 0.8, at: 2 });
-    expect(arm.accuracyLower!).toBeLessThan(0.8);
-    expect(arm.accuracyUpper!).toBeGreaterThan(0.8);
+    expect(current.evidenceWatermark).toBe(T0 + 20_000);
+    expect(current.arms.map((a) => a.role)).toEqual(['stable', 'canary']);
+    const canary = current.arms[1]!;
+    expect(canary).toMatchObject({
+      ...SPLIT_TRAFFIC.sum,
+      variant: 'v2',
+      served: true,
+      // The bucket [T0, T0 + 1 s) is mature at T0 + 16 s: coverage 300 / 400.
+      labelCoverage: 0.75,
+      expired: 100,
+      pending: 0,
+      at: T0 + 1_000,
+    });
+    expect(canary.accuracyLower!).toBeLessThan(0.85);
+    expect(canary.accuracyUpper!).toBeGreaterThan(0.85);
+    expect(canary.latencyP50).toBeCloseTo(20, 0);
 
-    const past = summarise(record, state({ rolloutId: 'r2', model: 'm' }));
+    const past = summarise(record, state({ rolloutId: 'r2', model: 'm' }), { book, low: null });
     expect(past.current).toBe(false);
     expect(past.actions).toEqual([]);
     expect(past.phase).toBe('CANARY');
+    // Before every partition reports a watermark nothing is mature.
+    expect(past.arms[1]).toMatchObject({ labelCoverage: null, expired: 0, pending: 100 });
+  });
+
+  it('counts a partition republished by another instance (a rebalance) once: the latest record of a key wins', () => {
+    const { book, p1 } = twoInstances();
+    p1.fold({ ...ARMS.canary, at: T0 + 100, routed: 10, labelled: 10, correct: 10 });
+    for (const record of p1.checkpoint(T0 + 21_000)) book.apply(record);
+    const history = new RolloutHistory();
+    history.record({ kind: 'state', value: state({ rolloutId: 'r1', model: 'm' }) });
+    const { arms } = summarise(history.get('r1')!, undefined, { book, low: book.progress().low });
+    expect(arms.find((a) => a.role === 'canary')).toMatchObject({
+      routed: 410,
+      labelled: 310,
+      correct: 265,
+    });
+  });
+
+  it('names the variants from the evidence when the states no longer do (seen only after a promotion)', () => {
+    const { book } = twoInstances();
+    const history = new RolloutHistory();
+    const promoted = state({
+      rolloutId: 'r1',
+      model: 'm',
+      phase: 'PROMOTED',
+      stable: 'v2',
+      canary: null,
+    });
+    history.record({ kind: 'state', value: promoted });
+    const summary = summarise(history.get('r1')!, promoted, { book, low: null });
+    expect([summary.stable, summary.canary]).toEqual(['v1', 'v2']);
+    expect(summary.actions).toEqual([]);
   });
 });

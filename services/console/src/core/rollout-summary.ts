@@ -1,27 +1,45 @@
 import { accuracyInterval } from '@kanary/charts';
-import type { DecisionReport, RolloutState, VariantMetrics } from '@kanary/contracts';
+import type { DecisionReport, RolloutState } from '@kanary/contracts';
+import { armKey, armReport, type ArmTotals, type EvidenceBook } from '@kanary/evidence';
 import { OperatorVerb } from '@kanary/rollout';
 import type { RolloutRecord } from '@kanary/rollout-client';
+import { armRole, compareArms, type ArmRole } from './arm-role.js';
+import { labelProgress, type LabelProgress } from './label-progress.js';
 
-/** One arm as the console shows it: the evaluator's latest snapshot of the variant. */
+/**
+ * One arm as the console shows it: everything its evidence holds so far, summed over every
+ * source partition (so exact whatever the number of evaluator instances).
+ */
 export interface ArmView {
-  readonly role: 'stable' | 'canary';
+  readonly role: ArmRole;
   readonly variant: string;
+  /** False for shadow copies (they serve nobody). */
+  readonly served: boolean;
+  /** Routed requests of the arm: the same number as `routed` (kept for existing readers). */
   readonly predictions: number;
+  readonly routed: number;
+  /** Evaluations labelled within the rollout's label maturity window. */
   readonly labelled: number;
+  readonly correct: number;
+  /** Evaluations labelled after the window (not in `labelled`). */
+  readonly lateLabels: number;
   readonly accuracy: number | null;
   /** Always-valid 95 % interval of the accuracy (null before the first label). */
   readonly accuracyLower: number | null;
   readonly accuracyUpper: number | null;
+  /** ERROR or TIMEOUT among the labelled. */
   readonly errorRate: number | null;
+  /** Latency quantiles of the labelled evaluations, ms. */
   readonly latencyP50: number | null;
   readonly latencyP95: number | null;
   readonly latencyP99: number | null;
+  /** Routed requests whose label window is still open and that have no label yet. */
   readonly pending: number;
+  /** Routed requests of mature buckets not labelled within the window. */
   readonly expired: number;
-  /** labelled / (labelled + expired), as the evaluator defines it. */
+  /** labelled ÷ routed over the mature buckets (the decision's label coverage); null before one. */
   readonly labelCoverage: number | null;
-  /** Epoch ms of the snapshot. */
+  /** Epoch ms, event time: the end of the arm's newest evidence bucket. */
   readonly at: number;
 }
 
@@ -42,8 +60,19 @@ export interface RolloutSummary {
   readonly lastCommand: RolloutState['lastCommand'];
   readonly lastDecision: DecisionReport | null;
   readonly arms: readonly ArmView[];
+  /**
+   * Epoch ms, event time up to which every source partition's evidence is complete (the lowest
+   * watermark); null until every partition has reported one.
+   */
+  readonly evidenceWatermark: number | null;
   /** Operator verbs that make sense in the current phase (empty for past rollouts). */
   readonly actions: readonly OperatorVerb[];
+}
+
+/** The merged evidence topic, and the event time it is complete to (`progress().low`). */
+export interface EvidenceReading {
+  readonly book: EvidenceBook;
+  readonly low: number | null;
 }
 
 const TERMINAL: ReadonlySet<string> = new Set(['PROMOTED', 'ROLLED_BACK']);
@@ -58,48 +87,65 @@ export function actionsFor(state: RolloutState | undefined): OperatorVerb[] {
   return verbs.filter((verb) => (state.phase === 'PAUSED' ? verb !== 'pause' : verb !== 'resume'));
 }
 
-function armView(role: ArmView['role'], m: VariantMetrics): ArmView {
-  const interval = accuracyInterval(m);
+const NO_PROGRESS: LabelProgress = {
+  matureRouted: 0,
+  matureLabelled: 0,
+  awaiting: 0,
+  newestEnd: 0,
+};
+
+function armView(totals: ArmTotals, progress: LabelProgress = NO_PROGRESS): ArmView {
+  const a = armReport(totals);
+  const interval = accuracyInterval(a);
   return {
-    role,
-    variant: m.variant,
-    predictions: m.predictions,
-    labelled: m.labelled,
-    accuracy: m.accuracy,
+    role: armRole(a.role),
+    variant: a.variant,
+    served: a.served,
+    predictions: a.routed,
+    routed: a.routed,
+    labelled: a.labelled,
+    correct: a.correct,
+    lateLabels: a.lateLabels,
+    accuracy: a.accuracy,
     accuracyLower: interval?.lower ?? null,
     accuracyUpper: interval?.upper ?? null,
-    errorRate: m.errorRate,
-    latencyP50: m.latencyP50,
-    latencyP95: m.latencyP95,
-    latencyP99: m.latencyP99,
-    pending: m.pending,
-    expired: m.expiredPredictions,
-    labelCoverage: m.labelCoverage,
-    at: m.at,
+    errorRate: a.errorRate,
+    latencyP50: a.latencyP50,
+    latencyP95: a.latencyP95,
+    latencyP99: a.latencyP99,
+    pending: progress.awaiting,
+    expired: Math.max(0, progress.matureRouted - progress.matureLabelled),
+    labelCoverage:
+      progress.matureRouted > 0
+        ? Math.min(1, progress.matureLabelled / progress.matureRouted)
+        : null,
+    at: progress.newestEnd,
   };
 }
 
-/** The newest snapshot of a variant in the rollout. */
-function latest(record: RolloutRecord, variant: string | null): VariantMetrics | undefined {
-  if (variant === null) return undefined;
-  for (let i = record.metrics.length - 1; i >= 0; i--) {
-    if (record.metrics[i]!.variant === variant) return record.metrics[i];
-  }
-  return undefined;
+/** Every arm of a rollout's evidence, stable first. */
+export function armViews(rolloutId: string, evidence: EvidenceReading): ArmView[] {
+  const progress = labelProgress(evidence.book.buckets(rolloutId), evidence.low);
+  return evidence.book
+    .armTotals(rolloutId)
+    .sort((a, b) => compareArms(a.arm, b.arm))
+    .map((totals) => armView(totals, progress.get(armKey(totals.arm))));
 }
 
-/** What the console knows of a rollout; `current` is its model's state on `rollout.state`. */
+/**
+ * What the console knows of a rollout; `current` is its model's state on `rollout.state`. The
+ * variants compared come from the rollout's states, or else from its evidence (a rollout seen
+ * only after its promotion, on the compacted state topic, no longer names its old stable).
+ */
 export function summarise(
   record: RolloutRecord,
   current: RolloutState | undefined,
+  evidence: EvidenceReading,
 ): RolloutSummary {
   const isCurrent = current?.rolloutId === record.rolloutId;
   const state = isCurrent ? current : record.state;
-  const arms: ArmView[] = [];
-  const stableMetrics = latest(record, record.stable);
-  const canaryMetrics = latest(record, record.canary);
-  if (stableMetrics) arms.push(armView('stable', stableMetrics));
-  if (canaryMetrics) arms.push(armView('canary', canaryMetrics));
+  const arms = armViews(record.rolloutId, evidence);
+  const servedBy = (role: ArmRole) => arms.find((a) => a.served && a.role === role)?.variant;
   return {
     rolloutId: record.rolloutId,
     model: record.model,
@@ -107,14 +153,15 @@ export function summarise(
     phase: state?.phase ?? null,
     canaryWeight: state?.canaryWeight ?? null,
     stepIndex: state?.stepIndex ?? null,
-    stable: record.stable,
-    canary: record.canary,
+    stable: record.stable ?? servedBy('stable') ?? null,
+    canary: record.canary ?? servedBy('canary') ?? null,
     seq: state?.seq ?? null,
     startedAt: state?.startedAt ?? record.firstAt,
     updatedAt: Math.max(record.lastAt, state?.updatedAt ?? 0),
     lastCommand: state?.lastCommand ?? null,
     lastDecision: record.decisions.at(-1) ?? null,
     arms,
+    evidenceWatermark: evidence.low,
     actions: isCurrent ? actionsFor(state) : [],
   };
 }

@@ -5,13 +5,15 @@ import {
   type Registry,
 } from '@kanary/observability';
 import { OperatorVerb } from '@kanary/rollout';
-import type { RolloutHistory, RolloutView } from '@kanary/rollout-client';
+import type { RolloutHistory, RolloutRecord, RolloutView } from '@kanary/rollout-client';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { escapeHtml } from '@kanary/charts';
+import { evidenceJson } from '../core/evidence-json.js';
+import { evidenceSeries } from '../core/evidence-series.js';
 import { page } from '../core/page.js';
-import { rolloutFragment, rolloutPage } from '../core/rollout-page.js';
-import { summarise, type RolloutSummary } from '../core/rollout-summary.js';
+import { rolloutFragment, rolloutPage, type RolloutPageData } from '../core/rollout-page.js';
+import { summarise, type EvidenceReading, type RolloutSummary } from '../core/rollout-summary.js';
 import { rolloutsFragment, rolloutsPage } from '../core/rollouts-page.js';
 import type { ConsoleMetrics } from './console-metrics.js';
 import type { LiveUpdates } from './live-updates.js';
@@ -26,6 +28,8 @@ export interface ConsoleServerDeps {
   readonly metrics: ConsoleMetrics;
   readonly logger: Logger;
   readonly operatorToken: string | undefined;
+  /** Time slots per arm in the charts and the JSON series at most. */
+  readonly chartPoints: number;
   readonly clock: () => number;
   isReady(): boolean;
   isLive(): boolean;
@@ -72,8 +76,23 @@ export function buildConsoleServer(deps: ConsoleServerDeps): FastifyInstance {
     });
   });
 
-  const summaries = (): RolloutSummary[] =>
-    deps.history.list().map((r) => summarise(r, deps.view.states.get(r.model)));
+  // Per-arm numbers come from the merged evidence of every source partition, read on request.
+  const evidence = (): EvidenceReading => ({
+    book: deps.view.evidence,
+    low: deps.view.evidence.progress().low,
+  });
+  const summaries = (): RolloutSummary[] => {
+    const reading = evidence();
+    return deps.history.list().map((r) => summarise(r, deps.view.states.get(r.model), reading));
+  };
+  const pageData = (record: RolloutRecord, reading = evidence()): RolloutPageData => ({
+    record,
+    summary: summarise(record, deps.view.states.get(record.model), reading),
+    series: evidenceSeries(reading.book.buckets(record.rolloutId), {
+      low: reading.low,
+      maxSlots: deps.chartPoints,
+    }),
+  });
   const html = (reply: FastifyReply, body: string, status = 200) =>
     reply
       .code(status)
@@ -98,13 +117,11 @@ export function buildConsoleServer(deps: ConsoleServerDeps): FastifyInstance {
       const record = deps.history.get(request.params.rolloutId);
       if (record === undefined)
         return notFound(reply, `No rollout ${request.params.rolloutId} is known.`);
-      const summary = summarise(record, deps.view.states.get(record.model));
+      const data = pageData(record);
       const options = { now: deps.clock(), operatorEnabled };
       return html(
         reply,
-        request.query.fragment
-          ? rolloutFragment(record, summary, options)
-          : rolloutPage(record, summary, options),
+        request.query.fragment ? rolloutFragment(data, options) : rolloutPage(data, options),
       );
     },
   );
@@ -125,11 +142,15 @@ export function buildConsoleServer(deps: ConsoleServerDeps): FastifyInstance {
         .code(404)
         .send({ error: 'not_found', message: `no rollout ${request.params.rolloutId}` });
     }
+    const progress = deps.view.evidence.progress();
+    const { summary, series } = pageData(record, { book: deps.view.evidence, low: progress.low });
     return {
-      rollout: summarise(record, deps.view.states.get(record.model)),
+      rollout: summary,
       states: record.states,
       decisions: record.decisions,
+      // The console no longer follows the per-instance snapshots: kept, empty, for old readers.
       metrics: record.metrics,
+      evidence: evidenceJson(progress, series),
     };
   });
 

@@ -41,7 +41,7 @@ export interface WebConsole {
 
 /**
  * Starts the web console: the HTTP server at once (`/readyz` 503), then follows
- * `rollout.state`, `rollout.decisions` and the evaluator's `metrics` from the beginning of the
+ * `rollout.state`, `rollout.decisions` and the evaluator's `evidence` from the beginning of the
  * topics, in consumer groups of its own (every instance sees everything; they commit nothing, so
  * any number of instances can run behind a load balancer).
  */
@@ -67,8 +67,10 @@ export async function startConsole(
   const metrics = consoleMetrics(registry);
   const history = new RolloutHistory(config.history);
   const live = new LiveUpdates(config.pushIntervalMs, (n) => metrics.clients(n));
+  // Per-arm numbers come from the evidence topic, where every source partition publishes its own
+  // exact share; the evaluator's `metrics` snapshots are per instance and are not read.
   const view = new RolloutView(ctx, {
-    metrics: true,
+    evidence: true,
     groupIdPrefix: `${topicPrefix}.console.${instanceId}`,
     onEvent: (event) => {
       history.record(event);
@@ -89,6 +91,7 @@ export async function startConsole(
     metrics,
     logger,
     operatorToken: config.operatorToken,
+    chartPoints: config.history.points,
     clock,
     isReady: () => readyFlag && !stopping,
     isLive: () => failure() === undefined,
