@@ -1,7 +1,7 @@
 import type { DecisionReport, Evaluation, RolloutState, RoutedRequest } from '@kanary/contracts';
 import { createDecisionEngine } from '@kanary/decision-engine';
 import { EvidenceFolder, rolloutTerms, type RolloutTerms } from '@kanary/evidence';
-import { defaultPartition } from './default-partition.js';
+import { keyPartition } from '@kanary/kafka';
 
 /** What the evaluator folds and the decision service reads, as committed on the topics. */
 export interface DecisionInputRecords {
@@ -50,7 +50,7 @@ export function replayDecision(
         terms: (rolloutId) => terms.get(rolloutId),
       }),
   );
-  const folderOf = (requestId: string) => folders[defaultPartition(requestId, partitions)]!;
+  const folderOf = (requestId: string) => folders[keyPartition(requestId, partitions)]!;
   for (const routed of inputs.routed) folderOf(routed.requestId).onRouted(routed);
   for (const evaluation of inputs.evaluations) {
     folderOf(evaluation.requestId).onEvaluation(evaluation);

@@ -14,6 +14,8 @@ export const TopicKey = {
   dlq: 'dlq',
   joinChangelog: 'joinChangelog',
   evidence: 'evidence',
+  predictionsRepartition: 'predictionsRepartition',
+  labelsRepartition: 'labelsRepartition',
 } as const;
 export type TopicKey = (typeof TopicKey)[keyof typeof TopicKey];
 
@@ -46,6 +48,13 @@ export interface TopicCatalog {
    * source partition, pinned to that partition; what the decision service, CLI and console read.
    */
   readonly evidence: TopicSpec<'ArmEvidence'>;
+  /**
+   * The evaluator's internal repartition topics: a prediction or label from outside that is not
+   * on the partition its requestId hashes to (a producer with another partitioner, such as
+   * librdkafka's CRC32 default) is forwarded here, to that partition, exactly once.
+   */
+  readonly predictionsRepartition: TopicSpec<'Prediction'>;
+  readonly labelsRepartition: TopicSpec<'GroundTruthLabel'>;
 }
 
 export interface TopicCatalogOptions {
@@ -101,6 +110,8 @@ export function topicCatalog(options: TopicCatalogOptions = {}): TopicCatalog {
     dlq: t('dlq', null, control, 'original key'),
     joinChangelog: t('evaluator.join-changelog', null, data, 'requestId', compacted),
     evidence: t('evidence', 'ArmEvidence', data, 'evidence key', compacted),
+    predictionsRepartition: t('evaluator.repartition.predictions', 'Prediction', data, 'requestId'),
+    labelsRepartition: t('evaluator.repartition.labels', 'GroundTruthLabel', data, 'requestId'),
   });
 }
 

@@ -19,6 +19,7 @@ export {
   type PartitionOffsets,
 } from './consumer-lag.js';
 export { ProcessorRunner } from './processor-runner.js';
+export { KeyMismatchError, keyMismatch, requestIdKey, type RecordKey } from './record-key.js';
 export type {
   BatchContext,
   DeliveryMode,
@@ -40,3 +41,4 @@ export {
 } from './crash-watch.js';
 export { LazyAdmin } from './lazy-admin.js';
 export { jsonOrFileField } from './json-env-field.js';
+export { keyPartition } from './key-partition.js';

@@ -28,8 +28,9 @@ describe('evaluator start-up checks', () => {
     const f = await evaluatorFixture(2, { labelPartitions: 3 });
     expect((await startUpFailure(f)).message).toBe(
       `${f.catalog.predictions.name} has 2 partitions and ${f.catalog.labels.name} has 3: ` +
-        `routed requests, predictions, labels and evidence must be co-partitioned (same ` +
-        `partition count, keyed by requestId) for the evaluator's partition-local join`,
+        `routed requests, predictions, labels, evidence and the repartition topics must be ` +
+        `co-partitioned (same partition count, keyed by requestId) for the evaluator's ` +
+        `partition-local join`,
     );
   });
 

@@ -16,7 +16,7 @@ import {
   uniqueTopic,
   waitFor,
 } from '@kanary/testkit';
-import type { Message } from 'kafkajs';
+import type { ICustomPartitioner, Message } from 'kafkajs';
 import { loadConfig, readToEnd, type EvaluatorConfig, type RawRecord } from '../src/index.js';
 
 export interface EvaluatorFixture {
@@ -215,8 +215,12 @@ export async function produceRecords(
   f: EvaluatorFixture,
   records: readonly JoinRecord[],
   chunk = 5_000,
+  partitioner?: ICustomPartitioner,
 ): Promise<void> {
-  const producer = await connectedProducer({ idempotent: true });
+  const producer = await connectedProducer({
+    idempotent: true,
+    ...(partitioner !== undefined ? { createPartitioner: partitioner } : {}),
+  });
   try {
     for (let start = 0; start < records.length; start += chunk) {
       const predictions: Message[] = [];
@@ -244,9 +248,12 @@ export async function produceRecords(
 }
 
 /** Total committed offsets of `groupId` on the inputs, and the inputs' end offsets. */
-export async function inputProgress(f: EvaluatorFixture, groupId: string) {
+export async function inputProgress(
+  f: EvaluatorFixture,
+  groupId: string,
+  topics = [f.catalog.predictions.name, f.catalog.labels.name],
+) {
   const admin = await connectedAdmin();
-  const topics = [f.catalog.predictions.name, f.catalog.labels.name];
   let end = 0;
   for (const topic of topics) {
     for (const p of await admin.fetchTopicOffsets(topic)) end += Number(p.offset);
@@ -263,11 +270,12 @@ export async function waitForInputsCommitted(
   f: EvaluatorFixture,
   groupId: string,
   timeoutMs: number,
+  topics?: string[],
 ): Promise<void> {
   let last = { committed: 0, end: 0 };
   await waitFor(
     async () => {
-      last = await inputProgress(f, groupId);
+      last = await inputProgress(f, groupId, topics);
       return last.end > 0 && last.committed === last.end;
     },
     {

@@ -43,6 +43,11 @@ export function evaluatorMetrics(registry: Registry) {
       'kanary_join_restored_records_total',
       'Changelog and evidence records read in restores',
     ),
+    repartitioned: m.counter(
+      'kanary_evaluator_repartitioned_total',
+      'Predictions and labels read from a partition other than the one their requestId hashes to (murmur2), forwarded to it through the repartition topics',
+      ['topic'],
+    ),
     evidenceSkipped: m.counter(
       'kanary_evidence_skipped_total',
       'Routed requests and evaluations not folded into evidence: outside a rollout, of a rollout whose state is unknown, or from before its start',

@@ -5,7 +5,12 @@ import {
   type TopicCatalog,
 } from '@kanary/contracts';
 import { EvidenceFolder } from '@kanary/evidence';
-import type { BatchContext, InputRecord, OutputRecord } from '@kanary/kafka';
+import {
+  keyPartition,
+  type BatchContext,
+  type InputRecord,
+  type OutputRecord,
+} from '@kanary/kafka';
 import type { Logger } from '@kanary/observability';
 import type { Kafka } from 'kafkajs';
 import {
@@ -26,6 +31,9 @@ import type { RolloutTermsTable } from './rollout-terms-table.js';
 
 export type JoinEvent = 'Prediction' | 'GroundTruthLabel' | 'RoutedRequest';
 
+/** The records a task forwards to the partition their requestId belongs on. */
+type Misplaced = InputRecord<'Prediction'> | InputRecord<'GroundTruthLabel'>;
+
 export interface JoinTaskOptions {
   kafka: Kafka;
   codec: EventCodec;
@@ -36,6 +44,8 @@ export interface JoinTaskOptions {
   progress: InputProgress;
   /** See EVALUATOR_WATERMARK_LATENESS_MS. */
   watermarkLatenessMs: number;
+  /** Partitions of the data topics, as found by the start-up check. */
+  partitions(): number;
   join: JoinConfig;
   /** Prefix of the restore readers' consumer groups. */
   groupId: string;
@@ -106,7 +116,43 @@ function rolloutOf(record: InputRecord<JoinEvent>): string | null {
  */
 export function joinTask(options: JoinTaskOptions) {
   const { catalog, clock, logger, metrics } = options;
-  const inputTopics = [catalog.routed.name, catalog.predictions.name, catalog.labels.name];
+  const inputTopics = [
+    catalog.routed.name,
+    catalog.predictions.name,
+    catalog.labels.name,
+    catalog.predictionsRepartition.name,
+    catalog.labelsRepartition.name,
+  ];
+
+  /**
+   * The partition a prediction or label from outside belongs on, when it is not the one it was
+   * read from (a producer with another partitioner); undefined when it is in place. Records of
+   * the repartition topics were put in place by a task and are never moved again.
+   */
+  const misplacedTo = (record: InputRecord<JoinEvent>): number | undefined => {
+    const { topic } = record;
+    if (topic.name !== catalog.predictions.name && topic.name !== catalog.labels.name) {
+      return undefined;
+    }
+    const owner = keyPartition((record as Misplaced).value.requestId, options.partitions());
+    return owner === record.partition ? undefined : owner;
+  };
+
+  /** The record as forwarded: the same event, to its partition of the repartition topic. */
+  const forwarded = (record: Misplaced, partition: number): OutputRecord =>
+    record.topic.event === 'Prediction'
+      ? {
+          topic: catalog.predictionsRepartition,
+          key: record.value.requestId,
+          value: (record as InputRecord<'Prediction'>).value,
+          partition,
+        }
+      : {
+          topic: catalog.labelsRepartition,
+          key: record.value.requestId,
+          value: (record as InputRecord<'GroundTruthLabel'>).value,
+          partition,
+        };
   const restoreEvidence = async (
     partition: number,
     folder: EvidenceFolder,
@@ -147,7 +193,7 @@ export function joinTask(options: JoinTaskOptions) {
     newFolder: (partition) =>
       new EvidenceFolder({
         partition,
-        partitions: catalog.evidence.partitions,
+        partitions: options.partitions(),
         inputs: inputTopics,
         relativeAccuracy: options.join.latencyRelativeAccuracy,
         latenessMs: options.watermarkLatenessMs,
@@ -290,9 +336,16 @@ export function joinTask(options: JoinTaskOptions) {
       const out = new PartitionOutputs(context.partition);
       out.add(processor.punctuate(now));
       const inputs: JoinInput[] = [];
+      const moved: OutputRecord[] = [];
       for (const record of records) {
         folder.observe(record.topic.name, eventTime(record), now);
         options.progress.processed(record.topic.name, record.partition, record.offset);
+        const owner = misplacedTo(record);
+        if (owner !== undefined) {
+          moved.push(forwarded(record as Misplaced, owner));
+          metrics.repartitioned.inc({ topic: record.topic.name });
+          continue;
+        }
         const input = joinInput(record);
         if (input !== null) inputs.push(input);
         else metrics.folded(folder.onRouted((record as InputRecord<'RoutedRequest'>).value));
@@ -303,6 +356,7 @@ export function joinTask(options: JoinTaskOptions) {
       keepUnits(folder, out);
       const result = finish(out);
       for (const r of evidenceRecords(context.partition, folder.checkpoint(now))) result.push(r);
+      for (const r of moved) result.push(r);
       metrics.observe(partitions.processors());
       return result;
     },
@@ -336,11 +390,7 @@ export function joinTask(options: JoinTaskOptions) {
 
     /** After every (re)join: the new assignment replaces every processor. */
     onAssignment(assignment: Readonly<Record<string, number[]>>): void {
-      const owned = new Set([
-        ...(assignment[catalog.routed.name] ?? []),
-        ...(assignment[catalog.predictions.name] ?? []),
-        ...(assignment[catalog.labels.name] ?? []),
-      ]);
+      const owned = new Set(inputTopics.flatMap((topic) => assignment[topic] ?? []));
       partitions.reset([...owned]);
       options.progress.reset();
       metrics.observe([]);

@@ -1,5 +1,5 @@
 import { EventCodec, topicCatalog } from '@kanary/contracts';
-import { createKafka, ProcessorRunner } from '@kanary/kafka';
+import { createKafka, ProcessorRunner, requestIdKey } from '@kanary/kafka';
 import {
   createLogger,
   createMetricsRegistry,
@@ -84,7 +84,14 @@ export async function startEvaluator(
     groupIdPrefix: `${config.groupId}.state.${config.connection.instanceId}`,
     defaultPolicy: config.defaultPolicy,
   });
-  const inputs = [catalog.routed, catalog.predictions, catalog.labels];
+  const inputs = [
+    catalog.routed,
+    catalog.predictions,
+    catalog.labels,
+    catalog.predictionsRepartition,
+    catalog.labelsRepartition,
+  ];
+  let dataPartitions = catalog.predictions.partitions;
   const progress = new InputProgress({
     kafka,
     groupId: config.groupId,
@@ -98,6 +105,7 @@ export async function startEvaluator(
     rollouts,
     progress,
     watermarkLatenessMs: config.watermarkLatenessMs,
+    partitions: () => dataPartitions,
     join: config.join,
     groupId: config.groupId,
     restoreTimeoutMs: config.restoreTimeoutMs,
@@ -114,6 +122,13 @@ export async function startEvaluator(
     service: SERVICE,
     groupId: config.groupId,
     inputs,
+    // The join and the evidence are partition-local by requestId: a record keyed otherwise (or
+    // not at all) is dead-lettered, not left to wait on a partition its other side never reaches.
+    keyedBy: {
+      RoutedRequest: requestIdKey,
+      Prediction: requestIdKey,
+      GroundTruthLabel: requestIdKey,
+    },
     dlq: catalog.dlq,
     mode: 'exactly-once',
     transactionalId: config.transactionalId,
@@ -158,6 +173,7 @@ export async function startEvaluator(
       await admin.disconnect();
     }
     if (stopping) return layout;
+    dataPartitions = layout.partitions;
     await rollouts.start(config.restoreTimeoutMs);
     if (stopping) return layout;
     await runner.start();

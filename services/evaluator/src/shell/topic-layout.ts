@@ -39,6 +39,8 @@ export async function checkTopicLayout(admin: Admin, catalog: TopicCatalog): Pro
     catalog.evaluations,
     catalog.metrics,
     catalog.evidence,
+    catalog.predictionsRepartition,
+    catalog.labelsRepartition,
     catalog.state,
     catalog.dlq,
   ];
@@ -49,7 +51,13 @@ export async function checkTopicLayout(admin: Admin, catalog: TopicCatalog): Pro
       `missing topics: ${missing.join(', ')} (create them with \`kanary topics init\`)`,
     );
   }
-  const coPartitioned = [catalog.routed, catalog.labels, catalog.evidence];
+  const coPartitioned = [
+    catalog.routed,
+    catalog.labels,
+    catalog.evidence,
+    catalog.predictionsRepartition,
+    catalog.labelsRepartition,
+  ];
   const names = [catalog.predictions.name, ...coPartitioned.map((t) => t.name)];
   const hasChangelog = existing.has(catalog.joinChangelog.name);
   if (hasChangelog) names.push(catalog.joinChangelog.name);
@@ -61,7 +69,7 @@ export async function checkTopicLayout(admin: Admin, catalog: TopicCatalog): Pro
     if (other !== partitions) {
       throw new TopicLayoutError(
         `${catalog.predictions.name} has ${partitions} partitions and ${topic.name} has ` +
-          `${other}: routed requests, predictions, labels and evidence must be co-partitioned ` +
+          `${other}: routed requests, predictions, labels, evidence and the repartition topics must be co-partitioned ` +
           `(same partition count, keyed by requestId) for the evaluator's partition-local join`,
       );
     }

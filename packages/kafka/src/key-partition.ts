@@ -4,8 +4,13 @@ import kafkajs from 'kafkajs';
 const { Partitioners } = kafkajs;
 const partitioner = Partitioners.DefaultPartitioner();
 
-/** The partition kafkajs' default partitioner (murmur2 of the key) gives a keyed record. */
-export function defaultPartition(key: string, partitions: number): number {
+/**
+ * The partition a record keyed `key` belongs on: what kafkajs' and the Java client's default
+ * partitioner choose (murmur2 of the key's UTF-8 bytes, positive, modulo the partition count).
+ * librdkafka-based clients (Python, Go, .NET, C/C++, Rust) default to CRC32 instead, so their
+ * records can land elsewhere.
+ */
+export function keyPartition(key: string, partitions: number): number {
   return partitioner({
     topic: 'any',
     partitionMetadata: Array.from({ length: partitions }, (_, partitionId) => ({
