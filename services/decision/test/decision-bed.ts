@@ -10,6 +10,7 @@ import {
   type RolloutState,
   type RoutedRequest,
   type TopicCatalog,
+  type TopicKey,
   type TopicSpec,
 } from '@kanary/contracts';
 import {
@@ -26,12 +27,13 @@ import {
   collectMessages,
   connectedAdmin,
   connectedProducer,
+  kafkaForTests,
   testInfra,
   uniqueTopic,
   waitFor,
   type MessageCollector,
 } from '@kanary/testkit';
-import { Partitioners, type Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { loadDecisionConfig, startDecisionService, type DecisionService } from '../src/index.js';
 
 export const MODEL = 'fraud';
@@ -43,6 +45,10 @@ export interface DecisionBed {
   readonly prefix: string;
   readonly catalog: TopicCatalog;
   readonly codec: EventCodec;
+  /** A client of this bed's broker. */
+  readonly kafka: Kafka;
+  /** The environment every service of this bed starts with (broker, registry, topics). */
+  readonly env: Readonly<Record<string, string>>;
   /** Starts a decision service on this bed's topics and waits until it is ready. */
   decision(env?: Record<string, string>): Promise<DecisionService>;
   /** Starts a router on this bed's topics (it applies the commands) and waits until it is ready. */
@@ -63,25 +69,39 @@ export interface DecisionBed {
   close(): Promise<void>;
 }
 
-export async function decisionBed(): Promise<DecisionBed> {
+/** Where a bed runs and how its topics are made, when not the defaults. */
+export interface DecisionBedOptions {
+  /** Another broker than the shared test broker (a private one). @default the test broker */
+  readonly brokers?: readonly string[];
+  /** Settings added to the catalog's own, per topic (e.g. a short retention of the data). */
+  readonly topicConfig?: Partial<Record<TopicKey, Readonly<Record<string, string>>>>;
+}
+
+export async function decisionBed(options: DecisionBedOptions = {}): Promise<DecisionBed> {
   const prefix = uniqueTopic('decision');
   const infra = testInfra();
+  const brokers = [...(options.brokers ?? infra.brokers)];
+  const kafka = kafkaForTests({ brokers });
   const catalog = topicCatalog({ prefix, dataPartitions: 2 });
-  const admin = await connectedAdmin();
+  const specs = (Object.entries(catalog) as Array<[TopicKey, TopicSpec]>).map(([key, spec]) => ({
+    ...spec,
+    config: { ...spec.config, ...options.topicConfig?.[key] },
+  }));
+  const admin = await connectedAdmin(kafka);
   // A just-created topic can answer "not the leader" for a moment; wait until every one serves.
-  await waitFor(() => ensureTopics(admin, catalog).then(() => true), { timeoutMs: 60_000 });
-  for (const topic of Object.values(catalog)) {
+  await waitFor(() => ensureTopics(admin, specs).then(() => true), { timeoutMs: 60_000 });
+  for (const topic of specs) {
     await waitFor(() => admin.fetchTopicOffsets(topic.name), { timeoutMs: 60_000 });
   }
   const codec = new EventCodec({ url: infra.registryUrl });
-  const producer: Producer = await connectedProducer({
-    idempotent: true,
-    createPartitioner: Partitioners.DefaultPartitioner,
-  });
+  const producer: Producer = await connectedProducer(
+    { idempotent: true, createPartitioner: Partitioners.DefaultPartitioner },
+    kafka,
+  );
   const stoppable: Array<{ stop(): Promise<void> }> = [];
   const logLevel = process.env.KANARY_TEST_DEBUG ? 'debug' : 'silent';
   const baseEnv = {
-    KAFKA_BROKERS: infra.brokers.join(','),
+    KAFKA_BROKERS: brokers.join(','),
     SCHEMA_REGISTRY_URL: infra.registryUrl,
     KANARY_TOPIC_PREFIX: prefix,
     KANARY_DATA_PARTITIONS: '2',
@@ -102,6 +122,8 @@ export async function decisionBed(): Promise<DecisionBed> {
     prefix,
     catalog,
     codec,
+    kafka,
+    env: baseEnv,
     decision: async (env = {}) => {
       const config = loadDecisionConfig({
         ...baseEnv,
@@ -159,6 +181,7 @@ export async function decisionBed(): Promise<DecisionBed> {
     collect: async (topic) => {
       const collector = await collectMessages(topic.name, {
         map: (record) => codec.decode(topic, record.value),
+        kafka,
       });
       stoppable.push(collector);
       return collector;
@@ -221,38 +244,66 @@ export async function stepTraffic(
   const labels: GroundTruthLabel[] = [];
   for (const arm of ['stable', 'canary'] as const) {
     for (let i = 0; i < perArm[arm]; i += 1) {
-      const requestId = `${tag}-${arm}-${i}`;
-      const variant = arm === 'stable' ? STABLE : CANARY;
-      const role = arm === 'stable' ? 'STABLE' : 'CANARY';
-      routed.push({
-        requestId,
-        model: MODEL,
-        routingKey: `${requestId}-user`,
-        features: '{}',
-        timestamp: at,
-        rolloutId: state.rolloutId,
-        variant,
-        role,
-        served: true,
-        routedAt: at,
-        dispatch: 'WORKER',
-      });
-      predictions.push({
-        requestId,
-        model: MODEL,
-        rolloutId: state.rolloutId,
-        variant,
-        role,
-        served: true,
-        output: rng.next() < accuracy[arm] ? 'fraud' : 'legit',
-        score: null,
+      const request = servedRequest(state.rolloutId, arm, `${tag}-${arm}-${i}`, at, {
+        correct: rng.next() < accuracy[arm],
         latencyMs: 20 + 10 * rng.next(),
-        status: 'OK',
-        error: null,
-        timestamp: at,
       });
-      labels.push({ requestId, model: MODEL, label: 'fraud', timestamp: at });
+      routed.push(request.routed);
+      predictions.push(request.prediction);
+      labels.push(request.label);
     }
   }
   return { routed, predictions, labels };
+}
+
+/** One request's records. */
+export interface RequestRecords {
+  readonly routed: RoutedRequest;
+  readonly prediction: Prediction;
+  readonly label: GroundTruthLabel;
+}
+
+/**
+ * A request served by `arm` of rollout `rolloutId`: routed and predicted at `at` (the answer
+ * right or wrong), labelled 'fraud' at `labelledAt` (@default `at`).
+ */
+export function servedRequest(
+  rolloutId: string,
+  arm: 'stable' | 'canary',
+  requestId: string,
+  at: number,
+  answer: { readonly correct: boolean; readonly latencyMs: number },
+  labelledAt = at,
+): RequestRecords {
+  const variant = arm === 'stable' ? STABLE : CANARY;
+  const role = arm === 'stable' ? 'STABLE' : 'CANARY';
+  return {
+    routed: {
+      requestId,
+      model: MODEL,
+      routingKey: `${requestId}-user`,
+      features: '{}',
+      timestamp: at,
+      rolloutId,
+      variant,
+      role,
+      served: true,
+      routedAt: at,
+    },
+    prediction: {
+      requestId,
+      model: MODEL,
+      rolloutId,
+      variant,
+      role,
+      served: true,
+      output: answer.correct ? 'fraud' : 'legit',
+      score: null,
+      latencyMs: answer.latencyMs,
+      status: 'OK',
+      error: null,
+      timestamp: at,
+    },
+    label: { requestId, model: MODEL, label: 'fraud', timestamp: labelledAt },
+  };
 }
