@@ -9,6 +9,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { DlqHeader, dlqHeader } from './dead-letter.js';
 import { decodeBatch, sortDecoded, type FetchedRecord } from './decode-batch.js';
+import { KeyMismatchError, keyMismatch, requestIdKey } from './record-key.js';
 
 const { requests } = topicCatalog({ prefix: 'unit', dataPartitions: 2 });
 const source = { topic: requests, partition: 1, service: 'unit-test' };
@@ -106,6 +107,105 @@ describe('sortDecoded', () => {
       [DlqHeader.sourceOffset]: '9',
       [DlqHeader.service]: 'unit-test',
     });
+  });
+});
+
+describe('sortDecoded with keyedBy', () => {
+  const keyed = { ...source, keyedBy: requestIdKey };
+  const raw = (offset: number, key: Buffer | null): FetchedRecord => ({ ...record(offset), key });
+
+  it('processes records keyed by their requestId and dead-letters the others, after decoding and validation', () => {
+    const records = [
+      record(0, 'a'),
+      record(1, null),
+      record(2, 'someone-else'),
+      record(3, 'c'),
+      // The requestId Avro-encoded in the Confluent wire format (schema id 5): not the plain text.
+      raw(4, Buffer.from([0, 0, 0, 0, 5, 2, 0x64])),
+      record(5, 'e'),
+    ];
+    const decoded = [
+      event('a'),
+      event('b'),
+      event('c'),
+      new ValidationError('InferenceRequest', ['requestId: must not be empty']),
+      event('d'),
+      event('e'),
+    ];
+    const batch = sortDecoded(keyed, records, decoded);
+    expect(batch.valid.map((r) => [r.offset, r.key, r.value.requestId])).toEqual([
+      ['0', 'a', 'a'],
+      ['5', 'e', 'e'],
+    ]);
+    expect(
+      batch.rejected.map((r) => [
+        r.offset,
+        dlqHeader(r.letter.headers, DlqHeader.errorClass),
+        dlqHeader(r.letter.headers, DlqHeader.errorMessage),
+      ]),
+    ).toEqual([
+      [
+        '1',
+        'KeyMismatchError',
+        'the record has no key; expected its requestId "b": produce with key = requestId (UTF-8)',
+      ],
+      [
+        '2',
+        'KeyMismatchError',
+        'key "someone-else" is not the record\'s requestId "c": produce with key = requestId (UTF-8)',
+      ],
+      ['3', 'ValidationError', 'invalid InferenceRequest: requestId: must not be empty'],
+      [
+        '4',
+        'KeyMismatchError',
+        'key 0x00000000050264 (7 bytes, not UTF-8 text) is not the record\'s requestId "d": produce with key = requestId (UTF-8)',
+      ],
+    ]);
+    // The letter keeps the original key bytes.
+    expect(batch.rejected[3]!.letter.key).toEqual(Buffer.from([0, 0, 0, 0, 5, 2, 0x64]));
+  });
+
+  it('checks nothing without keyedBy', () => {
+    const batch = sortDecoded(source, [record(0, null), record(1, 'x')], [event('a'), event('b')]);
+    expect(batch.valid).toHaveLength(2);
+  });
+});
+
+describe('keyMismatch', () => {
+  it.each<{ case: string; key: Buffer | null; expected: string; message: string | undefined }>([
+    {
+      case: 'the UTF-8 requestId',
+      key: Buffer.from('r-ü-1'),
+      expected: 'r-ü-1',
+      message: undefined,
+    },
+    {
+      case: 'the requestId in another encoding (Latin-1)',
+      key: Buffer.from('r-ü-1', 'latin1'),
+      expected: 'r-ü-1',
+      message: 'key 0x722dfc2d31 (5 bytes, not UTF-8 text) is not',
+    },
+    {
+      case: 'invalid UTF-8 whose replacement character matches the text',
+      key: Buffer.from([0xf0, 0x9f, 0x98, 0x41]),
+      expected: '\ufffdA',
+      message: 'key 0xf09f9841 (4 bytes, not UTF-8 text) is not',
+    },
+    { case: 'an empty key', key: Buffer.alloc(0), expected: 'r-1', message: 'key "" is not' },
+    {
+      case: 'a long key, cut',
+      key: Buffer.from('x'.repeat(500)),
+      expected: 'r-1',
+      message: `key "${'x'.repeat(200)}…" is not`,
+    },
+  ])('$case', ({ key, expected, message }) => {
+    const error = keyMismatch(key, expected, 'requestId');
+    if (message === undefined) expect(error).toBeUndefined();
+    else {
+      expect(error).toBeInstanceOf(KeyMismatchError);
+      expect(error?.message.startsWith(message)).toBe(true);
+      expect(error?.code).toBe('KEY_MISMATCH');
+    }
   });
 });
 

@@ -1,7 +1,14 @@
-import { KanaryError, type EventCodec, type EventName, type TopicSpec } from '@kanary/contracts';
+import {
+  KanaryError,
+  type EventCodec,
+  type EventName,
+  type EventTypes,
+  type TopicSpec,
+} from '@kanary/contracts';
 import type { IHeaders, Message } from 'kafkajs';
 import { deadLetter } from './dead-letter.js';
 import type { InputRecord } from './processor-options.js';
+import { keyMismatch, type RecordKey } from './record-key.js';
 
 /** A fetched record: what the runner reads of kafkajs' `KafkaMessage`. */
 export interface FetchedRecord {
@@ -26,6 +33,15 @@ export interface DecodedBatch<E extends EventName> {
   readonly rejected: Rejected[];
 }
 
+/** Where a batch comes from, who reads it, and what key its records must carry. */
+export interface BatchSource<E extends EventName> {
+  readonly topic: TopicSpec<E>;
+  readonly partition: number;
+  readonly service: string;
+  /** The key each record's value calls for; unchecked when absent. */
+  readonly keyedBy?: RecordKey<EventTypes[E]> | undefined;
+}
+
 /**
  * Decodes one partition's records of `topic`: one registry lookup per unseen writer schema,
  * then every record synchronously (see `EventCodec.decodeAll`).
@@ -33,7 +49,7 @@ export interface DecodedBatch<E extends EventName> {
  */
 export async function decodeBatch<E extends EventName>(
   codec: Pick<EventCodec, 'decodeAll'>,
-  source: { readonly topic: TopicSpec<E>; readonly partition: number; readonly service: string },
+  source: BatchSource<E>,
   records: readonly FetchedRecord[],
 ): Promise<DecodedBatch<E>> {
   const decoded = await codec.decodeAll(
@@ -45,20 +61,24 @@ export async function decodeBatch<E extends EventName>(
 
 /**
  * Pairs records with their decoding results (`decoded[i]` is `records[i]`'s): a value becomes an
- * input record; an error (the record cannot be decoded or breaks a rule) becomes a dead letter
- * carrying the record's bytes and the reason, written by `service`.
+ * input record; an error (the record cannot be decoded, breaks a rule, or is not keyed as
+ * `keyedBy` requires) becomes a dead letter carrying the record's bytes and the reason, written
+ * by `service`.
  */
 export function sortDecoded<E extends EventName>(
-  source: { readonly topic: TopicSpec<E>; readonly partition: number; readonly service: string },
+  source: BatchSource<E>,
   records: readonly FetchedRecord[],
   decoded: readonly unknown[],
 ): DecodedBatch<E> {
-  const { topic, partition, service } = source;
+  const { topic, partition, service, keyedBy } = source;
   const valid: Array<InputRecord<E>> = [];
   const rejected: Rejected[] = [];
   for (let i = 0; i < records.length; i++) {
     const m = records[i]!;
-    const value = decoded[i];
+    let value = decoded[i];
+    if (keyedBy !== undefined && !(value instanceof KanaryError)) {
+      value = keyMismatch(m.key, keyedBy.of(value as EventTypes[E]), keyedBy.field) ?? value;
+    }
     if (!(value instanceof KanaryError)) {
       valid.push({
         topic,

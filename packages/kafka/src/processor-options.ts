@@ -1,6 +1,7 @@
 import type { EventCodec, EventName, EventTypes, TopicSpec } from '@kanary/contracts';
 import type { Logger, Registry } from '@kanary/observability';
 import type { ConsumerConfig, IHeaders, Kafka } from 'kafkajs';
+import type { RecordKey } from './record-key.js';
 
 /**
  * A decoded, validated input record. For several input events it is a union that narrows on
@@ -61,6 +62,14 @@ export interface ProcessorOptions<E extends EventName = EventName> {
   inputs: ReadonlyArray<TopicSpec<E>>;
   /** Where undecodable or invalid records go. */
   dlq: TopicSpec<null>;
+  /**
+   * Input events whose records must be keyed by a field of their value, as its plain UTF-8 text
+   * (e.g. `requestIdKey` for data from outside, which the join and the partitioning look up by
+   * key). A decoded, valid record without a key or with another one goes to the dead-letter topic
+   * with a `KeyMismatchError` naming the expected key, and is not processed. Events not listed
+   * are not checked.
+   */
+  keyedBy?: { readonly [K in E]?: RecordKey<EventTypes[K]> };
   /**
    * `exactly-once`: outputs, dead letters and consumed offsets commit in one Kafka transaction
    * (requires `transactionalId`, unique and stable per instance so a restarted instance fences

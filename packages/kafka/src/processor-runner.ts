@@ -145,7 +145,12 @@ export class ProcessorRunner<E extends EventName = EventName> {
       from === 0 ? batch.messages : batch.messages.filter((m) => Number(m.offset) >= from);
     const { valid, rejected } = await decodeBatch(
       this.options.codec,
-      { topic, partition, service: this.options.service },
+      {
+        topic,
+        partition,
+        service: this.options.service,
+        keyedBy: this.options.keyedBy?.[topic.event],
+      },
       messages,
     );
     for (const { offset, reason } of rejected) {

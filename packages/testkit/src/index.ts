@@ -28,6 +28,7 @@ export {
   type EncodedMessage,
 } from './schema-registry.js';
 export { freePort } from './free-port.js';
+export { wrongKeys, type WrongKey } from './wrong-keys.js';
 export { squatGroup } from './group-squatter.js';
 export { runToExit, type ProcessOutcome } from './run-to-exit.js';
 export {

@@ -1,7 +1,15 @@
-import { avroType, type VariantMetrics } from '@kanary/contracts';
+import {
+  avroType,
+  exampleEvents,
+  type EventTypes,
+  type RoutedRequest,
+  type TopicSpec,
+  type VariantMetrics,
+} from '@kanary/contracts';
 import { DlqHeader, dlqHeader } from '@kanary/kafka';
 import { createMetricsRegistry } from '@kanary/observability';
-import { connectedProducer, disconnectTestClients, waitFor } from '@kanary/testkit';
+import { connectedProducer, disconnectTestClients, waitFor, wrongKeys } from '@kanary/testkit';
+import type { Message } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startEvaluator } from '../src/index.js';
 import {
@@ -213,6 +221,113 @@ describe('evaluator on the broker', () => {
       );
       expect(letters).toHaveLength(3);
       expect(evaluator.runner.stats.deadLettered).toBe(3);
+    } finally {
+      await evaluator.stop();
+    }
+  });
+
+  it('dead-letters routed requests, predictions and labels without a key or not keyed by their requestId, counts them, and joins the records around them', async () => {
+    const f = await evaluatorFixture(1);
+    const id = (name: string) => `${f.prefix}-${name}`;
+    const noRollout = { rolloutId: null };
+    const routedOf = (requestId: string): RoutedRequest => ({
+      ...exampleEvents.RoutedRequest,
+      ...noRollout,
+      requestId,
+      timestamp: Date.now(),
+      routedAt: Date.now(),
+    });
+    const { routed, predictions, labels } = f.catalog;
+    // Per topic: a correct record, the mis-keyed ones, another correct record (one partition).
+    const keyed = async <E extends 'RoutedRequest' | 'Prediction' | 'GroundTruthLabel'>(
+      topic: TopicSpec<E>,
+      value: (requestId: string) => EventTypes[E],
+      misKeyed: string,
+    ): Promise<Message[]> => {
+      const encode = (requestId: string) => f.codec.encode(topic, value(requestId));
+      return [
+        { key: id('before'), value: await encode(id('before')) },
+        ...(await Promise.all(
+          wrongKeys(misKeyed).map(async ({ key }) => ({ key, value: await encode(misKeyed) })),
+        )),
+        { key: id('after'), value: await encode(id('after')) },
+      ];
+    };
+    // The prediction of "no-prediction" and the label of "no-label" are the mis-keyed ones; their
+    // other sides are keyed right and wait.
+    const producer = await connectedProducer({ idempotent: true });
+    await producer.sendBatch({
+      acks: -1,
+      topicMessages: [
+        { topic: routed.name, messages: await keyed(routed, routedOf, id('no-prediction')) },
+        {
+          topic: predictions.name,
+          messages: [
+            ...(await keyed(
+              predictions,
+              (r) => predicted(r, noRollout).value,
+              id('no-prediction'),
+            )),
+            {
+              key: id('no-label'),
+              value: await f.codec.encode(predictions, predicted(id('no-label'), noRollout).value),
+            },
+          ],
+        },
+        {
+          topic: labels.name,
+          messages: [
+            ...(await keyed(labels, (r) => labelled(r).value, id('no-label'))),
+            {
+              key: id('no-prediction'),
+              value: await f.codec.encode(labels, labelled(id('no-prediction')).value),
+            },
+          ],
+        },
+      ],
+    });
+    await producer.disconnect();
+
+    const config = f.config({ KANARY_INSTANCE_ID: 'keys' });
+    const evaluator = await startEvaluator(config, { logger: quietLogger() });
+    try {
+      await evaluator.ready;
+      await evaluator.runner.catchUp(60_000);
+      expect((await committedEvaluations(f)).sort()).toEqual([
+        `${id('after')}|v1|true`,
+        `${id('before')}|v1|true`,
+      ]);
+      expect(evaluator.stats()).toMatchObject({ pendingPredictions: 1, pendingLabels: 1 });
+      const letters = (await readAllRaw(f, f.catalog.dlq)).map((r) => ({
+        topic: dlqHeader(r.headers, DlqHeader.sourceTopic),
+        key: r.key,
+        error: dlqHeader(r.headers, DlqHeader.errorClass),
+        message: dlqHeader(r.headers, DlqHeader.errorMessage),
+      }));
+      const expected = (topic: string, requestId: string) =>
+        wrongKeys(requestId).map(({ key }) => ({
+          topic,
+          key,
+          error: 'KeyMismatchError',
+          message: expect.stringContaining(
+            `requestId "${requestId}": produce with key = requestId (UTF-8)`,
+          ),
+        }));
+      expect(letters).toHaveLength(9);
+      expect(letters).toEqual(
+        expect.arrayContaining([
+          ...expected(routed.name, id('no-prediction')),
+          ...expected(predictions.name, id('no-prediction')),
+          ...expected(labels.name, id('no-label')),
+        ]),
+      );
+      expect(evaluator.runner.stats.deadLettered).toBe(9);
+      const metrics = await evaluator.registry.metrics();
+      for (const topic of [routed, predictions, labels]) {
+        expect(metrics).toContain(
+          `kanary_dlq_records_total{topic="${topic.name}",error="KeyMismatchError",service="evaluator"} 3`,
+        );
+      }
     } finally {
       await evaluator.stop();
     }

@@ -1,7 +1,7 @@
 import chisquareCdf from '@stdlib/stats-base-dists-chisquare-cdf';
-import type { RoutedRequest } from '@kanary/contracts';
+import type { InferenceRequest, RoutedRequest } from '@kanary/contracts';
 import { DlqHeader, dlqHeader } from '@kanary/kafka';
-import { collectMessages, disconnectTestClients, waitFor } from '@kanary/testkit';
+import { collectMessages, disconnectTestClients, waitFor, wrongKeys } from '@kanary/testkit';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { command, commandOn, requestsFor, routerBed, type RouterBed } from './router-test-bed.js';
 
@@ -121,5 +121,74 @@ describe('router Kafka ingress', () => {
       new Set(['unknown-0', 'unknown-1', 'unknown-2']),
     );
     expect(routed.records.some((r) => r.model === 'no-such-model')).toBe(false);
+  });
+
+  it('dead-letters requests without a key or not keyed by their requestId, with the expected key, counts them and routes the records around them', async () => {
+    bed = await routerBed();
+    const router = await bed.start();
+    const routed = await bed.collect(bed.catalog.routed);
+    const dlq = await collectMessages(bed.catalog.dlq.name);
+    const [before, mis, after] = [
+      requestsFor(2, 'before'),
+      requestsFor(1, 'mis-keyed'),
+      requestsFor(2, 'after'),
+    ];
+    const encode = (r: InferenceRequest) => bed!.codec.encode(bed!.catalog.requests, r);
+    const wrong = wrongKeys(mis[0]!.requestId);
+    // One partition, so that the mis-keyed records sit between correct ones in one batch.
+    await bed.send(bed.catalog.requests, [
+      ...(await Promise.all(
+        before.map(async (r) => ({ key: r.requestId, value: await encode(r), partition: 0 })),
+      )),
+      ...(await Promise.all(
+        wrong.map(async ({ key }) => ({ key, value: await encode(mis[0]!), partition: 0 })),
+      )),
+      ...(await Promise.all(
+        after.map(async (r) => ({ key: r.requestId, value: await encode(r), partition: 0 })),
+      )),
+    ]);
+
+    const letters = await dlq.waitFor(wrong.length, 60_000);
+    const records = await routed.waitFor(before.length + after.length, 60_000);
+    expect(records.map((r) => r.requestId).sort()).toEqual(
+      [...before, ...after].map((r) => r.requestId).sort(),
+    );
+    const expected = `the record's requestId "${mis[0]!.requestId}": produce with key = requestId (UTF-8)`;
+    expect(
+      letters.map((l) => ({
+        key: l.key,
+        error: dlqHeader(l.headers, DlqHeader.errorClass),
+        message: dlqHeader(l.headers, DlqHeader.errorMessage),
+        topic: dlqHeader(l.headers, DlqHeader.sourceTopic),
+      })),
+    ).toEqual([
+      {
+        key: null,
+        error: 'KeyMismatchError',
+        message: `the record has no key; expected its requestId "${mis[0]!.requestId}": produce with key = requestId (UTF-8)`,
+        topic: bed.catalog.requests.name,
+      },
+      {
+        key: wrong[1]!.key,
+        error: 'KeyMismatchError',
+        message: `key "another-${mis[0]!.requestId}" is not ${expected}`,
+        topic: bed.catalog.requests.name,
+      },
+      {
+        key: wrong[2]!.key,
+        error: 'KeyMismatchError',
+        message: `key 0x${wrong[2]!.key!.toString('hex')} (${wrong[2]!.key!.length} bytes, not UTF-8 text) is not ${expected}`,
+        topic: bed.catalog.requests.name,
+      },
+    ]);
+    for (const letter of letters) {
+      expect(await bed.codec.decode(bed.catalog.requests, letter.value)).toEqual(mis[0]);
+    }
+    // Counted once the letters are committed.
+    const counted = `kanary_dlq_records_total{topic="${bed.catalog.requests.name}",error="KeyMismatchError",service="router"} 3`;
+    await waitFor(async () => (await router.registry.metrics()).includes(counted), {
+      timeoutMs: 10_000,
+      description: counted,
+    });
   });
 });

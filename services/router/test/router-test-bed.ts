@@ -21,7 +21,7 @@ import {
   waitFor,
   type MessageCollector,
 } from '@kanary/testkit';
-import { Partitioners, type Producer } from 'kafkajs';
+import { Partitioners, type Message, type Producer } from 'kafkajs';
 import { commandOnState, type LiveAction } from '@kanary/rollout';
 import { loadRouterConfig, startRouter, type Router } from '../src/index.js';
 
@@ -41,6 +41,8 @@ export interface RouterBed {
     values: readonly EventTypes[E][],
     key: (value: EventTypes[E]) => string,
   ): Promise<void>;
+  /** Produces records as given (keys, partitions and bytes untouched). */
+  send(topic: TopicSpec, messages: Message[]): Promise<void>;
   command(command: RolloutCommand): Promise<void>;
   requests(requests: readonly InferenceRequest[]): Promise<void>;
   /** Decoded records of a topic, collected in the background from the beginning. */
@@ -105,6 +107,9 @@ export async function routerBed(): Promise<RouterBed> {
       return router;
     },
     produce,
+    send: async (topic, messages) => {
+      await producer.send({ topic: topic.name, messages, acks: -1 });
+    },
     command: (command) => produce(catalog.commands, [command], (c) => c.model),
     requests: (requests) => produce(catalog.requests, requests, (r) => r.requestId),
     collect: async (topic) => {

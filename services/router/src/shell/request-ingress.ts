@@ -4,7 +4,7 @@ import {
   type RoutedRequest,
   type TopicCatalog,
 } from '@kanary/contracts';
-import { ProcessorRunner, deadLetter, type OutputRecord } from '@kanary/kafka';
+import { ProcessorRunner, deadLetter, requestIdKey, type OutputRecord } from '@kanary/kafka';
 import type { Logger, Registry } from '@kanary/observability';
 import type { Kafka } from 'kafkajs';
 import type { RolloutBook } from '../core/rollout-book.js';
@@ -39,7 +39,11 @@ export interface RequestIngressOptions {
 /**
  * The Kafka ingress: `inference.requests` → `inference.routed` (the served record and one copy
  * per shadow), exactly once through the transactional processor runner. A request for an
- * unknown model is dead-lettered with the reason inside the same transaction.
+ * unknown model is dead-lettered with the reason inside the same transaction, and so is one not
+ * keyed by its requestId (plain UTF-8). The routed records are keyed by requestId whatever the
+ * request's key, but the key contract is the same on every ingress from outside: a producer that
+ * keys its requests wrongly keys its labels the same way, where the join depends on it, and a
+ * dead letter on the first request says so at once.
  *
  * Routing reads the book's current table, so a batch retried after a failed transaction may be
  * routed by a newer state than the first attempt; only one attempt's records ever commit.
@@ -56,6 +60,7 @@ export function requestIngress(
     service: options.service,
     groupId: options.groupId,
     inputs: [topics.requests],
+    keyedBy: { InferenceRequest: requestIdKey },
     dlq: topics.dlq,
     mode: 'exactly-once',
     transactionalId: options.transactionalId,
