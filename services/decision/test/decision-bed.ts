@@ -289,6 +289,7 @@ export function servedRequest(
       role,
       served: true,
       routedAt: at,
+      dispatch: 'WORKER',
     },
     prediction: {
       requestId,
