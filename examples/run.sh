@@ -73,12 +73,21 @@ say "Kafka $KAFKA_BROKERS, registry $SCHEMA_REGISTRY_URL, topic prefix $prefix"
 
 # --- Python and Java builds, while the topics are created
 build_python() {
-  if [ ! -x "$venv/bin/python" ]; then python3 -m venv "$venv"; fi
+  if [ ! -x "$venv/bin/python" ]; then
+    rm -rf "$venv"
+    if ! python3 -m venv "$venv"; then
+      # Debian's python3 has venv (ensurepip) in a package of its own.
+      [ "${CI:-}" = true ] && command -v apt-get >/dev/null || exit 1
+      rm -rf "$venv"
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv
+      python3 -m venv "$venv"
+    fi
+  fi
   "$venv/bin/pip" install -q --disable-pip-version-check -r examples/python/requirements.txt
 }
 build_java() {
   # Offline after the first resolve of the dependencies (~/.m2).
-  (cd examples/java && { mvn -q -B -o package -DskipTests 2>/dev/null || mvn -q -B package -DskipTests; })
+  (cd examples/java && { mvn -q -B -Dstyle.color=never -o package -DskipTests 2>/dev/null || mvn -q -B -Dstyle.color=never package -DskipTests; })
 }
 declare -A build_pid
 for ex in "${which_examples[@]}"; do
