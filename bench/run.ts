@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_KAFKA_VERSION, resolveInfraConfig } from '@kanary/infra';
 import { ceilingsBenchmark } from './benchmarks/ceilings.js';
 import { decisionBenchmark } from './benchmarks/decision.js';
+import { decisionRestartBenchmark } from './benchmarks/decision-restart.js';
 import { endToEndBenchmark } from './benchmarks/end-to-end.js';
 import { evaluatorBenchmark } from './benchmarks/evaluator.js';
 import { recordCostsBenchmark } from './benchmarks/record-costs.js';
@@ -28,6 +29,7 @@ const BENCHMARKS: ReadonlyArray<Benchmark<BenchStack>> = [
   workerBenchmark,
   evaluatorBenchmark,
   decisionBenchmark,
+  decisionRestartBenchmark,
   endToEndBenchmark,
   recordCostsBenchmark,
 ];

@@ -2,11 +2,10 @@ import { performance } from 'node:perf_hooks';
 import type { Evaluation, RolloutState } from '@kanary/contracts';
 import { loadDecisionConfig, startDecisionService } from '@kanary/decision';
 import { createDecisionEngine, type DecisionEngine } from '@kanary/decision-engine';
-import { applyCommand } from '@kanary/rollout';
 import { fillEvents } from '../lib/backlog.js';
 import { measureRate } from '../lib/measure-rate.js';
 import { metric, against, withTarget } from '../lib/metric.js';
-import { CANARY_VARIANT, evaluation, MODEL, requestId, STABLE_VARIANT } from '../lib/records.js';
+import { evaluation, MODEL, requestId, startedRollout } from '../lib/records.js';
 import type { BenchContext, Benchmark, BenchmarkResult, Metric } from '../lib/results.js';
 import type { BenchStack } from '../lib/stack.js';
 
@@ -17,30 +16,7 @@ const SPAN_MS = 20 * HOUR;
 const ROLLOUT_ID = 'bench-decision-rollout';
 
 /** A rollout of MODEL started at T0 with the default policy (label maturity 1 h, 1 % canary). */
-function startedState(): RolloutState {
-  const result = applyCommand(
-    undefined,
-    {
-      commandId: 'bench-start',
-      rolloutId: ROLLOUT_ID,
-      model: MODEL,
-      action: 'START',
-      stable: STABLE_VARIANT,
-      canary: CANARY_VARIANT,
-      shadows: [],
-      canaryWeight: 0.01,
-      stepIndex: null,
-      basedOnSeq: null,
-      issuedBy: 'OPERATOR',
-      reason: 'bench',
-      policy: '{}',
-      issuedAt: T0,
-    },
-    T0,
-  );
-  if (result.outcome !== 'APPLIED') throw new Error(`START not applied: ${JSON.stringify(result)}`);
-  return result.state;
-}
+const startedState = (): RolloutState => startedRollout(ROLLOUT_ID, T0);
 
 interface TickRun {
   readonly ingestPerSecond: number;

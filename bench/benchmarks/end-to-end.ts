@@ -2,14 +2,13 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import type { RolloutCommand } from '@kanary/contracts';
 import { ServiceProcess } from '@kanary/cli/service-process';
 import { parsePolicy, startingWeight, type PolicyInput } from '@kanary/rollout';
 import { freePort } from '@kanary/testkit';
 import { constantDelay, runTraffic, SourceKind } from '@kanary/traffic';
 import { fillEvents } from '../lib/backlog.js';
 import { metric } from '../lib/metric.js';
-import { CANARY_VARIANT, MODEL, STABLE_VARIANT } from '../lib/records.js';
+import { CANARY_VARIANT, MODEL, STABLE_VARIANT, startCommand } from '../lib/records.js';
 import type { BenchContext, Benchmark, BenchmarkResult } from '../lib/results.js';
 import { watchRollouts } from '../lib/rollout-watch.js';
 import type { BenchStack, BenchTopics } from '../lib/stack.js';
@@ -124,22 +123,11 @@ async function rollbackRun(
     services = await startPipeline(topics, logDir);
     const rolloutId = `e2e-${rep}-${topics.prefix}`;
     const policy = parsePolicy(POLICY);
-    const start: RolloutCommand = {
-      commandId: `${rolloutId}-start`,
-      rolloutId,
-      model: MODEL,
-      action: 'START',
-      stable: STABLE_VARIANT,
-      canary: CANARY_VARIANT,
-      shadows: [],
+    const start = startCommand(rolloutId, Date.now(), {
       canaryWeight: startingWeight(policy),
-      stepIndex: null,
-      basedOnSeq: null,
-      issuedBy: 'OPERATOR',
-      reason: 'bench: a worse canary',
       policy: JSON.stringify(POLICY),
-      issuedAt: Date.now(),
-    };
+      reason: 'bench: a worse canary',
+    });
     await fillEvents(stack, topics.catalog.commands, 1, () => [MODEL, start]);
     const traffic = runTraffic({
       kafka: stack.kafka,

@@ -3,8 +3,11 @@ import type {
   GroundTruthLabel,
   InferenceRequest,
   Prediction,
+  RolloutCommand,
+  RolloutState,
   RoutedRequest,
 } from '@kanary/contracts';
+import { applyCommand } from '@kanary/rollout';
 
 /** The logical model and its variant every stage benchmark uses. */
 export const MODEL = 'bench-model';
@@ -77,3 +80,45 @@ export const evaluation = (
   predictedAt,
   labeledAt: predictedAt + 1_000,
 });
+
+/** An operator's START of a rollout of MODEL (stable → canary), by default with the default policy. */
+export function startCommand(
+  rolloutId: string,
+  issuedAt: number,
+  options: { canaryWeight: number | null; policy?: string; reason?: string },
+): RolloutCommand {
+  return {
+    commandId: `${rolloutId}-start`,
+    rolloutId,
+    model: MODEL,
+    action: 'START',
+    stable: STABLE_VARIANT,
+    canary: CANARY_VARIANT,
+    shadows: [],
+    canaryWeight: options.canaryWeight,
+    stepIndex: null,
+    basedOnSeq: null,
+    issuedBy: 'OPERATOR',
+    reason: options.reason ?? 'bench',
+    policy: options.policy ?? '{}',
+    issuedAt,
+  };
+}
+
+/**
+ * The state of a rollout of MODEL (stable → canary at `canaryWeight`) started at `startedAt`
+ * with the default policy (label maturity 1 h, first step 1 %, step timeout 24 h).
+ */
+export function startedRollout(
+  rolloutId: string,
+  startedAt: number,
+  canaryWeight = 0.01,
+): RolloutState {
+  const result = applyCommand(
+    undefined,
+    startCommand(rolloutId, startedAt, { canaryWeight }),
+    startedAt,
+  );
+  if (result.outcome !== 'APPLIED') throw new Error(`START not applied: ${JSON.stringify(result)}`);
+  return result.state;
+}
