@@ -293,12 +293,20 @@ describe('evaluator on the broker', () => {
     try {
       await evaluator.ready;
       await evaluator.runner.catchUp(60_000);
+      // Every input's letters are committed with its batch; wait for all of them.
+      const raw = await waitFor(
+        async () => {
+          const all = await readAllRaw(f, f.catalog.dlq);
+          return all.length >= 9 ? all : undefined;
+        },
+        { timeoutMs: 60_000, description: 'nine dead letters' },
+      );
       expect((await committedEvaluations(f)).sort()).toEqual([
         `${id('after')}|v1|true`,
         `${id('before')}|v1|true`,
       ]);
       expect(evaluator.stats()).toMatchObject({ pendingPredictions: 1, pendingLabels: 1 });
-      const letters = (await readAllRaw(f, f.catalog.dlq)).map((r) => ({
+      const letters = raw.map((r) => ({
         topic: dlqHeader(r.headers, DlqHeader.sourceTopic),
         key: r.key,
         error: dlqHeader(r.headers, DlqHeader.errorClass),
