@@ -72,6 +72,19 @@ export interface TopicCatalogOptions {
 
 const compacted = { 'cleanup.policy': 'compact' } as const;
 
+/**
+ * The evidence topic is rewritten on every commit of the evaluator (the buckets a batch
+ * changed), and start-up reads it whole: keep few versions of a key. Segments roll every minute
+ * (the cleaner never compacts the active one) and a log with 10 % superseded records is cleaned;
+ * every version is compacted away within 5 minutes.
+ */
+const frequentlyCompacted = {
+  ...compacted,
+  'segment.ms': '60000',
+  'min.cleanable.dirty.ratio': '0.1',
+  'max.compaction.lag.ms': '300000',
+} as const;
+
 /** Builds the topic catalog; names are `<prefix>.<topic>`. */
 export function topicCatalog(options: TopicCatalogOptions = {}): TopicCatalog {
   const prefix = options.prefix ?? 'kanary';
@@ -109,7 +122,7 @@ export function topicCatalog(options: TopicCatalogOptions = {}): TopicCatalog {
     decisions: t('rollout.decisions', 'DecisionReport', control, 'rolloutId'),
     dlq: t('dlq', null, control, 'original key'),
     joinChangelog: t('evaluator.join-changelog', null, data, 'requestId', compacted),
-    evidence: t('evidence', 'ArmEvidence', data, 'evidence key', compacted),
+    evidence: t('evidence', 'ArmEvidence', data, 'evidence key', frequentlyCompacted),
     predictionsRepartition: t('evaluator.repartition.predictions', 'Prediction', data, 'requestId'),
     labelsRepartition: t('evaluator.repartition.labels', 'GroundTruthLabel', data, 'requestId'),
   });

@@ -173,7 +173,8 @@ export async function startDecisionService(
       },
       'rollout states and evidence read; judging',
     );
-    schedule();
+    // Judge at once on what was read, then on the schedule.
+    void serially(judge).finally(schedule);
   })();
   // Observed here so an early failure is never an unhandled rejection; callers await `ready`.
   ready.catch((err: unknown) =>
