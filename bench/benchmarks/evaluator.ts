@@ -8,7 +8,7 @@ import {
   type Contender,
 } from '../lib/compare-throughput.js';
 import { against, cpuShare, metric, withTarget } from '../lib/metric.js';
-import { label, prediction, requestId } from '../lib/records.js';
+import { MODEL, label, prediction, requestId, startedRollout } from '../lib/records.js';
 import type { BenchContext, Benchmark, BenchmarkResult, Metric } from '../lib/results.js';
 import type { BenchStack, BenchTopics } from '../lib/stack.js';
 
@@ -16,14 +16,19 @@ import type { BenchStack, BenchTopics } from '../lib/stack.js';
 const EVALUATOR_FETCH_BYTES = 1_048_576;
 const ROLLOUT_ID = 'bench-rollout-0000-0000-000000000001';
 
-/** `n` predictions and their labels: labels of even requests first, then every prediction, then the other labels. */
+/**
+ * `n` predictions and their labels: labels of even requests first, then every prediction, then
+ * the other labels; and the state of their rollout, so the evaluator folds them into evidence as
+ * it does in a pipeline.
+ */
 export async function fillJoinBacklog(
   stack: BenchStack,
   topics: BenchTopics,
   n: number,
 ): Promise<void> {
   const now = Date.now();
-  const { predictions, labels } = topics.catalog;
+  const { predictions, labels, state } = topics.catalog;
+  await fillEvents(stack, state, 1, () => [MODEL, startedRollout(ROLLOUT_ID, now - 60_000)]);
   const labelOf = (i: number) => {
     const id = requestId('backlog', i);
     return [id, label(id, now)] as const;
