@@ -22,8 +22,11 @@ describe('kafka configuration', () => {
       sasl: undefined,
       ssl: undefined,
       compression: 'none',
+      commitIntervalMs: 0,
     });
     expect(Object.isFrozen(env)).toBe(true);
+    const gathered = loadEnvConfig(kafkaEnvSchema, { ...base, KAFKA_COMMIT_INTERVAL_MS: '100' });
+    expect(toKafkaConnection(gathered, 'router').commitIntervalMs).toBe(100);
   });
 
   it('plumbs SASL SCRAM and TLS', () => {
@@ -82,6 +85,11 @@ describe('kafka configuration', () => {
       'bad boolean',
       { ...base, KAFKA_TLS: 'maybe' },
       /KAFKA_TLS \("maybe"\): must be true or false/,
+    ],
+    [
+      'negative commit interval',
+      { ...base, KAFKA_COMMIT_INTERVAL_MS: '-5' },
+      /KAFKA_COMMIT_INTERVAL_MS \("-5"\)/,
     ],
     [
       'unknown compression codec',

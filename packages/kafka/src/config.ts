@@ -52,6 +52,14 @@ export const kafkaEnvShape = {
       });
       return z.NEVER;
     }),
+  /**
+   * Kafka Streams' `commit.interval.ms` for the exactly-once stages (router, model worker,
+   * evaluator): 0 commits each fetched batch at once (lowest latency); a positive value gathers
+   * up to that many ms of records per fetch, so each partition commits about once per interval
+   * (fewer, larger transactions) and records wait up to the interval.
+   * @default 0
+   */
+  KAFKA_COMMIT_INTERVAL_MS: envField.int(0, { min: 0, max: 60_000 }),
   SCHEMA_REGISTRY_URL: z
     .string({
       required_error:
@@ -65,7 +73,7 @@ export const kafkaEnvShape = {
     .regex(/^[a-zA-Z0-9._-]+$/, 'may contain only letters, digits, ".", "_" and "-"')
     .default('kanary'),
   KANARY_DATA_PARTITIONS: envField.int(4, { min: 1, max: 10_000 }),
-  /** Unique, stable id of this instance: names its transactional producer (zombie fencing). */
+  /** Unique, stable id of this instance: names its private consumer groups and its metrics. */
   KANARY_INSTANCE_ID: envField.optionalString(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 };
@@ -94,6 +102,8 @@ export interface KafkaConnectionConfig {
     | undefined;
   /** Codec of produced records unless a send names one; every codec is readable regardless. */
   readonly compression: KafkaCompression;
+  /** Exactly-once stages: how long a fetch gathers records before a batch commits; 0 at once. */
+  readonly commitIntervalMs: number;
   readonly registry: {
     readonly url: string;
     readonly auth?: { username: string; password: string } | undefined;
@@ -164,6 +174,7 @@ export function toKafkaConnection(env: KafkaEnv, service: string): KafkaConnecti
         : undefined,
     ssl,
     compression: env.KAFKA_COMPRESSION,
+    commitIntervalMs: env.KAFKA_COMMIT_INTERVAL_MS,
     registry: {
       url: env.SCHEMA_REGISTRY_URL,
       auth:

@@ -1,6 +1,7 @@
-import type { Offsets, Producer } from 'kafkajs';
+import type { Kafka, Offsets, Producer, ProducerConfig } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { delivery } from './delivery.js';
+import { delivery, type Delivery } from './delivery.js';
+import type { LazyAdmin } from './lazy-admin.js';
 import type { DeliveryMode } from './processor-options.js';
 
 /** A producer, its transactions and a batch payload that log every call in one list. */
@@ -24,12 +25,29 @@ function fakes(failBeforeCommit: boolean) {
     isActive: () => active,
   };
   const producer = {
+    connect: () => Promise.resolve(),
+    disconnect: () => log('producer.disconnect', Promise.resolve()),
     transaction: () => {
       active = true;
       return log('transaction', Promise.resolve(txn));
     },
     sendBatch: () => log('producer.sendBatch', Promise.resolve([])),
   } as unknown as Producer;
+  const configs: ProducerConfig[] = [];
+  const kafka = {
+    producer: (config: ProducerConfig) => {
+      configs.push(config);
+      return producer;
+    },
+  } as unknown as Kafka;
+  /** The group's committed offsets: partition 0 of `in` at 7. */
+  const admin = {
+    get: () =>
+      Promise.resolve({
+        fetchOffsets: () =>
+          Promise.resolve([{ topic: 'in', partitions: [{ partition: 0, offset: '7' }] }]),
+      }),
+  } as unknown as LazyAdmin;
   const payload = {
     resolveOffset: (offset: string) => log(`resolveOffset ${offset}`, undefined),
     commitOffsetsIfNecessary: () => log('commitOffsetsIfNecessary', Promise.resolve()),
@@ -38,7 +56,30 @@ function fakes(failBeforeCommit: boolean) {
     calls.push('beforeCommit');
     if (failBeforeCommit) throw new Error('crash');
   };
-  return { calls, producer, payload, beforeCommit };
+  return { calls, kafka, admin, configs, payload, beforeCommit };
+}
+
+/** A delivery over the fakes, with task 0 started and the calls so far forgotten. */
+async function started(
+  f: ReturnType<typeof fakes>,
+  mode: DeliveryMode,
+  commitOffsets = true,
+): Promise<Delivery> {
+  const d = await delivery({
+    kafka: f.kafka,
+    admin: f.admin,
+    mode,
+    groupId: 'g',
+    commitOffsets,
+    beforeCommit: f.beforeCommit,
+    transactionalIdPrefix: 'g.tx',
+    topics: ['in'],
+    producer: { idempotent: true },
+  });
+  d.assign([0]);
+  await d.start(0, 'in');
+  f.calls.length = 0;
+  return d;
 }
 
 const messages = [{ topic: 'out', messages: [{ key: 'k', value: 'v' }] }];
@@ -106,16 +147,49 @@ describe('delivery', () => {
       calls: ['producer.sendBatch'],
     },
   ])('$case', async (c) => {
-    const { calls, producer, payload, beforeCommit } = fakes(c.fail ?? false);
-    const d = delivery(producer, {
-      mode: c.mode,
-      groupId: 'g',
-      commitOffsets: c.commitOffsets ?? true,
-      beforeCommit,
-    });
-    const done = c.what === 'batch' ? d.batch(messages, consumed, payload) : d.tick(messages);
+    const f = fakes(c.fail ?? false);
+    const d = await started(f, c.mode, c.commitOffsets);
+    const done =
+      c.what === 'batch' ? d.batch(0, messages, consumed, f.payload) : d.tick(0, messages);
     if (c.fail) await expect(done).rejects.toThrow('crash');
     else await done;
-    expect(calls).toEqual(c.calls);
+    expect(f.calls).toEqual(c.calls);
+  });
+
+  it('exactly-once: a producer per task, initialised when started, retrying quickly', async () => {
+    const f = fakes(false);
+    const d = await delivery({
+      kafka: f.kafka,
+      admin: f.admin,
+      mode: 'exactly-once',
+      groupId: 'g',
+      commitOffsets: true,
+      transactionalIdPrefix: 'g.tx',
+      topics: ['in'],
+      producer: { idempotent: true },
+    });
+    d.assign([0, 3]);
+    expect(d.started(0)).toBe(false);
+    // The committed offset read after the fence: records below it were processed.
+    await expect(d.start(0, 'in')).resolves.toBe(7n);
+    await expect(d.start(3, 'in')).resolves.toBeUndefined();
+    // An empty transaction initialises the id (kafkajs sends InitProducerId with the first one).
+    expect(f.calls).toEqual(['transaction', 'abort', 'transaction', 'abort']);
+    expect(f.configs.map((c) => c.transactionalId)).toEqual(['g.tx.p0', 'g.tx.p3']);
+    expect(f.configs[0]).toMatchObject({ idempotent: true, retry: { initialRetryTime: 20 } });
+    expect(d.startedTasks()).toEqual([0, 3]);
+  });
+
+  it('exactly-once: a new generation or a failure needs a fresh producer before delivering', async () => {
+    const f = fakes(false);
+    const d = await started(f, 'exactly-once');
+    await d.failed(0, new Error('aborted'));
+    expect(f.calls).toEqual(['producer.disconnect']);
+    await expect(d.tick(0, messages)).rejects.toThrow('task 0 is not started');
+    await d.start(0, 'in');
+    expect(d.assign([1]).closed).toEqual([0]);
+    expect(d.started(0)).toBe(false);
+    await expect(d.batch(0, messages, consumed, f.payload)).rejects.toThrow(/not started/);
+    expect(f.configs).toHaveLength(2);
   });
 });

@@ -19,6 +19,14 @@ export {
   type PartitionOffsets,
 } from './consumer-lag.js';
 export { ProcessorRunner } from './processor-runner.js';
+export {
+  TaskProducers,
+  TRANSACTIONAL_RETRY,
+  ProducerFencedError,
+  asFenced,
+  type TaskProducer,
+  type TaskProducersOptions,
+} from './task-producers.js';
 export { KeyMismatchError, keyMismatch, requestIdKey, type RecordKey } from './record-key.js';
 export type {
   BatchContext,

@@ -26,12 +26,15 @@ export function processorConsumer(
     readonly logger: Logger;
     readonly progress: ReadProgress;
     readonly lag: ConsumerLag | undefined;
+    /** The runner's own handling of a new generation's assignment, before `onAssignment`. */
+    readonly onJoin: (assignment: Readonly<Record<string, number[]>>) => void;
   },
 ): ProcessorConsumer {
-  const { logger, progress, lag, onAssignment, onFatal } = hooks;
+  const { logger, progress, lag, onAssignment, onFatal, onJoin } = hooks;
   const consumer = kafka.consumer(config);
   const { events } = consumer;
   let joined = false;
+  consumer.on(events.GROUP_JOIN, (e) => onJoin(e.payload.memberAssignment));
   if (lag) {
     consumer.on(events.GROUP_JOIN, (e) => lag.assign(e.payload.memberAssignment));
   }

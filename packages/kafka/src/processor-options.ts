@@ -71,13 +71,30 @@ export interface ProcessorOptions<E extends EventName = EventName> {
    */
   keyedBy?: { readonly [K in E]?: RecordKey<EventTypes[K]> };
   /**
-   * `exactly-once`: outputs, dead letters and consumed offsets commit in one Kafka transaction
-   * (requires `transactionalId`, unique and stable per instance so a restarted instance fences
-   * its predecessor). `at-least-once`: idempotent producer, offsets committed after the outputs
-   * are acknowledged.
+   * `exactly-once`: outputs, dead letters and consumed offsets commit in one Kafka transaction,
+   * on a transactional producer per task (input partition number) named
+   * `<transactionalIdPrefix>.p<partition>` — the same on every instance, so whichever instance
+   * takes a partition over fences its previous owner, even one that stalled and wakes up later.
+   * `at-least-once`: idempotent producer, offsets committed after the outputs are acknowledged.
    */
   mode: DeliveryMode;
-  transactionalId?: string;
+  /** Required in exactly-once mode: one per consumer group, shared by all its instances. */
+  transactionalIdPrefix?: string;
+  /**
+   * How many partitions' batches are processed and committed at the same time (one at a time
+   * per partition number; in exactly-once mode each on its own producer).
+   * @default 8 in exactly-once mode, 1 in at-least-once mode
+   */
+  partitionsConcurrently?: number;
+  /**
+   * Kafka Streams' `commit.interval.ms`, for throughput over latency: each fetch waits up to this
+   * long for more records (the broker's fetch wait, with a minimum size that only a full fetch
+   * reaches), so a busy partition commits about once per interval with larger batches; records
+   * wait up to the interval before they are processed. 0: each batch is processed and committed
+   * as soon as it is fetched.
+   * @default 0
+   */
+  commitIntervalMs?: number;
   /**
    * false: commit no offsets (at-least-once mode only) — for a processor that rebuilds its state
    * from its inputs on every start, in a consumer group of its own, reading from the beginning.
@@ -93,7 +110,10 @@ export interface ProcessorOptions<E extends EventName = EventName> {
     records: ReadonlyArray<InputRecord<E>>,
     context: BatchContext<E>,
   ): Promise<readonly OutputRecord[]>;
-  /** Called after each (re)join with this member's assignment, topic name → partitions. */
+  /**
+   * Called after each (re)join with this member's assignment, topic name → partitions, before
+   * any batch of the new generation.
+   */
   onAssignment?(assignment: Readonly<Record<string, number[]>>): void | Promise<void>;
   fromBeginning?: boolean;
   consumer?: Partial<ConsumerConfig>;
@@ -110,20 +130,27 @@ export interface ProcessorOptions<E extends EventName = EventName> {
    */
   onFatal?(error: Error): void;
   /**
-   * Called when outputs of `process` (or of `tick.run`) were not committed — the batch failed
-   * after `process` was called, e.g. its transaction aborted — before any other batch or tick
-   * runs. A stateful processor drops the state those outputs reflected; the batch is fetched
-   * again.
+   * Called when outputs of `process` (or of `tick.run`) for a task (input partition number) were
+   * not committed — the batch failed after `process` was called, e.g. its transaction aborted or
+   * its producer was fenced by another instance — before any other batch of that task runs. A
+   * stateful processor drops the task's state those outputs reflected; the batch is fetched again.
    */
-  onAbort?(error: unknown): void;
+  onAbort?(error: unknown, task: number): void;
   /**
-   * Periodic work outside input batches, e.g. expiring state while the inputs are idle. `run`'s
-   * outputs are produced in a transaction of their own (exactly-once mode; no offsets), never
-   * while a batch is processed or committed, and not between a rebalance's start (as far as this
-   * member has noticed it) and the next assignment. A failed run is followed by `onAbort` and
-   * retried at the next interval.
+   * Periodic work outside input batches, e.g. expiring state while the inputs are idle. `run`
+   * gets the tasks (input partition numbers) this member has started in the current group
+   * generation — in exactly-once mode, each with its producer fencing earlier owners — and
+   * returns outputs per task; each task's outputs are produced in a transaction of its own
+   * (exactly-once mode; no offsets). Ticks never run while a batch is processed or committed, nor
+   * between a rebalance's start (as far as this member has noticed it) and the next assignment.
+   * Outputs for a task not started are not produced and count as a failure for that task. A
+   * failed run or delivery is followed by `onAbort` for the task (every given task if `run`
+   * threw) and retried at the next interval.
    */
-  tick?: { readonly intervalMs: number; run(): Promise<readonly OutputRecord[]> };
+  tick?: {
+    readonly intervalMs: number;
+    run(tasks: readonly number[]): Promise<ReadonlyMap<number, readonly OutputRecord[]>>;
+  };
   /**
    * Fault-injection point for crash tests: runs after the outputs are sent and before the
    * transaction (or offset commit) completes.

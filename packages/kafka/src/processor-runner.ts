@@ -1,5 +1,5 @@
 import type { EventName, TopicSpec } from '@kanary/contracts';
-import type { EachBatchPayload, Producer } from 'kafkajs';
+import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { ConsumerLag } from './consumer-lag.js';
 import { decodeBatch } from './decode-batch.js';
 import { delivery, type Delivery } from './delivery.js';
@@ -10,7 +10,7 @@ import { processorConsumer, type ProcessorConsumer } from './processor-consumer.
 import { ProcessorMetrics } from './processor-metrics.js';
 import { processorSettings, type ProcessorSettings } from './processor-settings.js';
 import { ReadProgress } from './read-progress.js';
-import { SerialQueue } from './serial-queue.js';
+import { TaskGate } from './task-gate.js';
 import { TickTimer } from './tick-timer.js';
 
 /**
@@ -18,18 +18,22 @@ import { TickTimer } from './tick-timer.js';
  * be decoded or break a semantic rule go to the dead-letter topic with the reason (inside the
  * same transaction in exactly-once mode) and processing goes on; retriable failures (broker,
  * registry) abort the batch, which kafkajs fetches again after a backoff.
+ *
+ * Work is grouped by task, an input partition number (partition p of every input topic is task
+ * p, so co-partitioned inputs meet in one task): batches of one task run one at a time, those of
+ * different tasks concurrently, each task on its own transactional producer in exactly-once mode
+ * (see {@link TaskProducers}: whoever takes a partition over fences its previous owner).
  */
 export class ProcessorRunner<E extends EventName = EventName> {
   readonly stats: ProcessorStats;
   private readonly settings: ProcessorSettings;
   private consumer: ProcessorConsumer | undefined;
-  private producer: Producer | undefined;
   private delivery: Delivery | undefined;
   private readonly admin: LazyAdmin;
   private readonly progress = new ReadProgress();
   private readonly byName: Map<string, TopicSpec<E>>;
-  /** Batches and ticks run one at a time: one transaction at a time on the producer. */
-  private readonly serial = new SerialQueue();
+  /** One piece of work at a time per task; ticks alone. */
+  private readonly gate = new TaskGate();
   private readonly ticks: TickTimer | undefined;
   private readonly metrics: ProcessorMetrics;
   private lag: ConsumerLag | undefined;
@@ -48,13 +52,16 @@ export class ProcessorRunner<E extends EventName = EventName> {
   async start(): Promise<void> {
     const { kafka, mode, groupId, logger, inputs } = this.options;
     const { settings } = this;
-    this.producer = kafka.producer(settings.producer);
-    await this.producer.connect();
-    this.delivery = delivery(this.producer, {
+    this.delivery = await delivery({
+      kafka,
       mode,
       groupId,
       commitOffsets: settings.commitOffsets,
       beforeCommit: this.options.beforeCommit,
+      transactionalIdPrefix: settings.transactionalIdPrefix,
+      topics: inputs.map((t) => t.name),
+      admin: this.admin,
+      producer: settings.producer,
     });
     this.lag = this.consumerLag();
     this.consumer = processorConsumer(kafka, settings.consumer, {
@@ -63,6 +70,7 @@ export class ProcessorRunner<E extends EventName = EventName> {
       lag: this.lag,
       onAssignment: this.options.onAssignment,
       onFatal: this.options.onFatal,
+      onJoin: (assignment) => this.assign(assignment),
     });
     const { consumer } = this.consumer;
     await consumer.connect();
@@ -73,7 +81,7 @@ export class ProcessorRunner<E extends EventName = EventName> {
     await consumer.run({
       autoCommit: settings.autoCommit,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
+      partitionsConsumedConcurrently: settings.partitionsConcurrently,
       eachBatch: (payload) => this.handleBatch(payload),
     });
     this.ticks?.start();
@@ -97,6 +105,14 @@ export class ProcessorRunner<E extends EventName = EventName> {
   }
 
   /**
+   * The next offset this runner will read on an input partition: past every record it processed
+   * and every transaction marker after them (0 before anything was read).
+   */
+  position(topic: string, partition: number): number {
+    return this.progress.position(topic, partition);
+  }
+
+  /**
    * Resolves once every record committed on the inputs before the call has been processed (or
    * dead-lettered): after a start from the beginning, the end of the rebuild.
    * @throws CatchUpTimeoutError after `timeoutMs`; the consumer's error if it stopped for good.
@@ -115,9 +131,9 @@ export class ProcessorRunner<E extends EventName = EventName> {
     await this.lag?.stop();
     await this.consumer?.consumer.disconnect();
     await this.ticks?.whenIdle();
-    await this.producer?.disconnect();
+    await this.delivery?.close();
     this.consumer = undefined;
-    this.producer = undefined;
+    this.delivery = undefined;
     if (started && !this.settings.commitOffsets) await this.deleteGroup();
     await this.admin.disconnect();
   }
@@ -132,40 +148,68 @@ export class ProcessorRunner<E extends EventName = EventName> {
     }
   }
 
+  /**
+   * A new group generation: tasks no longer assigned are closed, and the assigned ones started
+   * at once (in exactly-once mode, fencing their previous owners), so that ticks reach partitions
+   * that receive no records.
+   */
+  private assign(assignment: Readonly<Record<string, number[]>>): void {
+    const delivery = this.delivery!;
+    const tasks = [...new Set(Object.values(assignment).flat())];
+    const { closed } = delivery.assign(tasks);
+    const started = (task: number) =>
+      this.gate.task(task, async () => {
+        if (this.delivery === delivery) await delivery.start(task, this.options.inputs[0]!.name);
+      });
+    for (const task of closed) void this.gate.task(task, () => delivery.release(task));
+    for (const task of tasks) {
+      started(task).catch((err: unknown) =>
+        this.options.logger.warn(
+          { event: 'processor.task_start_failed', task, err },
+          'starting a task failed; retried with its next batch',
+        ),
+      );
+    }
+  }
+
   private async handleBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     if (batch.messages.length === 0 || !payload.isRunning() || payload.isStale()) return;
     const topic = this.byName.get(batch.topic);
     if (!topic) throw new Error(`received a batch for unsubscribed topic ${batch.topic}`);
     const { partition } = batch;
-    const lastOffset = batch.messages[batch.messages.length - 1]!.offset;
-    // Without committed offsets a rejoin re-reads from the beginning: skip what was processed.
-    const from = this.settings.commitOffsets ? 0 : this.progress.position(batch.topic, partition);
-    const messages =
-      from === 0 ? batch.messages : batch.messages.filter((m) => Number(m.offset) >= from);
-    const { valid, rejected } = await decodeBatch(
-      this.options.codec,
-      {
-        topic,
-        partition,
-        service: this.options.service,
-        keyedBy: this.options.keyedBy?.[topic.event],
-      },
-      messages,
-    );
-    for (const { offset, reason } of rejected) {
-      this.options.logger.warn(
-        { event: 'processor.dead_letter', topic: batch.topic, partition, offset, reason },
-        'record sent to the dead-letter topic',
-      );
-    }
-    const dead = rejected.map((r) => r.letter);
-    await this.serial.run(async () => {
-      // A tick may have run meanwhile; the group may have moved on.
+    const delivery = this.delivery!;
+    await this.gate.task(partition, async () => {
+      // The group may have moved on while this batch waited for its task.
       if (!payload.isRunning() || payload.isStale()) return;
-      let outputs: readonly OutputRecord[] = [];
+      let processed = false;
       try {
+        const messages = await this.unprocessed(delivery, batch.topic, partition, batch.messages);
+        const lastOffset = batch.messages[batch.messages.length - 1]!.offset;
+        if (messages.length === 0) {
+          // All processed before: committing this batch's offset would move the group back.
+          payload.resolveOffset(lastOffset);
+          return;
+        }
+        const { valid, rejected } = await decodeBatch(
+          this.options.codec,
+          {
+            topic,
+            partition,
+            service: this.options.service,
+            keyedBy: this.options.keyedBy?.[topic.event],
+          },
+          messages,
+        );
+        for (const { offset, reason } of rejected) {
+          this.options.logger.warn(
+            { event: 'processor.dead_letter', topic: batch.topic, partition, offset, reason },
+            'record sent to the dead-letter topic',
+          );
+        }
+        let outputs: readonly OutputRecord[] = [];
         if (valid.length > 0) {
+          processed = true;
           outputs = await this.options.process(valid, {
             topic,
             partition,
@@ -173,48 +217,108 @@ export class ProcessorRunner<E extends EventName = EventName> {
           });
         }
         const topicMessages = await encodeOutputs(this.options.codec, outputs);
+        const dead = rejected.map((r) => r.letter);
         if (dead.length > 0) topicMessages.push({ topic: this.options.dlq.name, messages: dead });
-        await this.delivery!.batch(
+        await delivery.batch(
+          partition,
           topicMessages,
           { topic: batch.topic, partition, lastOffset },
           payload,
         );
         this.metrics.produced(topicMessages);
+        this.metrics.batch(batch.topic, valid.length, outputs.length, dead.length);
       } catch (e) {
-        if (valid.length > 0) this.notifyAbort(e);
-        throw e;
+        throw await this.failed(delivery, partition, e, processed);
       }
       // batch.lastOffset() also covers control records fetched after the last message.
       this.progress.advance(batch.topic, partition, Number(batch.lastOffset()) + 1);
-      this.metrics.batch(batch.topic, valid.length, outputs.length, dead.length);
     });
     await payload.heartbeat();
   }
 
-  /** A tick: its outputs published on their own, between batches, while this member is assigned. */
+  /**
+   * The batch's records not processed yet: in exactly-once mode those from the offset committed
+   * when the task started (a fenced owner may have committed after this consumer fetched its
+   * position); without committed offsets, those past what this runner processed since its start
+   * (a rejoin re-reads from the beginning).
+   */
+  private async unprocessed(
+    delivery: Delivery,
+    topic: string,
+    partition: number,
+    messages: KafkaMessage[],
+  ): Promise<KafkaMessage[]> {
+    const committed = await delivery.start(partition, topic);
+    if (committed !== undefined) {
+      return BigInt(messages[0]!.offset) >= committed
+        ? messages
+        : messages.filter((m) => BigInt(m.offset) >= committed);
+    }
+    if (this.settings.commitOffsets) return messages;
+    const from = this.progress.position(topic, partition);
+    return from === 0 ? messages : messages.filter((m) => Number(m.offset) >= from);
+  }
+
+  /**
+   * A task's batch or tick failed: the next attempt starts on a fresh producer, and a processor
+   * that made outputs (or, in exactly-once mode, may hold state from before a fence) is told.
+   * @returns the error to rethrow (a fence as a retriable error: the consumer rejoins).
+   */
+  private async failed(
+    delivery: Delivery,
+    task: number,
+    error: unknown,
+    processed: boolean,
+  ): Promise<unknown> {
+    const reported = await delivery.failed(task, error);
+    if (processed || this.settings.exactlyOnce) this.notifyAbort(reported, task);
+    return reported;
+  }
+
+  /**
+   * A tick: its outputs published per task on the task's producer, while no batch runs and this
+   * member is assigned.
+   */
   private async runTick(tick: NonNullable<ProcessorOptions<E>['tick']>): Promise<void> {
-    await this.serial.run(async () => {
-      if (!this.ticks?.active || !this.consumer?.joined) return;
+    await this.gate.exclusive(async () => {
+      const delivery = this.delivery;
+      if (!this.ticks?.active || !this.consumer?.joined || delivery === undefined) return;
+      const tasks = delivery.startedTasks();
+      let outputs: ReadonlyMap<number, readonly OutputRecord[]>;
       try {
-        const outputs = await tick.run();
-        if (outputs.length === 0) return;
-        const topicMessages = await encodeOutputs(this.options.codec, outputs);
-        await this.delivery!.tick(topicMessages);
-        this.metrics.tick(outputs.length);
-        this.metrics.produced(topicMessages);
+        outputs = await tick.run(tasks);
       } catch (err) {
-        this.notifyAbort(err);
-        this.options.logger.warn(
-          { event: 'processor.tick_failed', err },
-          'periodic work failed; retried at the next interval',
-        );
+        for (const task of tasks) this.notifyAbort(err, task);
+        this.tickFailed(err);
+        return;
       }
+      await Promise.all(
+        [...outputs].map(async ([task, records]) => {
+          if (records.length === 0) return;
+          try {
+            if (!delivery.started(task)) throw new Error(`task ${task} is not started`);
+            const topicMessages = await encodeOutputs(this.options.codec, records);
+            await delivery.tick(task, topicMessages);
+            this.metrics.tick(records.length);
+            this.metrics.produced(topicMessages);
+          } catch (err) {
+            this.tickFailed(await this.failed(delivery, task, err, true));
+          }
+        }),
+      );
     });
   }
 
-  private notifyAbort(error: unknown): void {
+  private tickFailed(err: unknown): void {
+    this.options.logger.warn(
+      { event: 'processor.tick_failed', err },
+      'periodic work failed; retried at the next interval',
+    );
+  }
+
+  private notifyAbort(error: unknown, task: number): void {
     try {
-      this.options.onAbort?.(error);
+      this.options.onAbort?.(error, task);
     } catch (err) {
       this.options.logger.error({ event: 'processor.abort_hook_failed', err }, 'onAbort failed');
     }

@@ -11,22 +11,32 @@ describe('processorSettings', () => {
     {
       case: 'exactly-once without a transactional id',
       options: { ...base, mode: 'exactly-once' },
-      error: /needs a transactionalId/,
+      error: /needs a transactionalIdPrefix/,
     },
     {
       case: 'exactly-once with an empty transactional id',
-      options: { ...base, mode: 'exactly-once', transactionalId: '' },
-      error: /needs a transactionalId/,
+      options: { ...base, mode: 'exactly-once', transactionalIdPrefix: '' },
+      error: /needs a transactionalIdPrefix/,
     },
     {
       case: 'exactly-once without committed offsets',
-      options: { ...base, mode: 'exactly-once', transactionalId: 't', commitOffsets: false },
+      options: { ...base, mode: 'exactly-once', transactionalIdPrefix: 't', commitOffsets: false },
       error: /commits offsets in its transactions/,
+    },
+    {
+      case: 'no partition at a time',
+      options: { ...base, mode: 'at-least-once', partitionsConcurrently: 0 },
+      error: /partitionsConcurrently must be a positive integer/,
+    },
+    {
+      case: 'a negative commit interval',
+      options: { ...base, mode: 'at-least-once', commitIntervalMs: -1 },
+      error: /commitIntervalMs must be a non-negative integer/,
     },
     {
       case: 'both wrong: the missing id is named first',
       options: { ...base, mode: 'exactly-once', commitOffsets: false },
-      error: /needs a transactionalId/,
+      error: /needs a transactionalIdPrefix/,
     },
   ])('rejects $case', ({ options, error }) => {
     expect(() => processorSettings(options)).toThrow(error);
@@ -39,19 +49,24 @@ describe('processorSettings', () => {
   }>([
     {
       case: 'exactly-once: transactional producer, offsets committed in the transaction',
-      options: { ...base, mode: 'exactly-once', transactionalId: 't' },
+      options: { ...base, mode: 'exactly-once', transactionalIdPrefix: 't' },
       expected: {
+        exactlyOnce: true,
+        transactionalIdPrefix: 't',
         commitOffsets: true,
         autoCommit: false,
-        producer: { transactionalId: 't', idempotent: true, maxInFlightRequests: 1 },
+        partitionsConcurrently: 8,
       },
     },
     {
       case: 'at-least-once: idempotent producer, kafkajs commits the resolved offsets',
-      options: { ...base, mode: 'at-least-once', transactionalId: 'ignored' },
+      options: { ...base, mode: 'at-least-once', transactionalIdPrefix: 'ignored' },
       expected: {
+        exactlyOnce: false,
+        transactionalIdPrefix: undefined,
         commitOffsets: true,
         autoCommit: true,
+        partitionsConcurrently: 1,
         producer: { idempotent: true, maxInFlightRequests: 1 },
       },
     },
@@ -104,5 +119,19 @@ describe('processorSettings', () => {
     expect(processorSettings({ ...base, mode: 'at-least-once', consumer }).consumer).toEqual(
       expected,
     );
+  });
+
+  it('a commit interval makes each fetch wait for it, unless the caller says otherwise', () => {
+    const gathered = processorSettings({ ...base, mode: 'at-least-once', commitIntervalMs: 100 });
+    expect(gathered.consumer).toMatchObject({ maxWaitTimeInMs: 100, minBytes: 10 * 1024 * 1024 });
+    const overridden = processorSettings({
+      ...base,
+      mode: 'at-least-once',
+      commitIntervalMs: 100,
+      consumer: { minBytes: 1 },
+    });
+    expect(overridden.consumer).toMatchObject({ maxWaitTimeInMs: 100, minBytes: 1 });
+    const immediate = processorSettings({ ...base, mode: 'at-least-once' }).consumer;
+    expect(immediate).not.toHaveProperty('maxWaitTimeInMs');
   });
 });

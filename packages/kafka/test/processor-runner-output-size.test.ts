@@ -6,8 +6,8 @@ import {
   waitFor,
 } from '@kanary/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ProcessorRunner, type OutputRecord } from '../src/index.js';
-import { toolkitFixture } from './support.js';
+import type { OutputRecord } from '../src/index.js';
+import { copyRunner, toolkitFixture } from './support.js';
 
 afterAll(() => disconnectTestClients());
 
@@ -23,17 +23,8 @@ describe('ProcessorRunner outputs larger than one produce request', () => {
       const topic = f.catalog.joinChangelog;
       const groupId = `${f.prefix}.${mode}`;
       let fatal: Error | undefined;
-      const runner = new ProcessorRunner<'InferenceRequest'>({
-        kafka: f.kafka,
-        codec: f.codec,
-        logger: f.logger,
-        service: 'toolkit-test',
-        groupId,
-        inputs: [f.catalog.requests],
-        dlq: f.catalog.dlq,
+      const runner = copyRunner(f, groupId, {
         mode,
-        transactionalId: `${groupId}.txn`,
-        consumer: { sessionTimeout: 6_000, heartbeatInterval: 500 },
         // Every output on one partition, as a changelog pinned to its input partition is.
         process: (records) =>
           Promise.resolve(

@@ -10,8 +10,8 @@ import {
   waitForMessages,
 } from '@kanary/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DlqHeader, dlqHeader, ProcessorRunner, type ProcessorOptions } from '../src/index.js';
-import { toolkitFixture, type ToolkitFixture } from './support.js';
+import { DlqHeader, dlqHeader } from '../src/index.js';
+import { copyRunner, toolkitFixture, type ToolkitFixture } from './support.js';
 
 afterAll(() => disconnectTestClients());
 
@@ -20,40 +20,6 @@ const request = (i: number): InferenceRequest => ({
   requestId: `r-${i}`,
   routingKey: `u-${i % 7}`,
 });
-
-/** A processor that copies each request to the labels topic (a stand-in transformation). */
-function copyRunner(
-  f: ToolkitFixture,
-  groupId: string,
-  overrides: Partial<ProcessorOptions<'InferenceRequest'>> = {},
-) {
-  return new ProcessorRunner<'InferenceRequest'>({
-    kafka: f.kafka,
-    codec: f.codec,
-    logger: f.logger,
-    service: 'toolkit-test',
-    groupId,
-    inputs: [f.catalog.requests],
-    dlq: f.catalog.dlq,
-    mode: 'exactly-once',
-    transactionalId: `${groupId}.txn`,
-    consumer: { sessionTimeout: 6_000, heartbeatInterval: 500 },
-    process: (records) =>
-      Promise.resolve(
-        records.map((r) => ({
-          topic: f.catalog.labels,
-          key: r.key,
-          value: {
-            requestId: r.value.requestId,
-            model: r.value.model,
-            label: 'copied',
-            timestamp: r.value.timestamp,
-          },
-        })),
-      ),
-    ...overrides,
-  });
-}
 
 async function produceRequests(f: ToolkitFixture, from: number, count: number): Promise<void> {
   const producer = await connectedProducer({ idempotent: true });

@@ -28,7 +28,7 @@ describe('ProcessorRunner metrics on the broker', () => {
       inputs: [f.catalog.requests],
       dlq: f.catalog.dlq,
       mode: 'exactly-once',
-      transactionalId: `${f.prefix}.lag.txn`,
+      transactionalIdPrefix: `${f.prefix}.lag.txn`,
       metrics: registry,
       lagIntervalMs: 100,
       consumer: { sessionTimeout: 30_000, heartbeatInterval: 500 },

@@ -5,6 +5,8 @@ import type { Kafka } from 'kafkajs';
 import {
   createKafka,
   ensureTopics,
+  ProcessorRunner,
+  type ProcessorOptions,
   kafkaEnvSchema,
   loadEnvConfig,
   toKafkaConnection,
@@ -45,4 +47,41 @@ export async function toolkitFixture(dataPartitions = 2): Promise<ToolkitFixture
     codec: new EventCodec(connection.registry),
     logger,
   };
+}
+
+/**
+ * A processor that copies each request to the labels topic (a stand-in transformation); every
+ * runner of a group shares the group's transactional ids.
+ */
+export function copyRunner(
+  f: Pick<ToolkitFixture, 'kafka' | 'codec' | 'logger' | 'catalog'>,
+  groupId: string,
+  overrides: Partial<ProcessorOptions<'InferenceRequest'>> = {},
+): ProcessorRunner<'InferenceRequest'> {
+  return new ProcessorRunner<'InferenceRequest'>({
+    kafka: f.kafka,
+    codec: f.codec,
+    logger: f.logger,
+    service: 'toolkit-test',
+    groupId,
+    inputs: [f.catalog.requests],
+    dlq: f.catalog.dlq,
+    mode: 'exactly-once',
+    transactionalIdPrefix: `${groupId}.txn`,
+    consumer: { sessionTimeout: 6_000, heartbeatInterval: 500 },
+    process: (records) =>
+      Promise.resolve(
+        records.map((r) => ({
+          topic: f.catalog.labels,
+          key: r.key,
+          value: {
+            requestId: r.value.requestId,
+            model: r.value.model,
+            label: 'copied',
+            timestamp: r.value.timestamp,
+          },
+        })),
+      ),
+    ...overrides,
+  });
 }

@@ -30,7 +30,7 @@ describe('loadConfig', () => {
       },
       punctuateIntervalMs: 1_000,
       groupId: 'kanary.evaluator',
-      transactionalId: 'kanary.evaluator.evaluator-0',
+      transactionalIdPrefix: 'kanary.evaluator',
       sessionTimeoutMs: 15_000,
       heartbeatIntervalMs: 1_500,
       opsPort: 9_466,
@@ -58,7 +58,8 @@ describe('loadConfig', () => {
       metricsIntervalMs: 500,
     });
     expect(config.groupId).toBe('t1.evaluator');
-    expect(config.transactionalId).toBe('t1.evaluator.ev-3');
+    // The same on every instance: whoever takes a partition over fences its previous owner.
+    expect(config.transactionalIdPrefix).toBe('t1.evaluator');
     expect(config.sessionTimeoutMs).toBe(6_000);
   });
 

@@ -108,7 +108,8 @@ export interface EvaluatorConfig {
   readonly punctuateIntervalMs: number;
   readonly groupId: string;
   /** Stable per instance, so a restarted instance fences its predecessor's transactions. */
-  readonly transactionalId: string;
+  /** Transactional ids are `<prefix>.p<partition>`, shared by all instances (fencing). */
+  readonly transactionalIdPrefix: string;
   readonly sessionTimeoutMs: number;
   readonly heartbeatIntervalMs: number;
   readonly maxBytesPerPartition: number;
@@ -140,7 +141,7 @@ export function loadConfig(env: Record<string, string | undefined>): EvaluatorCo
     ),
     punctuateIntervalMs: parsed.EVALUATOR_PUNCTUATE_INTERVAL_MS,
     groupId: parsed.EVALUATOR_GROUP_ID ?? `${prefix}.${SERVICE}`,
-    transactionalId: `${prefix}.${SERVICE}.${connection.instanceId}`,
+    transactionalIdPrefix: parsed.EVALUATOR_GROUP_ID ?? `${prefix}.${SERVICE}`,
     sessionTimeoutMs: parsed.EVALUATOR_SESSION_TIMEOUT_MS,
     heartbeatIntervalMs: parsed.EVALUATOR_HEARTBEAT_INTERVAL_MS,
     maxBytesPerPartition: parsed.EVALUATOR_MAX_BYTES_PER_PARTITION,

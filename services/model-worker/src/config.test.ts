@@ -32,7 +32,7 @@ describe('loadConfig', () => {
       timeoutMs: 5_000,
       simulateLatency: true,
       groupId: 'kanary.model-worker',
-      transactionalId: 'kanary.model-worker.model-worker-0',
+      transactionalIdPrefix: 'kanary.model-worker',
       opsPort: 9_464,
     });
     expect(Object.keys(config.variants)).toEqual(['weather-tree-v2', 'sim-a']);
@@ -49,7 +49,8 @@ describe('loadConfig', () => {
       WORKER_SIMULATE_LATENCY: 'false',
     });
     expect(config.groupId).toBe('t1.model-worker');
-    expect(config.transactionalId).toBe('t1.model-worker.w-7');
+    // The same on every instance: whoever takes a partition over fences its previous owner.
+    expect(config.transactionalIdPrefix).toBe('t1.model-worker');
     expect(config.simulateLatency).toBe(false);
   });
 

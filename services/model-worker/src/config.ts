@@ -140,7 +140,8 @@ export interface WorkerConfig {
   readonly simulateLatency: boolean;
   readonly groupId: string;
   /** Stable per instance, so a restarted instance fences its predecessor's transactions. */
-  readonly transactionalId: string;
+  /** Transactional ids are `<prefix>.p<partition>`, shared by all instances (fencing). */
+  readonly transactionalIdPrefix: string;
   readonly maxBytesPerPartition: number;
   readonly sessionTimeoutMs: number;
   readonly artifactsDir: string | undefined;
@@ -163,7 +164,7 @@ export function loadConfig(env: Record<string, string | undefined>): WorkerConfi
     timeoutMs: parsed.WORKER_TIMEOUT_MS,
     simulateLatency: parsed.WORKER_SIMULATE_LATENCY,
     groupId,
-    transactionalId: `${groupId}.${connection.instanceId}`,
+    transactionalIdPrefix: groupId,
     maxBytesPerPartition: parsed.WORKER_MAX_BYTES_PER_PARTITION,
     sessionTimeoutMs: parsed.WORKER_SESSION_TIMEOUT_MS,
     artifactsDir: parsed.WORKER_ARTIFACTS_DIR,

@@ -14,16 +14,21 @@ export interface InputProgressOptions {
   /** Input topics whose ends are probed. */
   topics: readonly string[];
   clock: () => number;
+  /**
+   * How far the consumer read a partition, transaction markers included: a partition written by
+   * several transactional producers (one per upstream partition) can end with several markers.
+   */
+  readPosition: (topic: string, partition: number) => number;
 }
 
 /**
  * Which input partitions are read to their end: the watermark of an idle input (no records, so
  * no event times) must still advance, or one quiet topic would hold every decision back. A probe
  * asks the broker for the ends (read_committed) and the group's committed offsets, and compares
- * them with the furthest offset this instance processed; a partition is at its end when at most
- * one offset is left — the commit marker an exactly-once producer writes after its last record
- * (a consumer's position stops before it). Probes run in the background; their results are taken
- * by the next punctuation.
+ * them with the furthest offset this instance read or processed; a partition is at its end when
+ * at most one offset is left — the commit marker an exactly-once producer writes after its last
+ * record, which a committed offset stops before — or when the consumer read past every marker.
+ * Probes run in the background; their results are taken by the next punctuation.
  */
 export class InputProgress {
   private readonly admin: LazyAdmin;
@@ -42,10 +47,21 @@ export class InputProgress {
     if (next > (this.positions.get(key) ?? 0)) this.positions.set(key, next);
   }
 
-  /** Forgets positions (after a rebalance another instance may have moved them). */
-  reset(): void {
-    this.positions.clear();
-    this.results = [];
+  /**
+   * Forgets positions, of one partition or all (after a rebalance or an aborted transaction
+   * another instance may have moved them).
+   */
+  reset(partition?: number): void {
+    if (partition === undefined) {
+      this.positions.clear();
+      this.results = [];
+      return;
+    }
+    const suffix = `\u0000${partition}`;
+    for (const key of [...this.positions.keys()]) {
+      if (key.endsWith(suffix)) this.positions.delete(key);
+    }
+    this.results = this.results.filter((r) => r.partition !== partition);
   }
 
   /** Starts a probe of `partitions` unless one is running. */
@@ -89,7 +105,11 @@ export class InputProgress {
       for (const { partition, offset } of offsets) {
         if (!wanted.has(partition)) continue;
         const key = `${topic}\u0000${partition}`;
-        const progress = Math.max(this.positions.get(key) ?? 0, committedOf.get(key) ?? 0);
+        const progress = Math.max(
+          this.positions.get(key) ?? 0,
+          committedOf.get(key) ?? 0,
+          this.options.readPosition(topic, partition),
+        );
         if (progress >= Number(offset) - 1) found.push({ topic, partition, at });
       }
     }

@@ -106,10 +106,11 @@ function rolloutOf(record: InputRecord<JoinEvent>): string | null {
  *
  * Punctuation (`tick`): TTL expiry must progress while the inputs are idle, and the runner calls
  * `process` only for batches. The runner runs `tick` between batches, never during one, and
- * commits its outputs — changelog tombstones and checkpoints, and the merged metrics snapshot —
- * in a transaction of their own. Exactly-once for expiries: an expiry exists only as state, so
- * it counts once the transaction holding its tombstone and metrics checkpoint commits; if that
- * fails, the processors are dropped and restored from the changelog, and the next punctuation
+ * commits each partition's outputs — changelog tombstones and checkpoints, evidence; the merged
+ * metrics snapshot with the first partition's — in a transaction of that partition's own.
+ * Exactly-once for expiries: an expiry exists only as state, so it counts once the transaction
+ * holding its tombstone and metrics checkpoint commits; if that fails, the partition's processor
+ * is dropped and restored from the changelog, and the next punctuation
  * expires the same items again (their deadline has passed), counting them once. Which of
  * "matched" and "expired" an item near its deadline gets depends on processing time, as for any
  * processing-time TTL; each item still gets exactly one.
@@ -361,8 +362,13 @@ export function joinTask(options: JoinTaskOptions) {
       return result;
     },
 
-    tick(): Promise<readonly OutputRecord[]> {
-      partitions.loadAssigned();
+    /**
+     * Punctuation of the started partitions (`started`: those whose producer fenced earlier owners
+     * in this generation, so state restored now is the committed one); outputs per partition, the
+     * instance's metrics snapshot with the first partition's.
+     */
+    tick(started: readonly number[]): Promise<ReadonlyMap<number, readonly OutputRecord[]>> {
+      partitions.loadAssigned(started);
       const now = clock();
       const tasks = partitions.tasks();
       const processors = tasks.map(([p, t]): [number, JoinProcessor] => [p, t.processor]);
@@ -371,21 +377,22 @@ export function joinTask(options: JoinTaskOptions) {
         byPartition.get(partition)?.folder.caughtUp(topic, at);
       }
       options.progress.probe(tasks.map(([p]) => p));
-      const records: OutputRecord[] = [];
+      const outputs = new Map<number, OutputRecord[]>();
       for (const [partition, { processor, folder }] of tasks) {
         const out = new PartitionOutputs(partition);
         out.add(processor.punctuate(now));
         out.addChangelog(processor.flush());
-        // Not push(...): a punctuation can expire more items than a call has room for arguments.
-        for (const record of finish(out)) records.push(record);
+        const records = finish(out);
         for (const r of evidenceRecords(partition, folder.checkpoint(now))) records.push(r);
+        outputs.set(partition, records);
       }
-      if (now >= nextSnapshotAt) {
+      if (now >= nextSnapshotAt && tasks.length > 0) {
         nextSnapshotAt = now + options.join.metricsIntervalMs;
-        if (processors.length > 0) for (const r of snapshot(now, processors)) records.push(r);
+        const first = outputs.get(tasks[0]![0])!;
+        for (const r of snapshot(now, processors)) first.push(r);
       }
       metrics.observe(processors);
-      return Promise.resolve(records);
+      return Promise.resolve(outputs);
     },
 
     /** After every (re)join: the new assignment replaces every processor. */
@@ -400,13 +407,16 @@ export function joinTask(options: JoinTaskOptions) {
       );
     },
 
-    /** Outputs were not committed: the processors ran ahead of the changelog; drop them. */
-    onAbort(error: unknown): void {
-      partitions.reset();
-      options.progress.reset();
-      metrics.observe([]);
+    /**
+     * The partition's outputs were not committed (or its producer was replaced): its processor ran
+     * ahead of the changelog, or may have; drop it.
+     */
+    onAbort(error: unknown, partition: number): void {
+      partitions.drop(partition);
+      options.progress.reset(partition);
+      metrics.observe(partitions.processors());
       logger.warn(
-        { event: 'evaluator.state_dropped', err: error },
+        { event: 'evaluator.state_dropped', partition, err: error },
         'outputs not committed; join state will be restored from the changelog',
       );
     },

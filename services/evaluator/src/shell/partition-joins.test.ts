@@ -78,13 +78,14 @@ describe('PartitionJoins', () => {
     expect(() => processor.process(predicted({ requestId: 'x' }), T0)).toThrow(/phase running/);
   });
 
-  it('loads every assigned partition that is neither loaded nor loading', async () => {
+  it('loads every assigned, started partition that is neither loaded nor loading', async () => {
     const { partitions, restores } = joins();
     partitions.reset([3, 0, 1]);
     const loading = partitions.get(1, heartbeat);
     await flushed();
-    partitions.loadAssigned();
-    partitions.loadAssigned();
+    // 5 is not assigned; 2 is neither: only assigned partitions the runner started are loaded.
+    partitions.loadAssigned([0, 1, 3, 5]);
+    partitions.loadAssigned([0, 1, 3]);
     await flushed();
     expect(restores.map((r) => r.partition).sort()).toEqual([0, 1, 3]);
     for (const r of restores) r.finish();

@@ -51,6 +51,8 @@ export class PartitionJoins {
   private readonly loading = new Map<number, Promise<PartitionTask>>();
   private assigned: readonly number[] = [];
   private generation = 0;
+  /** Drops per partition: a restore that began before its partition's drop is discarded. */
+  private readonly drops = new Map<number, number>();
   private cancel = new AbortController();
 
   constructor(private readonly options: PartitionJoinsOptions) {}
@@ -64,6 +66,17 @@ export class PartitionJoins {
     this.loaded.clear();
     this.loading.clear();
     if (assigned !== undefined) this.assigned = [...assigned].sort((a, b) => a - b);
+  }
+
+  /**
+   * Drops one partition's processor, loaded or loading; it is restored again on next use. Other
+   * partitions keep theirs.
+   */
+  drop(partition: number): void {
+    this.loaded.get(partition)?.processor.close();
+    this.loaded.delete(partition);
+    this.loading.delete(partition);
+    this.drops.set(partition, (this.drops.get(partition) ?? 0) + 1);
   }
 
   /** The partition's task, restored first if needed; heartbeats while it waits. */
@@ -83,11 +96,13 @@ export class PartitionJoins {
   }
 
   /**
-   * Starts restoring owned partitions that are neither loaded nor loading, so that TTL expiry
-   * also progresses on partitions no record has arrived on since the last reset.
+   * Starts restoring owned partitions among `started` that are neither loaded nor loading, so
+   * that TTL expiry also progresses on partitions no record has arrived on since the last reset.
    */
-  loadAssigned(): void {
-    for (const partition of this.assigned) {
+  loadAssigned(started: readonly number[]): void {
+    const owned = new Set(this.assigned);
+    for (const partition of started) {
+      if (!owned.has(partition)) continue;
       if (this.loaded.has(partition) || this.loading.has(partition)) continue;
       this.load(partition).catch((err: unknown) => {
         if (err instanceof StaleRestoreError) return;
@@ -117,6 +132,9 @@ export class PartitionJoins {
     const existing = this.loading.get(partition);
     if (existing !== undefined) return existing;
     const generation = this.generation;
+    const drops = this.drops.get(partition) ?? 0;
+    const current = () =>
+      generation === this.generation && drops === (this.drops.get(partition) ?? 0);
     const signal = this.cancel.signal;
     const pending = (async () => {
       const processor = new JoinProcessor(this.options.join);
@@ -126,9 +144,9 @@ export class PartitionJoins {
         processor.init({ now: this.options.clock() });
       } catch (e) {
         processor.close();
-        throw generation === this.generation ? e : new StaleRestoreError(partition);
+        throw current() ? e : new StaleRestoreError(partition);
       }
-      if (generation !== this.generation) {
+      if (!current()) {
         processor.close();
         throw new StaleRestoreError(partition);
       }

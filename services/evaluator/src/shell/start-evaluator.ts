@@ -97,6 +97,7 @@ export async function startEvaluator(
     groupId: config.groupId,
     topics: inputs.map((t) => t.name),
     clock,
+    readPosition: (topic, partition) => runner.position(topic, partition),
   });
   const task = joinTask({
     kafka,
@@ -131,7 +132,8 @@ export async function startEvaluator(
     },
     dlq: catalog.dlq,
     mode: 'exactly-once',
-    transactionalId: config.transactionalId,
+    transactionalIdPrefix: config.transactionalIdPrefix,
+    commitIntervalMs: config.connection.commitIntervalMs,
     metrics: registry,
     consumer: {
       sessionTimeout: config.sessionTimeoutMs,
@@ -141,7 +143,7 @@ export async function startEvaluator(
     },
     process: (records, context) => task.process(records, context),
     onAssignment: (assignment) => task.onAssignment(assignment),
-    onAbort: (error) => task.onAbort(error),
+    onAbort: (error, partition) => task.onAbort(error, partition),
     onFatal: (error) => {
       if (fatal !== undefined) return;
       fatal = error;
@@ -151,7 +153,7 @@ export async function startEvaluator(
       );
       deps.onFatal?.(error);
     },
-    tick: { intervalMs: config.punctuateIntervalMs, run: () => task.tick() },
+    tick: { intervalMs: config.punctuateIntervalMs, run: (started) => task.tick(started) },
   });
 
   let running = false;
@@ -182,7 +184,7 @@ export async function startEvaluator(
       {
         event: 'evaluator.started',
         groupId: config.groupId,
-        transactionalId: config.transactionalId,
+        transactionalIdPrefix: config.transactionalIdPrefix,
         partitions: layout.partitions,
         createdChangelog: layout.createdChangelog,
         ttlMs: config.join.ttlMs,

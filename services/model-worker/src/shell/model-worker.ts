@@ -69,7 +69,8 @@ export async function startModelWorker(
     inputs: [catalog.routed],
     dlq: catalog.dlq,
     mode: 'exactly-once',
-    transactionalId: config.transactionalId,
+    transactionalIdPrefix: config.transactionalIdPrefix,
+    commitIntervalMs: config.connection.commitIntervalMs,
     metrics: registry,
     consumer: {
       maxBytesPerPartition: config.maxBytesPerPartition,
@@ -106,7 +107,7 @@ export async function startModelWorker(
       event: 'worker.started',
       variants: [...backends.keys()],
       groupId: config.groupId,
-      transactionalId: config.transactionalId,
+      transactionalIdPrefix: config.transactionalIdPrefix,
       concurrency: config.concurrency,
       timeoutMs: config.timeoutMs,
       simulateLatency: config.simulateLatency,

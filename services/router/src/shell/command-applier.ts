@@ -10,6 +10,8 @@ import {
   ConsumerLag,
   DeadLetterCounter,
   LazyAdmin,
+  TaskProducers,
+  asFenced,
   commitTransaction,
   deadLetter,
   sendInParts,
@@ -64,13 +66,6 @@ interface AppliedBatch {
   readonly letters: readonly Message[];
 }
 
-interface PartitionProducer {
-  readonly producer: Producer;
-  /** Group generation the producer was created in; a rebalance makes it stale. */
-  readonly generation: number;
-  caughtUp: boolean;
-}
-
 /**
  * Applies `rollout.commands` through the rollout state machine and publishes the resulting
  * states to `rollout.state`, exactly once: states, dead letters and the consumed offset commit
@@ -88,8 +83,9 @@ interface PartitionProducer {
  */
 export class CommandApplier {
   private consumer: Consumer | undefined;
-  private generation = 0;
-  private readonly producers = new Map<number, PartitionProducer>();
+  private readonly producers: TaskProducers;
+  /** The producers (by partition) whose first batch read the state topic to its end. */
+  private readonly caughtUp = new WeakSet<Producer>();
   private readonly deadLetters: DeadLetterCounter;
   private readonly lag: ConsumerLag;
   private readonly admin: LazyAdmin;
@@ -99,6 +95,13 @@ export class CommandApplier {
   constructor(private readonly options: CommandApplierOptions) {
     this.deadLetters = new DeadLetterCounter(options.registry);
     this.admin = new LazyAdmin(options.kafka);
+    this.producers = new TaskProducers({
+      kafka: options.kafka,
+      transactionalIdPrefix: options.transactionalIdPrefix,
+      groupId: options.groupId,
+      topics: [options.topics.commands.name],
+      admin: this.admin,
+    });
     this.lag = new ConsumerLag({
       admin: () => this.admin.get(),
       registry: options.registry,
@@ -121,7 +124,7 @@ export class CommandApplier {
     });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      this.generation += 1;
+      this.producers.newGeneration();
       this.lag.assign(payload.memberAssignment);
       logger.info(
         { event: 'router.commands_assigned', assignment: payload.memberAssignment },
@@ -148,66 +151,50 @@ export class CommandApplier {
   /** Stops fetching, lets the in-flight batch commit, leaves the group. */
   async stop(): Promise<void> {
     await this.lag.stop();
-    await this.admin.disconnect();
     await this.consumer?.disconnect();
     this.consumer = undefined;
-    const slots = [...this.producers.values()];
-    this.producers.clear();
-    await Promise.allSettled(slots.map((slot) => slot.producer.disconnect()));
-  }
-
-  private async producerFor(partition: number): Promise<PartitionProducer> {
-    const slot = this.producers.get(partition);
-    if (slot !== undefined && slot.generation === this.generation) return slot;
-    await this.dropProducer(partition);
-    const producer = this.options.kafka.producer({
-      transactionalId: `${this.options.transactionalIdPrefix}.p${partition}`,
-      idempotent: true,
-      maxInFlightRequests: 1,
-    });
-    await producer.connect();
-    const fresh = { producer, generation: this.generation, caughtUp: false };
-    this.producers.set(partition, fresh);
-    return fresh;
-  }
-
-  private async dropProducer(partition: number): Promise<void> {
-    const slot = this.producers.get(partition);
-    this.producers.delete(partition);
-    await slot?.producer.disconnect().catch(() => undefined);
+    await this.producers.close();
+    await this.admin.disconnect();
   }
 
   private async handleBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     if (batch.messages.length === 0 || !payload.isRunning() || payload.isStale()) return;
     const { book, clock } = this.options;
-    const slot = await this.producerFor(batch.partition);
+    const { partition } = batch;
     const lastOffset = batch.messages[batch.messages.length - 1]!.offset;
-    let applied: AppliedBatch;
+    let applied: AppliedBatch | undefined;
     try {
-      // The first transaction of a producer initialises its id (fencing, see the class doc).
-      applied = await commitTransaction(
-        slot.producer,
-        (txn) => this.applyBatch(txn, slot, payload),
-        {
-          groupId: this.options.groupId,
-          topic: batch.topic,
-          partition: batch.partition,
-          lastOffset,
-        },
-      );
+      // Creating the partition's producer fences its previous owner (see the class doc); a
+      // command that owner committed after this consumer fetched its position is not re-applied.
+      const { producer, committed } = await this.producers.get(partition);
+      const floor = committed.get(batch.topic);
+      const messages =
+        floor === undefined
+          ? batch.messages
+          : batch.messages.filter((m) => BigInt(m.offset) >= floor);
+      if (messages.length > 0) {
+        applied = await commitTransaction(
+          producer,
+          (txn) => this.applyBatch(txn, producer, messages, payload),
+          { groupId: this.options.groupId, topic: batch.topic, partition, lastOffset },
+        );
+      }
     } catch (e) {
-      // The next attempt starts from a fresh producer and barrier, whatever went wrong.
-      await this.dropProducer(batch.partition);
-      throw e;
+      // The next attempt starts from a fresh producer and barrier, whatever went wrong; after a
+      // fence the consumer restarts and rejoins (a retriable error).
+      await this.producers.drop(partition);
+      throw asFenced(e, this.producers.transactionalId(partition));
     }
-    const { results, states, letters } = applied;
-    const committedAt = clock();
-    for (const state of states) book.offer(state);
-    this.options.metrics.commands(results, committedAt);
-    this.deadLetters.count(letters);
+    if (applied !== undefined) {
+      const { results, states, letters } = applied;
+      const committedAt = clock();
+      for (const state of states) book.offer(state);
+      this.options.metrics.commands(results, committedAt);
+      this.deadLetters.count(letters);
+      results.forEach((r) => this.logOutcome(r));
+    }
     this.positions.set(batch.partition, Number(batch.lastOffset()) + 1);
-    results.forEach((r) => this.logOutcome(r));
     payload.resolveOffset(lastOffset);
     await payload.heartbeat();
   }
@@ -218,16 +205,17 @@ export class CommandApplier {
    */
   private async applyBatch(
     txn: Transaction,
-    slot: PartitionProducer,
+    producer: Producer,
+    messages: readonly KafkaMessage[],
     payload: EachBatchPayload,
   ): Promise<AppliedBatch> {
     const { batch } = payload;
     const { book, view, topics, clock } = this.options;
-    if (!slot.caughtUp) {
+    if (!this.caughtUp.has(producer)) {
       await view.catchUp(payload.heartbeat);
-      slot.caughtUp = true;
+      this.caughtUp.add(producer);
     }
-    const { commands, dead, sources } = await this.decode(batch.partition, batch.messages);
+    const { commands, dead, sources } = await this.decode(batch.partition, messages);
     const outcome = applyCommandBatch((model) => book.get(model), commands, clock());
     for (const { command, result } of outcome.unrecorded) {
       if (result.outcome !== 'REJECTED') continue;

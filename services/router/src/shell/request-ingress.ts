@@ -28,8 +28,13 @@ export interface RequestIngressOptions {
   registry: Registry;
   service: string;
   groupId: string;
-  /** Stable per instance, so a restarted instance fences its predecessor's transactions. */
-  transactionalId: string;
+  /**
+   * Transactional ids are `<prefix>.p<partition>`, the same on every instance: whoever takes a
+   * requests partition over fences its previous owner.
+   */
+  transactionalIdPrefix: string;
+  /** See `KAFKA_COMMIT_INTERVAL_MS`. */
+  commitIntervalMs: number;
   sessionTimeoutMs: number;
   /** Bounds one transaction's output (see ROUTER_MAX_BYTES_PER_PARTITION). */
   maxBytesPerPartition: number;
@@ -63,7 +68,8 @@ export function requestIngress(
     keyedBy: { InferenceRequest: requestIdKey },
     dlq: topics.dlq,
     mode: 'exactly-once',
-    transactionalId: options.transactionalId,
+    transactionalIdPrefix: options.transactionalIdPrefix,
+    commitIntervalMs: options.commitIntervalMs,
     metrics: options.registry,
     consumer: {
       sessionTimeout: options.sessionTimeoutMs,
