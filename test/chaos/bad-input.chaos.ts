@@ -1,5 +1,5 @@
 import { createRng } from '@kanary/stats';
-import { disconnectTestClients, testInfra, waitFor } from '@kanary/testkit';
+import { disconnectTestClients, waitFor } from '@kanary/testkit';
 import { DlqHeader } from '@kanary/kafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -12,7 +12,7 @@ import {
 import {
   MODEL,
   exactlyOnceGroups,
-  scenarioEnv,
+  scenarioPipeline,
   sendTraffic,
   startCanary,
 } from '../support/canary-scenario.js';
@@ -24,7 +24,7 @@ import { secretsInLogs } from '../support/log-secrets.js';
 import {
   ALL_SERVICES,
   OPERATOR_TOKEN,
-  ServicePipeline,
+  type ServicePipeline,
   type Service,
 } from '../support/service-pipeline.js';
 import { publishSuiteReport } from '../support/suite-report.js';
@@ -37,12 +37,7 @@ const REQUESTS = 300;
 
 let pipeline: ServicePipeline;
 beforeAll(async () => {
-  const infra = testInfra();
-  pipeline = await ServicePipeline.create({
-    brokers: infra.brokers,
-    registryUrl: infra.registryUrl,
-    serviceEnv: scenarioEnv(),
-  });
+  pipeline = await scenarioPipeline();
   await pipeline.startAll();
   await startCanary(pipeline);
 });

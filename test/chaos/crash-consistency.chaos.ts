@@ -1,9 +1,9 @@
-import { disconnectTestClients, testInfra } from '@kanary/testkit';
+import { disconnectTestClients } from '@kanary/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   exactlyOnceGroups,
   reportOverAll,
-  scenarioEnv,
+  scenarioPipeline,
   sendTraffic,
   startCanary,
   watchPipeline,
@@ -13,7 +13,7 @@ import { waitForGroupsCaughtUp } from '../support/group-progress.js';
 import { killPlan } from '../support/kill-plan.js';
 import { secretsInLogs } from '../support/log-secrets.js';
 import { auditPipeline, exactlyOnceProblems, readPipeline } from '../support/pipeline-audit.js';
-import { OPERATOR_TOKEN, ServicePipeline } from '../support/service-pipeline.js';
+import { OPERATOR_TOKEN } from '../support/service-pipeline.js';
 import { publishSuiteReport } from '../support/suite-report.js';
 
 afterAll(disconnectTestClients);
@@ -28,11 +28,7 @@ const RATE = 2_000;
 describe('crash consistency: every service killed with SIGKILL mid-run and restarted', () => {
   it('routes, predicts and evaluates every request exactly once, and the decision statistics equal an uninterrupted computation', async () => {
     const started = Date.now();
-    const infra = testInfra();
-    const pipeline = await ServicePipeline.create({
-      brokers: infra.brokers,
-      registryUrl: infra.registryUrl,
-      serviceEnv: scenarioEnv(),
+    const pipeline = await scenarioPipeline({
       // A service that exits on its own (not one of the planned kills) is started again.
       supervise: true,
     });

@@ -14,6 +14,7 @@ import {
   STABLE,
   exactlyOnceGroups,
   scenarioEnv,
+  scenarioPipeline,
   sendTraffic,
   startCanary,
   watchPipeline,
@@ -22,7 +23,7 @@ import { waitForGroupsCaughtUp } from '../support/group-progress.js';
 import { secretsInLogs } from '../support/log-secrets.js';
 import { auditPipeline, exactlyOnceProblems, readPipeline } from '../support/pipeline-audit.js';
 import { RegistryProxy } from '../support/registry-proxy.js';
-import { OPERATOR_TOKEN, ServicePipeline } from '../support/service-pipeline.js';
+import { OPERATOR_TOKEN, type ServicePipeline } from '../support/service-pipeline.js';
 import { publishSuiteReport } from '../support/suite-report.js';
 
 afterAll(disconnectTestClients);
@@ -39,13 +40,7 @@ afterEach(async () => {
 async function pipelineWith(
   options: Partial<Parameters<typeof ServicePipeline.create>[0]> = {},
 ): Promise<ServicePipeline> {
-  const infra = testInfra();
-  const pipeline = await ServicePipeline.create({
-    brokers: infra.brokers,
-    registryUrl: infra.registryUrl,
-    serviceEnv: scenarioEnv(),
-    ...options,
-  });
+  const pipeline = await scenarioPipeline(options);
   cleanup.push(() => pipeline.deleteTopics());
   cleanup.push(() => pipeline.stopAll());
   return pipeline;

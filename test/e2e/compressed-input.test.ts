@@ -58,11 +58,7 @@ beforeAll(async () => {
       ALL_SERVICES.map((s) => [s, { ...scenario[s], KAFKA_COMPRESSION: SERVICE_COMPRESSION[s] }]),
     ),
   });
-  // Registered before the services start: a subject's first registration by two processes at
-  // once can make the registry answer 409 to one of them (its compatibility rule is created twice).
-  for (const topic of Object.values(pipeline.catalog)) {
-    if (topic.event !== null) await pipeline.codec.register(topic);
-  }
+  await pipeline.registerSchemas();
   await pipeline.startAll();
   rollout = await startCanary(pipeline);
   // The services are separate processes: what this process registers does not reach them.

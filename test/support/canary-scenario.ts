@@ -7,12 +7,12 @@ import type {
 } from '@kanary/contracts';
 import { rolloutTerms } from '@kanary/evidence';
 import type { PolicyInput } from '@kanary/rollout';
-import { collectMessages, type MessageCollector, waitFor } from '@kanary/testkit';
+import { collectMessages, type MessageCollector, testInfra, waitFor } from '@kanary/testkit';
 import { constantDelay, runTraffic, SourceKind, type TrafficReport } from '@kanary/traffic';
 import type { GroupInput } from './group-progress.js';
 import { metricSum, scrapeMetrics } from './prometheus-text.js';
 import { startRollout } from './rollout-api.js';
-import { OPERATOR_TOKEN, type PipelineOptions, type ServicePipeline } from './service-pipeline.js';
+import { OPERATOR_TOKEN, ServicePipeline, type PipelineOptions } from './service-pipeline.js';
 
 /** The model of the reliability suites, its variants (simulated, seeded) and their classes. */
 export const MODEL = 'chaos';
@@ -47,6 +47,20 @@ export const scenarioEnv = (): NonNullable<PipelineOptions['serviceEnv']> => ({
   router: { ROUTER_DEFAULT_VARIANTS: `${MODEL}=${STABLE}` },
   'model-worker': { WORKER_VARIANTS: JSON.stringify(SIM_VARIANTS) },
 });
+
+/**
+ * A pipeline of the scenario's services on the test broker and registry, its topics created and
+ * nothing started; `options` on top.
+ */
+export function scenarioPipeline(options: Partial<PipelineOptions> = {}): Promise<ServicePipeline> {
+  const infra = testInfra();
+  return ServicePipeline.create({
+    brokers: infra.brokers,
+    registryUrl: infra.registryUrl,
+    serviceEnv: scenarioEnv(),
+    ...options,
+  });
+}
 
 /** Starts the scenario's canary rollout through the router's operator API. */
 export const startCanary = (pipeline: ServicePipeline): Promise<RolloutState> =>

@@ -87,7 +87,10 @@ export class ServicePipeline {
   readonly codec: EventCodec;
   /** A kafkajs client of the pipeline's broker for the test's own producers and readers. */
   readonly kafka: Kafka;
-  private readonly processes = new Map<Service, ServiceProcess>();
+  /** The current process of each service's first instance (by service) and of each replica (by instance id). */
+  private readonly processes = new Map<string, ServiceProcess>();
+  /** Replicas started, by instance id. */
+  private readonly replicas = new Map<string, { service: Service; port: number }>();
   /** Processes whose exit is expected (killed or stopped by the test). */
   private readonly expectedExits = new WeakSet<ServiceProcess>();
   private stopping = false;
@@ -153,6 +156,17 @@ export class ServicePipeline {
     return pipeline;
   }
 
+  /**
+   * Registers the schema of every event topic. Before the services start: a subject's first
+   * registration by two processes at once can make the registry answer 409 to one of them (its
+   * compatibility rule is created twice).
+   */
+  async registerSchemas(): Promise<void> {
+    for (const topic of Object.values(this.catalog)) {
+      if (topic.event !== null) await this.codec.register(topic);
+    }
+  }
+
   /** `http://127.0.0.1:<port>` of the router's API or a service's ops server. */
   url(service: Service): string {
     return `http://127.0.0.1:${this.ports[service]}`;
@@ -185,23 +199,78 @@ export class ServicePipeline {
   }
 
   private launch(service: Service, extraEnv: Readonly<Record<string, string>>): ServiceProcess {
-    const process = new ServiceProcess(
+    const env = { ...this.env(service), ...extraEnv };
+    return this.supervised(
       service,
-      { ...this.env(service), ...extraEnv },
-      `${this.url(service)}/readyz`,
-      this.logFile(service),
+      service,
+      () => new ServiceProcess(service, env, `${this.url(service)}/readyz`, this.logFile(service)),
     );
-    this.processes.set(service, process);
+  }
+
+  /** Starts a process in `slot` and, when supervising, starts it again if it exits on its own. */
+  private supervised(service: Service, slot: string, create: () => ServiceProcess): ServiceProcess {
+    const process = create();
+    this.processes.set(slot, process);
     if (this.options.supervise) {
       void process.exitedWith().then((exit) => {
         if (this.stopping || this.expectedExits.has(process)) return;
         const earlier = this.restarts.filter((r) => r.service === service).length;
         if (earlier >= MAX_SUPERVISED_RESTARTS) return;
         this.restarts.push({ service, exit, at: Date.now() });
-        this.launch(service, extraEnv);
+        this.supervised(service, slot, create);
       });
     }
     return process;
+  }
+
+  /**
+   * Starts another instance of a service beside its first, in the same consumer groups, and
+   * waits until it is ready. It has an instance id (so a transactional id), a Kafka client id
+   * (`kanary-<instanceId>`), a port and a log file (`<instanceId>.log`) of its own; the
+   * supervisor and {@link ServicePipeline.stopAll} treat it like the first.
+   */
+  async startReplica(
+    service: Service,
+    instanceId: string,
+    timeoutMs = 120_000,
+  ): Promise<ServiceProcess> {
+    if (this.processes.has(instanceId)) throw new Error(`${instanceId} was already started`);
+    const port = await freePort();
+    this.replicas.set(instanceId, { service, port });
+    this.starts[service] += 1;
+    const env = {
+      ...this.env(service),
+      KANARY_INSTANCE_ID: instanceId,
+      KAFKA_CLIENT_ID: `kanary-${instanceId}`,
+      [PORT_VARIABLE[service]]: String(port),
+    };
+    const process = this.supervised(
+      service,
+      instanceId,
+      () =>
+        new ServiceProcess(
+          service,
+          env,
+          `http://127.0.0.1:${port}/readyz`,
+          join(this.logDir, `${instanceId}.log`),
+        ),
+    );
+    await process.waitReady(timeoutMs);
+    return process;
+  }
+
+  /** The current process of a replica started by {@link ServicePipeline.startReplica}. */
+  replica(instanceId: string): ServiceProcess | undefined {
+    return this.replicas.has(instanceId) ? this.processes.get(instanceId) : undefined;
+  }
+
+  /**
+   * The Kafka client id of the service's first instance, or of its replica `instanceId`: what
+   * its consumer group members show as `clientId`.
+   */
+  clientId(service: Service, instanceId?: string): string {
+    if (instanceId !== undefined) return `kanary-${instanceId}`;
+    return this.env(service).KAFKA_CLIENT_ID ?? `kanary-${service}`;
   }
 
   /** Starts the service and waits until its /readyz answers 200. */
@@ -229,7 +298,7 @@ export class ServicePipeline {
     return process.kill(signal);
   }
 
-  /** Stops every running service gracefully (SIGTERM, SIGKILL after the grace period). */
+  /** Stops every running process gracefully (SIGTERM, SIGKILL after the grace period). */
   async stopAll(): Promise<void> {
     this.stopping = true;
     await Promise.all([...this.processes.values()].map((p) => p.stop()));
