@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_KAFKA_VERSION, resolveInfraConfig } from '@kanary/infra';
+import { anchorBenchmark } from './benchmarks/anchor.js';
 import { ceilingsBenchmark } from './benchmarks/ceilings.js';
 import { decisionBenchmark } from './benchmarks/decision.js';
 import { decisionRestartBenchmark } from './benchmarks/decision-restart.js';
@@ -25,6 +26,7 @@ import { openStack, type BenchStack } from './lib/stack.js';
 
 const BENCHMARKS: ReadonlyArray<Benchmark<BenchStack>> = [
   ceilingsBenchmark,
+  anchorBenchmark,
   routerBenchmark,
   workerBenchmark,
   evaluatorBenchmark,

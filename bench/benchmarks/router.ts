@@ -6,8 +6,13 @@ import {
 } from '../lib/compare-throughput.js';
 import { against, cpuShare, metric, withTarget } from '../lib/metric.js';
 import { counterTotal } from '../lib/counter-total.js';
-import { pacedLatency, type Latency } from '../lib/paced-latency.js';
-import { PassthroughMode, startPassthrough } from '../lib/passthrough.js';
+import {
+  compareLatency,
+  LATENCY_FIELDS,
+  latencyMetric,
+  passthroughLatencySubject,
+  type LatencySubject,
+} from '../lib/compare-latency.js';
 import { inferenceRequest, requestId } from '../lib/records.js';
 import type { Benchmark, BenchContext, BenchmarkResult, Metric } from '../lib/results.js';
 import type { BenchStack, BenchTopics } from '../lib/stack.js';
@@ -15,7 +20,7 @@ import { HTTP_CONNECTIONS, httpAssign } from './router-http.js';
 import { startReadyRouter } from './router-start.js';
 
 /** The router's default ROUTER_MAX_BYTES_PER_PARTITION: the passthrough fetches the same. */
-const ROUTER_FETCH_BYTES = 131_072;
+export const ROUTER_FETCH_BYTES = 131_072;
 
 export function routerContender(stack: BenchStack, topics: BenchTopics): Contender {
   return {
@@ -47,65 +52,100 @@ export async function fillRequestBacklog(
   });
 }
 
+/**
+ * Both passthroughs (fetching `fetchBytes` per partition) and the `subjects` over one backlog of
+ * `n` requests on fresh topics, compared by {@link compareThroughput}: every contender's metrics
+ * by key, and the passthroughs' four (records/s and CPU per record of each) for the table.
+ */
+export async function compareOnRequestBacklog(
+  stack: BenchStack,
+  context: BenchContext,
+  options: {
+    readonly topicsLabel: string;
+    readonly n: number;
+    readonly fetchBytes: number;
+    readonly keyPrefix: string;
+    subjects(topics: BenchTopics): Contender[];
+  },
+): Promise<{ rates: Map<string, { rate: Metric; cpu: Metric }>; baselines: Metric[] }> {
+  const topics = await stack.topics(options.topicsLabel);
+  try {
+    await fillRequestBacklog(stack, topics, options.n);
+    const inputs = [topics.catalog.requests.name];
+    const rates = await compareThroughput({
+      contenders: [
+        ...passthroughContenders(stack.kafka, topics, inputs, options.fetchBytes),
+        ...options.subjects(topics),
+      ],
+      total: options.n,
+      repetitions: context.repetitions,
+      keyPrefix: options.keyPrefix,
+      timeoutMs: 600_000,
+      log: context.log,
+    });
+    const baselines = ['passthrough', 'passthrough-eos'].flatMap((key) => {
+      const { rate, cpu } = rates.get(key)!;
+      return [rate, cpu];
+    });
+    return { rates, baselines };
+  } finally {
+    await topics.dispose();
+  }
+}
+
 async function kafkaIngress(
   stack: BenchStack,
   context: BenchContext,
   n: number,
 ): Promise<Metric[]> {
-  const topics = await stack.topics('router');
-  try {
-    await fillRequestBacklog(stack, topics, n);
-    const rates = await compareThroughput({
-      contenders: [
-        ...passthroughContenders(
-          stack.kafka,
-          topics,
-          [topics.catalog.requests.name],
-          ROUTER_FETCH_BYTES,
-        ),
-        routerContender(stack, topics),
-      ],
-      total: n,
-      repetitions: context.repetitions,
-      keyPrefix: 'router.kafka',
-      timeoutMs: 600_000,
-      log: context.log,
-    });
-    const plain = rates.get('passthrough')!;
-    const eos = rates.get('passthrough-eos')!;
-    const router = rates.get('router')!;
-    return [
-      plain.rate,
-      plain.cpu,
-      eos.rate,
-      eos.cpu,
-      withTarget(
-        against(router.rate, eos.rate),
-        'ratio-at-least',
-        0.8,
-        '≥ 80 % of the exactly-once passthrough',
+  const { rates, baselines } = await compareOnRequestBacklog(stack, context, {
+    topicsLabel: 'router',
+    n,
+    fetchBytes: ROUTER_FETCH_BYTES,
+    keyPrefix: 'router.kafka',
+    subjects: (topics) => [routerContender(stack, topics)],
+  });
+  const plain = rates.get('passthrough')!;
+  const eos = rates.get('passthrough-eos')!;
+  const router = rates.get('router')!;
+  return [
+    ...baselines,
+    withTarget(
+      against(router.rate, eos.rate),
+      'ratio-at-least',
+      0.8,
+      '≥ 80 % of the exactly-once passthrough',
+    ),
+    router.cpu,
+    withTarget(
+      cpuShare(
+        'router.kafka.cpu-share',
+        'router records per CPU-second, % of the exactly-once passthrough',
+        router.cpu,
+        eos.cpu,
       ),
-      router.cpu,
-      withTarget(
-        cpuShare(
-          'router.kafka.cpu-share',
-          'router records per CPU-second, % of the exactly-once passthrough',
-          router.cpu,
-          eos.cpu,
-        ),
-        'at-least',
-        80,
-        '≥ 80 % (CPU view)',
-      ),
-      {
-        ...against(router.rate, plain.rate),
-        key: 'router.kafka.router-vs-at-least-once',
-        label: 'router Kafka ingress vs the at-least-once passthrough',
-      },
-    ];
-  } finally {
-    await topics.dispose();
-  }
+      'at-least',
+      80,
+      '≥ 80 % (CPU view)',
+    ),
+    {
+      ...against(router.rate, plain.rate),
+      key: 'router.kafka.router-vs-at-least-once',
+      label: 'router Kafka ingress vs the at-least-once passthrough',
+    },
+  ];
+}
+
+/** The router as a latency subject: its output is the routed topic. */
+function routerLatencySubject(stack: BenchStack): LatencySubject {
+  return {
+    key: 'router',
+    label: 'router',
+    async start(topics, run) {
+      const router = await startReadyRouter(stack, topics, run);
+      return { output: topics.catalog.routed.name, stop: () => router.stop() };
+    },
+  };
 }
 
 /** Latency of the router and of the exactly-once passthrough under the same paced load. */
@@ -114,88 +154,27 @@ async function ingressLatency(
   context: BenchContext,
   rate: number,
 ): Promise<Metric[]> {
-  const measureMs = context.quick ? 3_000 : 10_000;
-  const runs: Record<'router' | 'passthrough', Latency[]> = { router: [], passthrough: [] };
-  for (let rep = 1; rep <= context.repetitions; rep++) {
-    for (const subject of ['passthrough', 'router'] as const) {
-      const topics = await stack.topics('router-latency');
-      try {
-        let stop: () => Promise<void>;
-        let output: string;
-        if (subject === 'router') {
-          const router = await startReadyRouter(stack, topics, `lat-${rep}`);
-          stop = () => router.stop();
-          output = topics.catalog.routed.name;
-        } else {
-          output = await topics.extra('passthrough');
-          const pt = await startPassthrough({
-            kafka: stack.kafka,
-            inputs: [topics.catalog.requests.name],
-            output,
-            mode: PassthroughMode.EXACTLY_ONCE,
-            groupId: `${topics.prefix}.pt`,
-            maxBytesPerPartition: ROUTER_FETCH_BYTES,
-          });
-          stop = () => pt.stop();
-        }
-        try {
-          const latency = await pacedLatency({
-            kafka: stack.kafka,
-            input: topics.catalog.requests.name,
-            output,
-            groupId: `${topics.prefix}.collector`,
-            rate,
-            warmupMs: 3_000,
-            measureMs,
-            record: async (i, now) => {
-              const id = requestId(`lat${rep}`, i);
-              return {
-                key: id,
-                value: await stack.codec.encode(topics.catalog.requests, inferenceRequest(id, now)),
-              };
-            },
-          });
-          runs[subject].push(latency);
-          context.log(
-            `  ${subject} latency, run ${rep} at ${rate}/s: record p50 ${latency.recordP50} ms, p99 ${latency.recordP99} ms; ` +
-              `visible p50 ${latency.visibleP50} ms, p99 ${latency.visibleP99} ms (${latency.samples} samples)`,
-          );
-        } finally {
-          await stop();
-        }
-      } finally {
-        await topics.dispose();
-      }
-    }
-  }
-  const of = (subject: 'router' | 'passthrough', field: keyof Latency) =>
-    runs[subject].map((l) => l[field]);
+  const passthrough = passthroughLatencySubject(stack.kafka, ROUTER_FETCH_BYTES);
+  const router = routerLatencySubject(stack);
+  const runs = await compareLatency(stack, context, {
+    topicsLabel: 'router-latency',
+    rate,
+    subjects: [passthrough, router],
+  });
   const metrics: Metric[] = [];
-  for (const [field, what] of [
-    ['recordP50', 'p50, request → routed record timestamp'],
-    ['recordP99', 'p99, request → routed record timestamp'],
-    ['visibleP50', 'p50, request → visible to read_committed'],
-    ['visibleP99', 'p99, request → visible to read_committed'],
-  ] as const) {
-    const base = metric(
-      `router.latency.passthrough-eos.${field}`,
-      `exactly-once passthrough latency ${what}`,
-      'ms',
-      of('passthrough', field),
+  const at = ` at ${rate} requests/s`;
+  for (const [field, what] of LATENCY_FIELDS) {
+    const base = runs.get(passthrough.key)!.map((l) => l[field]);
+    metrics.push(
+      latencyMetric('router.latency', passthrough, field, runs.get(passthrough.key)!, at),
+      latencyMetric('router.latency', router, field, runs.get(router.key)!, at),
+      metric(
+        `router.latency.added.${field}`,
+        `router added latency ${what} (router − passthrough, per run)`,
+        'ms',
+        runs.get(router.key)!.map((l, i) => l[field] - base[i]!),
+      ),
     );
-    const subject = metric(
-      `router.latency.router.${field}`,
-      `router latency ${what} at ${rate} requests/s`,
-      'ms',
-      of('router', field),
-    );
-    const added = metric(
-      `router.latency.added.${field}`,
-      `router added latency ${what} (router − passthrough, per run)`,
-      'ms',
-      of('router', field).map((v, i) => v - of('passthrough', field)[i]!),
-    );
-    metrics.push(base, subject, added);
   }
   return metrics;
 }

@@ -10,8 +10,16 @@ import type { BenchTopics } from './stack.js';
 export interface Contender {
   readonly key: string;
   readonly label: string;
-  /** Starts reading the backlog from its beginning in a consumer group of its own (named by `run`). */
-  start(run: string): Promise<{ done(): number | Promise<number>; stop(): Promise<void> }>;
+  /**
+   * Starts reading the backlog from its beginning in a consumer group of its own (named by `run`).
+   * `cpuMicros` reads the CPU time of a subject that runs in a process of its own (else this
+   * process's is measured).
+   */
+  start(run: string): Promise<{
+    done(): number | Promise<number>;
+    cpuMicros?(): number;
+    stop(): Promise<void>;
+  }>;
 }
 
 /**
@@ -34,7 +42,12 @@ export async function compareThroughput(options: {
     for (const contender of options.contenders) {
       const running = await contender.start(`${contender.key}-${rep}`);
       try {
-        const rate = await measureRate(running.done, options.total, options.timeoutMs);
+        const rate = await measureRate(
+          running.done,
+          options.total,
+          options.timeoutMs,
+          running.cpuMicros?.bind(running),
+        );
         runs.get(contender.key)!.push(rate.perSecond);
         cpu.get(contender.key)!.push(rate.cpuMicrosPerRecord);
         options.log(

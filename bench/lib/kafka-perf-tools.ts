@@ -1,10 +1,6 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { resolveInfraConfig } from '@kanary/infra';
+import { resolveMavenClasspath } from './maven-classpath.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -21,33 +17,8 @@ export class KafkaPerfTools {
   ) {}
 
   static async resolve(kafkaVersion: string, log: (line: string) => void): Promise<KafkaPerfTools> {
-    const infra = resolveInfraConfig();
-    const home = join(infra.cacheDir, `kafka-tools-${kafkaVersion}`);
-    const libs = join(home, 'libs');
-    if (!existsSync(join(home, '.complete'))) {
-      log(
-        `resolving org.apache.kafka:kafka-tools:${kafkaVersion} with Maven into ${home} (first run only)`,
-      );
-      await rm(home, { recursive: true, force: true });
-      await mkdir(home, { recursive: true });
-      await execFileAsync(
-        process.env.KANARY_MVN ?? 'mvn',
-        [
-          '-B',
-          '-q',
-          '-f',
-          fileURLToPath(new URL('../kafka-tools/pom.xml', import.meta.url)),
-          `-Dkafka.version=${kafkaVersion}`,
-          `-Dkanary.maven.repo=${infra.mavenRepositoryUrl}`,
-          '-DincludeScope=runtime',
-          `-DoutputDirectory=${libs}`,
-          'dependency:copy-dependencies',
-        ],
-        { timeout: infra.downloadTimeoutMs, maxBuffer: 16 * 1024 * 1024 },
-      );
-      await writeFile(join(home, '.complete'), '');
-    }
-    return new KafkaPerfTools(infra.java, join(libs, '*'));
+    const { java, classpath } = await resolveMavenClasspath('kafka-tools', kafkaVersion, log);
+    return new KafkaPerfTools(java, classpath);
   }
 
   private async tool(mainClass: string, args: readonly string[]): Promise<string> {

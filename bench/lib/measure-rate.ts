@@ -8,10 +8,10 @@ export interface Rate {
   /** Records counted in the timed window (those done before the first observation are left out). */
   readonly records: number;
   /**
-   * CPU time (user + system) of this process per record over the same window, in µs. The
-   * machine is shared, so wall-clock rates move with other people's load; the CPU a record costs
-   * moves much less. Meaningful for subjects running in this process (passthroughs and services
-   * started in-process); the broker's own CPU is not in it.
+   * CPU time (user + system) per record over the same window, in µs: of this process, or of
+   * whatever `cpuMicros` reads (a subject in a process of its own). The machine is shared, so
+   * wall-clock rates move with other people's load; the CPU a record costs moves much less. The
+   * broker's own CPU is not in it.
    */
   readonly cpuMicrosPerRecord: number;
 }
@@ -26,23 +26,23 @@ export async function measureRate(
   done: () => number | Promise<number>,
   total: number,
   timeoutMs: number,
+  cpuMicros: () => number = processCpuMicros,
 ): Promise<Rate> {
   const deadline = Date.now() + timeoutMs;
-  let first: { at: number; count: number; cpu: NodeJS.CpuUsage } | undefined;
+  let first: { at: number; count: number; cpu: number } | undefined;
   for (;;) {
     const count = await done();
     const now = performance.now();
-    if (first === undefined && count > 0) first = { at: now, count, cpu: process.cpuUsage() };
+    if (first === undefined && count > 0) first = { at: now, count, cpu: cpuMicros() };
     if (count >= total && first !== undefined) {
       const seconds = (now - first.at) / 1_000;
       const records = count - first.count;
       if (records === 0) throw new Error(`the backlog of ${total} was done before the first poll`);
-      const cpu = process.cpuUsage(first.cpu);
       return {
         perSecond: records / seconds,
         seconds,
         records,
-        cpuMicrosPerRecord: (cpu.user + cpu.system) / records,
+        cpuMicrosPerRecord: (cpuMicros() - first.cpu) / records,
       };
     }
     if (Date.now() > deadline) {
@@ -50,4 +50,10 @@ export async function measureRate(
     }
     await sleep(10);
   }
+}
+
+/** CPU time (user + system) this process has used, µs. */
+function processCpuMicros(): number {
+  const { user, system } = process.cpuUsage();
+  return user + system;
 }

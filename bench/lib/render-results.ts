@@ -33,7 +33,38 @@ function row(m: Metric): string {
   return `| ${m.label} | **${number(m.median, m.unit)}** ${m.unit} | ${runs} | ${ratio} | ${target} |`;
 }
 
-/** The generated block: machine, then one table per benchmark with medians, runs, ratios, targets. */
+/**
+ * Request → visible latency of any subject of any benchmark (keys `<benchmark>.latency.<subject>.visibleP50`
+ * and `…P99`; the router's `added` differences left out).
+ */
+const VISIBLE_LATENCY = /\.latency\.(?!added\.)[^.]+\.visibleP(50|99)$/;
+
+/**
+ * The visible-latency rows of every benchmark's table in one table, p50s then p99s, so the
+ * stages and their baselines (the kafkajs and Kafka Streams passthroughs) read side by side.
+ */
+function latencySideBySide(results: readonly BenchmarkResult[]): string[] {
+  const rows = results
+    .flatMap((r) =>
+      r.metrics
+        .filter((m) => VISIBLE_LATENCY.test(m.key))
+        .map((m) => ({ ...m, label: `${r.name}: ${m.label}` })),
+    )
+    .sort((a, b) => Number(a.key.endsWith('P99')) - Number(b.key.endsWith('P99')));
+  if (rows.length === 0) return [];
+  return [
+    '### Latency side by side: request → visible to a read_committed consumer',
+    '',
+    "The rows of the tables below that measure it, each at its benchmark's paced rate.",
+    '',
+    '| measurement | median | runs | vs baseline | target |',
+    '|---|---|---|---|---|',
+    ...rows.map(row),
+    '',
+  ];
+}
+
+/** The generated block: machine, visible latencies side by side, then one table per benchmark with medians, runs, ratios, targets. */
 export function renderTables(record: RunRecord, jsonPath: string): string {
   const m = record.machine;
   const lines = [
@@ -49,6 +80,7 @@ export function renderTables(record: RunRecord, jsonPath: string): string {
     `| Node / Java / Kafka | ${m.node} / ${m.java} / ${m.kafka} (single-node KRaft, local disk) |`,
     `| load average (1, 5, 15 min) | ${m.loadAverage.join(', ')} at the start, ${m.loadAverageAtEnd.join(', ')} at the end — the machine is shared with other work, so absolute numbers move from run to run; the ratios (baseline and subject interleaved in the same run) are the steadier figures |`,
     '',
+    ...latencySideBySide(record.results),
   ];
   for (const result of record.results) {
     lines.push(

@@ -1,0 +1,190 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_KAFKA_VERSION } from '@kanary/infra';
+import {
+  compareLatency,
+  LATENCY_FIELDS,
+  latencyMetric,
+  passthroughLatencySubject,
+  type LatencySubject,
+} from '../lib/compare-latency.js';
+import type { Contender } from '../lib/compare-throughput.js';
+import { resolveMavenClasspath, type JavaClasspath } from '../lib/maven-classpath.js';
+import { against } from '../lib/metric.js';
+import { oncePerKey } from '../lib/once.js';
+import type { BenchContext, Benchmark, BenchmarkResult, Metric } from '../lib/results.js';
+import type { BenchStack, BenchTopics } from '../lib/stack.js';
+import { startStreamsPassthrough } from '../lib/streams-passthrough.js';
+import { compareOnRequestBacklog, ROUTER_FETCH_BYTES } from './router.js';
+
+/** Streams' exactly-once default commit.interval.ms, and the interval Kanary's services commit at. */
+const COMMIT_INTERVALS_MS = [100, 20] as const;
+
+/**
+ * Kafka's default max.partition.fetch.bytes, which Streams' consumer keeps: the passthroughs of
+ * the backlog comparison fetch as much.
+ */
+const BACKLOG_FETCH_BYTES = 1_048_576;
+
+/** The Streams passthrough on `topics`' requests, as a latency subject and as a backlog contender. */
+class StreamsAnchor {
+  private readonly logDir = oncePerKey(async (prefix: string) => {
+    const dir = fileURLToPath(new URL(`../out/${prefix}`, import.meta.url));
+    await mkdir(dir, { recursive: true });
+    return dir;
+  });
+
+  constructor(
+    private readonly stack: BenchStack,
+    private readonly program: JavaClasspath,
+    readonly commitIntervalMs: number,
+  ) {}
+
+  get key(): string {
+    return `streams-${this.commitIntervalMs}ms`;
+  }
+
+  get label(): string {
+    return `Kafka Streams passthrough (exactly_once_v2, commit.interval.ms ${this.commitIntervalMs})`;
+  }
+
+  /** Runs as `<prefix>.<run>` (its group and transactional ids), logging to bench/out/<prefix>/. */
+  async start(topics: BenchTopics, output: string, run: string) {
+    const applicationId = `${topics.prefix}.${run}`;
+    return startStreamsPassthrough(
+      {
+        program: this.program,
+        brokers: this.stack.brokers,
+        applicationId,
+        input: topics.catalog.requests.name,
+        output,
+        commitIntervalMs: this.commitIntervalMs,
+        logFile: join(await this.logDir(topics.prefix), `${applicationId}.log`),
+        startTimeoutMs: 120_000,
+      },
+      this.stack.admin,
+    );
+  }
+
+  latencySubject(): LatencySubject {
+    return {
+      key: this.key,
+      label: this.label,
+      start: async (topics, run) => {
+        const output = await topics.extra(this.key);
+        const streams = await this.start(topics, output, `${this.key}.${run}`);
+        return { output, stop: () => streams.stop() };
+      },
+    };
+  }
+
+  /** Every run (`run` names the contender) writes to the same output topic of `topics`. */
+  contender(topics: BenchTopics): Contender {
+    let output: Promise<string> | undefined;
+    return {
+      key: this.key,
+      label: this.label,
+      start: async (run) => {
+        output ??= topics.extra(this.key);
+        const streams = await this.start(topics, await output, run);
+        return {
+          done: () => streams.committed(),
+          cpuMicros: () => streams.cpuMicros(),
+          stop: () => streams.stop(),
+        };
+      },
+    };
+  }
+}
+
+/** Request → visible latency of the kafkajs and Streams passthroughs at the same paced rate. */
+async function anchorLatency(
+  stack: BenchStack,
+  context: BenchContext,
+  anchors: readonly StreamsAnchor[],
+  rate: number,
+): Promise<Metric[]> {
+  // The router benchmark's baseline, measured the same way here so the two tables line up.
+  const passthrough = passthroughLatencySubject(stack.kafka, ROUTER_FETCH_BYTES);
+  const subjects = [passthrough, ...anchors.map((a) => a.latencySubject())];
+  const runs = await compareLatency(stack, context, {
+    topicsLabel: 'anchor-latency',
+    rate,
+    subjects,
+  });
+  // Streams gives an output record its input's timestamp, so request → output timestamp says
+  // nothing about it: only the time until a read_committed consumer sees the output is compared.
+  const visible = LATENCY_FIELDS.filter(([field]) => field.startsWith('visible'));
+  return visible.flatMap(([field]) =>
+    subjects.map((s) =>
+      latencyMetric('anchor.latency', s, field, runs.get(s.key)!, ` at ${rate} requests/s`),
+    ),
+  );
+}
+
+/** Records/s over a backlog of `n` requests: both kafkajs passthroughs and the Streams anchors. */
+async function anchorThroughput(
+  stack: BenchStack,
+  context: BenchContext,
+  anchors: readonly StreamsAnchor[],
+  n: number,
+): Promise<Metric[]> {
+  const { rates, baselines } = await compareOnRequestBacklog(stack, context, {
+    topicsLabel: 'anchor',
+    n,
+    fetchBytes: BACKLOG_FETCH_BYTES,
+    keyPrefix: 'anchor.throughput',
+    subjects: (topics) => anchors.map((a) => a.contender(topics)),
+  });
+  const eos = rates.get('passthrough-eos')!;
+  const streams = anchors.map((a) => rates.get(a.key)!);
+  return [
+    ...baselines,
+    ...streams.flatMap((s) => [against(s.rate, eos.rate), s.cpu]),
+    {
+      ...against(eos.rate, streams[0]!.rate),
+      key: `anchor.throughput.passthrough-eos-vs-${anchors[0]!.key}`,
+      label: `kafkajs exactly-once passthrough vs ${anchors[0]!.label}`,
+    },
+  ];
+}
+
+/**
+ * The anchor: what Kafka's own exactly-once library does with the records the router reads, on
+ * the same broker in the same run. A Kafka Streams passthrough (bench/kafka-streams-anchor,
+ * exactly_once_v2) at Streams' default commit interval and at Kanary's, against the kafkajs
+ * exactly-once passthrough every stage is judged by: request → visible latency at a paced rate,
+ * and records/s over a backlog.
+ */
+export const anchorBenchmark: Benchmark<BenchStack> = {
+  name: 'anchor',
+  title: 'Anchor: Kafka Streams exactly_once_v2 passthrough beside the kafkajs one',
+  async run(stack, context): Promise<BenchmarkResult> {
+    const n = context.quick ? 5_000 : 200_000;
+    const rate = context.quick ? 200 : 1_000;
+    const kafkaVersion = process.env.KANARY_BENCH_KAFKA_VERSION ?? DEFAULT_KAFKA_VERSION;
+    const program = await resolveMavenClasspath('kafka-streams-anchor', kafkaVersion, context.log);
+    const anchors = COMMIT_INTERVALS_MS.map((ms) => new StreamsAnchor(stack, program, ms));
+    context.log(`anchor: latency at ${rate} requests/s`);
+    const latency = await anchorLatency(stack, context, anchors, rate);
+    context.log(`anchor: backlog of ${n} requests`);
+    const throughput = await anchorThroughput(stack, context, anchors, n);
+    return {
+      name: 'anchor',
+      title: this.title,
+      setup:
+        `Kafka Streams ${kafkaVersion} (JVM, -Xmx512m, one stream thread, Streams' defaults otherwise) copying key and value bytes from the requests topic to an output topic, ` +
+        `processing.guarantee=exactly_once_v2, commit.interval.ms ${COMMIT_INTERVALS_MS.join(' and ')}. ` +
+        `Latency: encoded InferenceRequests at ${rate} requests/s paced in 10 ms ticks, 3 s warm-up discarded, fresh topics per run (4 partitions), ` +
+        `the same measurement as the router's; the kafkajs passthrough fetches ${ROUTER_FETCH_BYTES} B per partition as there. ` +
+        `Backlog: ${n} InferenceRequests, 4 partitions, the kafkajs passthroughs fetch ${BACKLOG_FETCH_BYTES} B per partition (Streams' default); ` +
+        'a Streams run counts the input offsets its group has committed (in the transaction with its output), from the first commit to the last.',
+      metrics: [...latency, ...throughput],
+      notes: [
+        "The Streams passthrough's CPU per record is its JVM's (user + system time from /proc), the kafkajs passthroughs' the bench process's; the broker's is in neither.",
+        "Request → output record timestamp is not compared: Streams writes each output record with its input record's timestamp.",
+      ],
+    };
+  },
+};
