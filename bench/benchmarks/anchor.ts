@@ -11,12 +11,14 @@ import {
 } from '../lib/compare-latency.js';
 import type { Contender } from '../lib/compare-throughput.js';
 import { resolveMavenClasspath, type JavaClasspath } from '../lib/maven-classpath.js';
-import { against } from '../lib/metric.js';
+import { against, metric, withTarget } from '../lib/metric.js';
 import { oncePerKey } from '../lib/once.js';
 import type { BenchContext, Benchmark, BenchmarkResult, Metric } from '../lib/results.js';
 import type { BenchStack, BenchTopics } from '../lib/stack.js';
 import { startStreamsPassthrough } from '../lib/streams-passthrough.js';
-import { compareOnRequestBacklog, ROUTER_FETCH_BYTES } from './router.js';
+import { evaluatorLatencySubject } from './evaluator.js';
+import { compareOnRequestBacklog, ROUTER_FETCH_BYTES, routerLatencySubject } from './router.js';
+import { kafkaModeLatencySubject } from './worker.js';
 
 /** Streams' exactly-once default commit.interval.ms, and the interval Kanary's services commit at. */
 const COMMIT_INTERVALS_MS = [100, 20] as const;
@@ -107,7 +109,12 @@ async function anchorLatency(
 ): Promise<Metric[]> {
   // The router benchmark's baseline, measured the same way here so the two tables line up.
   const passthrough = passthroughLatencySubject(stack.kafka, ROUTER_FETCH_BYTES);
-  const subjects = [passthrough, ...anchors.map((a) => a.latencySubject())];
+  const stages = [
+    routerLatencySubject(stack),
+    evaluatorLatencySubject(stack),
+    kafkaModeLatencySubject(stack),
+  ];
+  const subjects = [passthrough, ...anchors.map((a) => a.latencySubject()), ...stages];
   const runs = await compareLatency(stack, context, {
     topicsLabel: 'anchor-latency',
     rate,
@@ -116,12 +123,43 @@ async function anchorLatency(
   // Streams gives an output record its input's timestamp, so request → output timestamp says
   // nothing about it: only the time until a read_committed consumer sees the output is compared.
   const visible = LATENCY_FIELDS.filter(([field]) => field.startsWith('visible'));
-  return visible.flatMap(([field]) =>
-    subjects.map((s) =>
-      latencyMetric('anchor.latency', s, field, runs.get(s.key)!, ` at ${rate} requests/s`),
-    ),
+  const metrics = visible.flatMap(([field]) =>
+    subjects.map((s) => {
+      const m = latencyMetric(
+        'anchor.latency',
+        s,
+        field,
+        runs.get(s.key)!,
+        ` at ${rate} requests/s`,
+      );
+      const judged = field === 'visibleP50' && JUDGED.includes(s.key);
+      return judged ? withTarget(m, 'at-most', 60, '≤ 60 ms') : m;
+    }),
   );
+  // The stages' p99 against Streams' at its default commit interval, run by run (the load of
+  // the moment hits both alike).
+  const streams = runs.get(anchors.find((a) => a.commitIntervalMs === 100)!.key)!;
+  for (const stage of stages.filter((s) => JUDGED.includes(s.key))) {
+    const ratios = runs.get(stage.key)!.map((l, i) => l.visibleP99 / streams[i]!.visibleP99);
+    metrics.push(
+      withTarget(
+        metric(
+          `anchor.latency.${stage.key}.p99-vs-streams`,
+          `${stage.label} visible p99 / Kafka Streams (commit.interval.ms 100) visible p99, per run`,
+          '×',
+          ratios,
+        ),
+        'at-most',
+        1.2,
+        '≤ 1.2',
+      ),
+    );
+  }
+  return metrics;
 }
+
+/** The stages whose latency has targets: p50 ≤ 60 ms, p99 ≤ 1.2 × Streams' (100 ms). */
+const JUDGED: readonly string[] = ['router', 'evaluator'];
 
 /** Records/s over a backlog of `n` requests: both kafkajs passthroughs and the Streams anchors. */
 async function anchorThroughput(

@@ -9,6 +9,7 @@ import {
 } from '../lib/compare-throughput.js';
 import { against, cpuShare, metric, withTarget } from '../lib/metric.js';
 import { MODEL, label, prediction, requestId, startedRollout } from '../lib/records.js';
+import type { LatencySubject } from '../lib/compare-latency.js';
 import type { BenchContext, Benchmark, BenchmarkResult, Metric } from '../lib/results.js';
 import type { BenchStack, BenchTopics } from '../lib/stack.js';
 
@@ -45,6 +46,51 @@ export async function fillJoinBacklog(
  * The evaluator over `topics`' predictions and labels; `onStop` gets the records it produced per
  * input record.
  */
+/** An evaluator on `topics` in a group of its own (`run`), started and ready. */
+async function startBenchEvaluator(stack: BenchStack, topics: BenchTopics, run: string) {
+  const config = loadConfig({
+    ...topics.env,
+    KANARY_INSTANCE_ID: run,
+    EVALUATOR_GROUP_ID: `${topics.prefix}.evaluator.${run}`,
+    OPS_PORT: '0',
+  });
+  const evaluator = await startEvaluator(config, { logger: stack.logger });
+  await evaluator.ready;
+  return evaluator;
+}
+
+/**
+ * The evaluator as a latency subject: a label paced in → its evaluation visible. Each label's
+ * prediction (and the rollout's state) is written before the evaluator starts, so every label
+ * joins at once.
+ */
+export function evaluatorLatencySubject(stack: BenchStack): LatencySubject {
+  return {
+    key: 'evaluator',
+    label: 'evaluator (label → evaluation)',
+    input: {
+      topic: (topics) => topics.catalog.labels.name,
+      async prepare(topics, ids) {
+        const now = Date.now();
+        const { predictions, state } = topics.catalog;
+        await fillEvents(stack, state, 1, () => [MODEL, startedRollout(ROLLOUT_ID, now - 60_000)]);
+        await fillEvents(stack, predictions, ids.length, (i) => [
+          ids[i]!,
+          prediction(ids[i]!, i, ROLLOUT_ID, now),
+        ]);
+      },
+      record: async (topics, id, now) => ({
+        key: id,
+        value: await stack.codec.encode(topics.catalog.labels, label(id, now)),
+      }),
+    },
+    async start(topics, run) {
+      const evaluator = await startBenchEvaluator(stack, topics, run);
+      return { output: topics.catalog.evaluations.name, stop: () => evaluator.stop() };
+    },
+  };
+}
+
 export function evaluatorContender(
   stack: BenchStack,
   topics: BenchTopics,
@@ -54,14 +100,7 @@ export function evaluatorContender(
     key: 'evaluator',
     label: 'evaluator join (exactly-once, changelog)',
     async start(run) {
-      const config = loadConfig({
-        ...topics.env,
-        KANARY_INSTANCE_ID: run,
-        EVALUATOR_GROUP_ID: `${topics.prefix}.evaluator.${run}`,
-        OPS_PORT: '0',
-      });
-      const evaluator = await startEvaluator(config, { logger: stack.logger });
-      await evaluator.ready;
+      const evaluator = await startBenchEvaluator(stack, topics, run);
       return {
         done: () => evaluator.runner.stats.processed,
         stop: async () => {

@@ -137,7 +137,7 @@ async function kafkaIngress(
 }
 
 /** The router as a latency subject: its output is the routed topic. */
-function routerLatencySubject(stack: BenchStack): LatencySubject {
+export function routerLatencySubject(stack: BenchStack): LatencySubject {
   return {
     key: 'router',
     label: 'router',

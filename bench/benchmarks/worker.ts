@@ -2,12 +2,55 @@ import { loadConfig, startModelWorker } from '@kanary/model-worker';
 import { fillEvents } from '../lib/backlog.js';
 import { compareThroughput, passthroughContenders } from '../lib/compare-throughput.js';
 import { against, metric } from '../lib/metric.js';
-import { requestId, routedRequest, STABLE_VARIANT } from '../lib/records.js';
+import type { LatencySubject } from '../lib/compare-latency.js';
+import { CANARY_VARIANT, requestId, routedRequest, STABLE_VARIANT } from '../lib/records.js';
 import type { Benchmark, BenchmarkResult } from '../lib/results.js';
-import type { BenchStack } from '../lib/stack.js';
+import type { BenchStack, BenchTopics } from '../lib/stack.js';
+import { startReadyRouter } from './router-start.js';
 
 /** The worker's default WORKER_MAX_BYTES_PER_PARTITION: the passthrough fetches the same. */
 const WORKER_FETCH_BYTES = 262_144;
+
+/** A model worker serving `variants` with a zero-latency simulated backend, in a group of its own. */
+async function startSimWorker(
+  stack: BenchStack,
+  topics: BenchTopics,
+  run: string,
+  variants: readonly string[],
+) {
+  const sim = { kind: 'sim', accuracy: 0.9, classes: ['a', 'b'], latency: { constantMs: 0 } };
+  const config = loadConfig({
+    ...topics.env,
+    KANARY_INSTANCE_ID: run,
+    WORKER_GROUP_ID: `${topics.prefix}.worker.${run}`,
+    OPS_PORT: '0',
+    WORKER_SIMULATE_LATENCY: 'false',
+    WORKER_VARIANTS: JSON.stringify(Object.fromEntries(variants.map((v) => [v, sim]))),
+  });
+  return startModelWorker(config, stack.logger);
+}
+
+/**
+ * Kafka mode as a user sees it: a request on `inference.requests` → its prediction visible,
+ * through the router and a model worker (zero-latency simulated backend, both variants).
+ */
+export function kafkaModeLatencySubject(stack: BenchStack): LatencySubject {
+  return {
+    key: 'kafka-mode',
+    label: 'Kafka mode, router + model worker (request → prediction)',
+    async start(topics, run) {
+      const router = await startReadyRouter(stack, topics, run);
+      const worker = await startSimWorker(stack, topics, run, [STABLE_VARIANT, CANARY_VARIANT]);
+      return {
+        output: topics.catalog.predictions.name,
+        stop: async () => {
+          await worker.stop();
+          await router.stop();
+        },
+      };
+    },
+  };
+}
 
 /**
  * One model worker with a zero-latency simulated backend (WORKER_SIMULATE_LATENCY=false, constant
@@ -41,22 +84,7 @@ export const workerBenchmark: Benchmark<BenchStack> = {
             key: 'worker',
             label: 'model worker, zero-latency sim (exactly-once)',
             async start(run) {
-              const config = loadConfig({
-                ...topics.env,
-                KANARY_INSTANCE_ID: run,
-                WORKER_GROUP_ID: `${topics.prefix}.worker.${run}`,
-                OPS_PORT: '0',
-                WORKER_SIMULATE_LATENCY: 'false',
-                WORKER_VARIANTS: JSON.stringify({
-                  [STABLE_VARIANT]: {
-                    kind: 'sim',
-                    accuracy: 0.9,
-                    classes: ['a', 'b'],
-                    latency: { constantMs: 0 },
-                  },
-                }),
-              });
-              const worker = await startModelWorker(config, stack.logger);
+              const worker = await startSimWorker(stack, topics, run, [STABLE_VARIANT]);
               return { done: () => worker.runner.stats.processed, stop: () => worker.stop() };
             },
           },

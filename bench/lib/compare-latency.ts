@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import type { Kafka, Message } from 'kafkajs';
 import { metric } from './metric.js';
 import { pacedLatency, type Latency } from './paced-latency.js';
 import { PassthroughMode, startPassthrough } from './passthrough.js';
@@ -6,11 +6,25 @@ import { inferenceRequest, requestId } from './records.js';
 import type { BenchContext, Metric } from './results.js';
 import type { BenchStack, BenchTopics } from './stack.js';
 
+/**
+ * What a subject reads, when not encoded InferenceRequests on the requests topic: e.g. labels,
+ * whose predictions are written before the run.
+ */
+export interface LatencyInput {
+  topic(topics: BenchTopics): string;
+  /** Written before the subject starts, for every request id the run may send. */
+  prepare(topics: BenchTopics, ids: readonly string[]): Promise<void>;
+  /** The paced record for request `id`, keyed by it, stamped `now`. */
+  record(topics: BenchTopics, id: string, now: number): Promise<Message>;
+}
+
 /** Something whose latency is measured: a baseline or a subject. */
 export interface LatencySubject {
   /** Part of the metric keys (`<prefix>.<key>.visibleP99`). */
   readonly key: string;
   readonly label: string;
+  /** @default encoded InferenceRequests on the requests topic */
+  readonly input?: LatencyInput;
   /** Starts reading `topics`' requests in groups of its own (named by `run`); returns where it writes. */
   start(
     topics: BenchTopics,
@@ -46,28 +60,38 @@ export async function compareLatency(
 ): Promise<Map<string, Latency[]>> {
   const { rate } = options;
   const measureMs = context.quick ? 3_000 : 10_000;
+  const warmupMs = 3_000;
   const runs = new Map<string, Latency[]>(options.subjects.map((s) => [s.key, []]));
+  const requests: LatencyInput = {
+    topic: (topics) => topics.catalog.requests.name,
+    prepare: () => Promise.resolve(),
+    record: async (topics, id, now) => ({
+      key: id,
+      value: await stack.codec.encode(topics.catalog.requests, inferenceRequest(id, now)),
+    }),
+  };
   for (let rep = 1; rep <= context.repetitions; rep++) {
+    // Every id a run can send: the paced sending lasts warm-up + measurement (a second spare).
+    const ids = Array.from(
+      { length: Math.ceil((rate * (warmupMs + measureMs)) / 1_000) + rate },
+      (_, i) => requestId(`lat${rep}`, i),
+    );
     for (const subject of options.subjects) {
+      const input = subject.input ?? requests;
       const topics = await stack.topics(options.topicsLabel);
       try {
+        await input.prepare(topics, ids);
         const running = await subject.start(topics, `lat-${rep}`);
         try {
           const latency = await pacedLatency({
             kafka: stack.kafka,
-            input: topics.catalog.requests.name,
+            input: input.topic(topics),
             output: running.output,
             groupId: `${topics.prefix}.collector`,
             rate,
-            warmupMs: 3_000,
+            warmupMs,
             measureMs,
-            record: async (i, now) => {
-              const id = requestId(`lat${rep}`, i);
-              return {
-                key: id,
-                value: await stack.codec.encode(topics.catalog.requests, inferenceRequest(id, now)),
-              };
-            },
+            record: (i, now) => input.record(topics, ids[i]!, now),
           });
           runs.get(subject.key)!.push(latency);
           context.log(

@@ -1,4 +1,4 @@
-import { commitTransaction } from '@kanary/kafka';
+import { commitTransaction, LazyAdmin, TaskProducers } from '@kanary/kafka';
 import type { EachBatchPayload, Kafka, Message } from 'kafkajs';
 
 /** At-least-once: idempotent producer, offsets committed after the send. Exactly-once: one transaction per batch. */
@@ -26,26 +26,32 @@ export interface Passthrough {
 
 /**
  * The baseline of every stage: the limit of a kafkajs service that does nothing. It consumes the
- * same input topics the way `ProcessorRunner` does (read_committed, batches of one partition at a
- * time, the same `maxBytesPerPartition`) and produces each record's key and value bytes unchanged
- * to `output` — no decoding, no logic, no encoding. In exactly-once mode each batch is one
- * transaction with its consumed offset (as the services do); in at-least-once mode the batch is
- * sent with acks=all and the offset committed afterwards.
+ * same input topics the way `ProcessorRunner` does (read_committed, the same
+ * `maxBytesPerPartition`) and produces each record's key and value bytes unchanged to `output` —
+ * no decoding, no logic, no encoding. In exactly-once mode each batch is one transaction with its
+ * consumed offset on its partition's transactional producer (`TaskProducers`, as the services),
+ * batches of different partitions at the same time (8, the runner's default); in at-least-once
+ * mode one partition at a time, the batch sent with acks=all and the offset committed afterwards.
  */
 export async function startPassthrough(options: PassthroughOptions): Promise<Passthrough> {
   const { kafka, mode, groupId } = options;
   const exactlyOnce = mode === PassthroughMode.EXACTLY_ONCE;
-  const producer = kafka.producer(
-    exactlyOnce
-      ? { transactionalId: `${groupId}.txn`, idempotent: true, maxInFlightRequests: 1 }
-      : { idempotent: true, maxInFlightRequests: 1 },
-  );
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
+  const admin = new LazyAdmin(kafka);
+  const producers = new TaskProducers({
+    kafka,
+    transactionalIdPrefix: `${groupId}.txn`,
+    groupId,
+    topics: options.inputs,
+    admin,
+  });
   const consumer = kafka.consumer({
     groupId,
     readUncommitted: false,
     maxBytesPerPartition: options.maxBytesPerPartition,
   });
+  consumer.on(consumer.events.GROUP_JOIN, () => producers.newGeneration());
   await consumer.connect();
   await consumer.subscribe({ topics: [...options.inputs], fromBeginning: true });
   let processed = 0;
@@ -63,11 +69,15 @@ export async function startPassthrough(options: PassthroughOptions): Promise<Pas
     const lastOffset = batch.messages[batch.messages.length - 1]!.offset;
     const topicMessages = [{ topic: options.output, messages }];
     if (exactlyOnce) {
-      await commitTransaction(producer, (txn) => txn.sendBatch({ topicMessages, acks: -1 }), {
+      const task = await producers.get(batch.partition);
+      await commitTransaction(task.producer, (txn) => txn.sendBatch({ topicMessages, acks: -1 }), {
         groupId,
         topic: batch.topic,
         partition: batch.partition,
         lastOffset,
+      }).catch(async (e: unknown) => {
+        await producers.drop(batch.partition);
+        throw e;
       });
       resolveOffset(lastOffset);
     } else {
@@ -82,7 +92,7 @@ export async function startPassthrough(options: PassthroughOptions): Promise<Pas
   await consumer.run({
     autoCommit: !exactlyOnce,
     eachBatchAutoResolve: false,
-    partitionsConsumedConcurrently: 1,
+    partitionsConsumedConcurrently: exactlyOnce ? 8 : 1,
     eachBatch: copy,
   });
   return {
@@ -90,6 +100,8 @@ export async function startPassthrough(options: PassthroughOptions): Promise<Pas
     async stop() {
       await consumer.disconnect();
       await producer.disconnect();
+      await producers.close();
+      await admin.disconnect();
     },
   };
 }
