@@ -12,13 +12,30 @@ const levelName: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
-/** Routes kafkajs' log lines into the service's pino logger (kafkajs INFO is chatty: logged as debug). */
+/**
+ * The broker's CONCURRENT_TRANSACTIONS: a transaction began while the previous one's markers were
+ * still being written. Routine between back-to-back transactions and retried at once (see
+ * TRANSACTIONAL_RETRY); kafkajs logs each refusal and retry as an error.
+ */
+const CONCURRENT_TRANSACTIONS = 'another concurrent operation on the same transaction';
+
+/** The level a kafkajs log line is logged at: INFO is chatty (debug), routine retries too. */
+export function kafkaLogLevel(
+  level: number,
+  log: { readonly message?: unknown; readonly error?: unknown },
+): 'error' | 'warn' | 'info' | 'debug' {
+  if (level === logLevel.INFO) return 'debug';
+  const text = `${String(log.message ?? '')} ${String(log.error ?? '')}`;
+  if (text.includes(CONCURRENT_TRANSACTIONS)) return 'debug';
+  return levelName[level] ?? 'debug';
+}
+
+/** Routes kafkajs' log lines into the service's pino logger, at {@link kafkaLogLevel}. */
 function pinoLogCreator(logger: Logger) {
   return () =>
     ({ level, log }: LogEntry) => {
       const { message, ...extra } = log;
-      const name = level === logLevel.INFO ? 'debug' : (levelName[level] ?? 'debug');
-      logger[name]({ event: 'kafka.client', ...extra }, message);
+      logger[kafkaLogLevel(level, log)]({ event: 'kafka.client', ...extra }, message);
     };
 }
 
