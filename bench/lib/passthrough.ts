@@ -1,4 +1,4 @@
-import { commitTransaction, LazyAdmin, TaskProducers } from '@kanary/kafka';
+import { commitTransaction, LazyAdmin, TaskGate, TaskProducers } from '@kanary/kafka';
 import type { EachBatchPayload, Kafka, Message } from 'kafkajs';
 
 /** At-least-once: idempotent producer, offsets committed after the send. Exactly-once: one transaction per batch. */
@@ -39,6 +39,7 @@ export async function startPassthrough(options: PassthroughOptions): Promise<Pas
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   const admin = new LazyAdmin(kafka);
+  const gate = new TaskGate();
   const producers = new TaskProducers({
     kafka,
     transactionalIdPrefix: `${groupId}.txn`,
@@ -69,15 +70,17 @@ export async function startPassthrough(options: PassthroughOptions): Promise<Pas
     const lastOffset = batch.messages[batch.messages.length - 1]!.offset;
     const topicMessages = [{ topic: options.output, messages }];
     if (exactlyOnce) {
-      const task = await producers.get(batch.partition);
-      await commitTransaction(task.producer, (txn) => txn.sendBatch({ topicMessages, acks: -1 }), {
-        groupId,
-        topic: batch.topic,
-        partition: batch.partition,
-        lastOffset,
-      }).catch(async (e: unknown) => {
-        await producers.drop(batch.partition);
-        throw e;
+      // One transaction at a time per partition number (the same partition of several inputs).
+      await gate.task(batch.partition, async () => {
+        const task = await producers.get(batch.partition);
+        await commitTransaction(
+          task.producer,
+          (txn) => txn.sendBatch({ topicMessages, acks: -1 }),
+          { groupId, topic: batch.topic, partition: batch.partition, lastOffset },
+        ).catch(async (e: unknown) => {
+          await producers.drop(batch.partition);
+          throw e;
+        });
       });
       resolveOffset(lastOffset);
     } else {

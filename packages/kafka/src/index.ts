@@ -19,6 +19,7 @@ export {
   type PartitionOffsets,
 } from './consumer-lag.js';
 export { ProcessorRunner } from './processor-runner.js';
+export { TaskGate } from './task-gate.js';
 export {
   TaskProducers,
   TRANSACTIONAL_RETRY,

@@ -189,6 +189,7 @@ export class ProcessorRunner<E extends EventName = EventName> {
         if (messages.length === 0) {
           // All processed before: committing this batch's offset would move the group back.
           payload.resolveOffset(lastOffset);
+          this.progress.advance(batch.topic, partition, Number(batch.lastOffset()) + 1);
           return;
         }
         const { valid, rejected } = await decodeBatch(
