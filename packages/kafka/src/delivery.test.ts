@@ -192,4 +192,14 @@ describe('delivery', () => {
     await expect(d.batch(0, messages, consumed, f.payload)).rejects.toThrow(/not started/);
     expect(f.configs).toHaveLength(2);
   });
+
+  it('exactly-once: once closed, no task starts (no producer is left behind)', async () => {
+    const f = fakes(false);
+    const d = await started(f, 'exactly-once');
+    await d.close();
+    expect(f.calls).toEqual(['producer.disconnect']);
+    d.assign([0]);
+    await expect(d.start(0, 'in')).rejects.toThrow('the task producers are closed');
+    expect(f.configs).toHaveLength(1);
+  });
 });

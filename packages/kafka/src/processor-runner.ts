@@ -131,9 +131,11 @@ export class ProcessorRunner<E extends EventName = EventName> {
     await this.lag?.stop();
     await this.consumer?.consumer.disconnect();
     await this.ticks?.whenIdle();
-    await this.delivery?.close();
-    this.consumer = undefined;
+    const delivery = this.delivery;
+    // A task start queued by the last join sees no delivery and creates no producer.
     this.delivery = undefined;
+    this.consumer = undefined;
+    await delivery?.close();
     if (started && !this.settings.commitOffsets) await this.deleteGroup();
     await this.admin.disconnect();
   }

@@ -88,6 +88,7 @@ interface Slot {
  */
 export class TaskProducers {
   private generation = 0;
+  private closed = false;
   private readonly slots = new Map<number, Slot>();
 
   constructor(private readonly options: TaskProducersOptions) {}
@@ -117,6 +118,7 @@ export class TaskProducers {
 
   /** The task's producer of this generation, created (fencing earlier owners) if need be. */
   async get(task: number): Promise<TaskProducer> {
+    if (this.closed) throw new Error('the task producers are closed');
     const slot = this.slots.get(task);
     if (slot !== undefined && slot.generation === this.generation) return slot.ready;
     await this.drop(task);
@@ -145,8 +147,9 @@ export class TaskProducers {
     await slot.ready.then((p) => p.producer.disconnect()).catch(() => undefined);
   }
 
-  /** Closes every producer. */
+  /** Closes every producer; no producer is created afterwards. */
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.all(this.tasks().map((task) => this.drop(task)));
   }
 
