@@ -176,7 +176,10 @@ describe('delivery', () => {
     // An empty transaction initialises the id (kafkajs sends InitProducerId with the first one).
     expect(f.calls).toEqual(['transaction', 'abort', 'transaction', 'abort']);
     expect(f.configs.map((c) => c.transactionalId)).toEqual(['g.tx.p0', 'g.tx.p3']);
-    expect(f.configs[0]).toMatchObject({ idempotent: true, retry: { initialRetryTime: 20 } });
+    expect(f.configs[0]).toMatchObject({
+      idempotent: true,
+      retry: { initialRetryTime: 20, retries: Number.MAX_SAFE_INTEGER },
+    });
     expect(d.startedTasks()).toEqual([0, 3]);
   });
 

@@ -7,10 +7,14 @@ import type { LazyAdmin } from './lazy-admin.js';
  * writing the previous one's markers is refused with CONCURRENT_TRANSACTIONS; the Java client
  * retries that refusal after 20 ms rather than its usual back-off (KAFKA-5477), and so do these
  * producers, where kafkajs would wait its initial retry time (200 ms with Kanary's client) each
- * time. Later attempts back off as usual, up to the client's maximum and number of retries; a
- * send that still fails aborts the transaction, and its batch is fetched again.
+ * time. Later attempts back off as usual, up to the client's maximum wait, and never give up
+ * (kafkajs' default for an idempotent producer): a send abandoned while an earlier attempt is
+ * still on its way could land after its transaction was aborted.
  */
-export const TRANSACTIONAL_RETRY: RetryOptions = { initialRetryTime: 20 };
+export const TRANSACTIONAL_RETRY: RetryOptions = {
+  initialRetryTime: 20,
+  retries: Number.MAX_SAFE_INTEGER,
+};
 
 /** The broker's answers to a producer whose transactional id has a newer epoch. */
 const FENCED = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED']);
