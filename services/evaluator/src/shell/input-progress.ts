@@ -25,14 +25,13 @@ export interface InputProgressOptions {
  * Which input partitions are read to their end: the watermark of an idle input (no records, so
  * no event times) must still advance, or one quiet topic would hold every decision back. A probe
  * asks the broker for the ends (read_committed) and the group's committed offsets, and compares
- * them with the furthest offset this instance read or processed; a partition is at its end when
+ * them with the furthest offset this instance's consumer read; a partition is at its end when
  * at most one offset is left — the commit marker an exactly-once producer writes after its last
  * record, which a committed offset stops before — or when the consumer read past every marker.
  * Probes run in the background; their results are taken by the next punctuation.
  */
 export class InputProgress {
   private readonly admin: LazyAdmin;
-  private readonly positions = new Map<string, number>();
   private results: CaughtUp[] = [];
   private probing: Promise<void> | undefined;
 
@@ -40,28 +39,13 @@ export class InputProgress {
     this.admin = new LazyAdmin(options.kafka);
   }
 
-  /** A record at `offset` of a topic-partition was processed. */
-  processed(topic: string, partition: number, offset: string): void {
-    const key = `${topic}\u0000${partition}`;
-    const next = Number(offset) + 1;
-    if (next > (this.positions.get(key) ?? 0)) this.positions.set(key, next);
-  }
-
   /**
-   * Forgets positions, of one partition or all (after a rebalance or an aborted transaction
-   * another instance may have moved them).
+   * Forgets probe results, of one partition or all (after a rebalance or an aborted transaction
+   * another instance may have moved it).
    */
   reset(partition?: number): void {
-    if (partition === undefined) {
-      this.positions.clear();
-      this.results = [];
-      return;
-    }
-    const suffix = `\u0000${partition}`;
-    for (const key of [...this.positions.keys()]) {
-      if (key.endsWith(suffix)) this.positions.delete(key);
-    }
-    this.results = this.results.filter((r) => r.partition !== partition);
+    this.results =
+      partition === undefined ? [] : this.results.filter((r) => r.partition !== partition);
   }
 
   /** Starts a probe of `partitions` unless one is running. */
@@ -106,7 +90,6 @@ export class InputProgress {
         if (!wanted.has(partition)) continue;
         const key = `${topic}\u0000${partition}`;
         const progress = Math.max(
-          this.positions.get(key) ?? 0,
           committedOf.get(key) ?? 0,
           this.options.readPosition(topic, partition),
         );

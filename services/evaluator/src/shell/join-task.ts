@@ -340,7 +340,6 @@ export function joinTask(options: JoinTaskOptions) {
       const moved: OutputRecord[] = [];
       for (const record of records) {
         folder.observe(record.topic.name, eventTime(record), now);
-        options.progress.processed(record.topic.name, record.partition, record.offset);
         const owner = misplacedTo(record);
         if (owner !== undefined) {
           moved.push(forwarded(record as Misplaced, owner));
