@@ -44,6 +44,23 @@ describe('EvidenceBook', () => {
     expect(book.rolloutIds()).toEqual(['ro-1']);
   });
 
+  it('counts a version applied after the buckets were read, and only the latest version', () => {
+    const book = new EvidenceBook();
+    const f = folder(0);
+    f.onEvaluation(evaluation({ requestId: 'a', predictedAt: T0, correct: true, latencyMs: 5 }));
+    for (const r of f.checkpoint(T0)) book.apply(r);
+    const [first] = book.buckets('ro-1');
+    expect(book.buckets('ro-1')[0]).toBe(first);
+    f.onEvaluation(evaluation({ requestId: 'b', predictedAt: T0, correct: false, latencyMs: 9 }));
+    for (const r of f.checkpoint(T0 + 1)) book.apply(r);
+    f.onEvaluation(evaluation({ requestId: 'c', predictedAt: T0, correct: true, latencyMs: 7 }));
+    for (const r of f.checkpoint(T0 + 2)) book.apply(r);
+    const buckets = book.buckets('ro-1');
+    expect(buckets).toHaveLength(1);
+    expect(buckets[0]?.counts).toMatchObject({ labelled: 3, correct: 2 });
+    expect(buckets[0]?.latency.count).toBe(3);
+  });
+
   it('knows the lowest watermark only once every source partition has one', () => {
     const book = new EvidenceBook();
     const a = folder(0);

@@ -28,7 +28,13 @@ export interface SourceProgress {
 }
 
 export class EvidenceBook {
-  private readonly rollouts = new Map<string, Map<string, ArmBucket>>();
+  /**
+   * Per rollout, the latest record of each key, as read (`ArmEvidence`) until first asked for
+   * and then as an `ArmBucket`. Rebuilding a bucket's latency sketch is most of a record's cost,
+   * and a topic the log cleaner has not compacted yet holds many versions of each key: only the
+   * version still current when the buckets are read is ever rebuilt.
+   */
+  private readonly rollouts = new Map<string, Map<string, ArmBucket | ArmEvidence>>();
   private readonly watermarks = new Map<number, number>();
   private partitions = 0;
 
@@ -45,7 +51,7 @@ export class EvidenceBook {
       buckets = new Map();
       this.rollouts.set(record.rolloutId, buckets);
     }
-    buckets.set(EvidenceFolder.keyOf(record), ArmBucket.fromRecord(record));
+    buckets.set(EvidenceFolder.keyOf(record), record);
   }
 
   progress(): SourceProgress {
@@ -58,8 +64,20 @@ export class EvidenceBook {
   }
 
   /** Every bucket of a rollout, all arms and source partitions. */
-  buckets(rolloutId: string): Iterable<ArmBucket> {
-    return this.rollouts.get(rolloutId)?.values() ?? [];
+  buckets(rolloutId: string): ArmBucket[] {
+    const buckets = this.rollouts.get(rolloutId);
+    if (buckets === undefined) return [];
+    const out: ArmBucket[] = [];
+    for (const [key, entry] of buckets) {
+      if (entry instanceof ArmBucket) {
+        out.push(entry);
+      } else {
+        const bucket = ArmBucket.fromRecord(entry);
+        buckets.set(key, bucket);
+        out.push(bucket);
+      }
+    }
+    return out;
   }
 
   /** Rollouts with evidence. */

@@ -66,6 +66,7 @@ export class DecisionInputs {
       ...common,
       groupId: `${run}.evidence`,
       inputs: [topics.evidence],
+      consumer: { maxBytesPerPartition: 8 * 1024 * 1024, maxBytes: 32 * 1024 * 1024 },
       process: (records) => {
         for (const record of records) engine.onEvidence(record.value);
         options.metrics.evidenceRead(records.length);
