@@ -1,9 +1,9 @@
 import type { Logger } from '@kanary/observability';
-import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
+import { type Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
 import { registerCompressionCodecs } from './compression-codecs.js';
 import { compressionType, KafkaCompression } from './compression.js';
 import type { KafkaConnectionConfig } from './config.js';
-import { DefaultCompressionKafka } from './default-compression.js';
+import { KanaryKafka } from './kanary-kafka.js';
 
 const levelName: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',
@@ -65,7 +65,10 @@ export function createKafka(
     logCreator: pinoLogCreator(logger),
     ...overrides,
   };
-  return connection.compression === KafkaCompression.NONE
-    ? new Kafka(config)
-    : new DefaultCompressionKafka(config, compressionType(connection.compression));
+  return new KanaryKafka(
+    config,
+    connection.compression === KafkaCompression.NONE
+      ? undefined
+      : compressionType(connection.compression),
+  );
 }

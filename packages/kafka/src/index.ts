@@ -50,4 +50,4 @@ export {
 } from './crash-watch.js';
 export { LazyAdmin } from './lazy-admin.js';
 export { jsonOrFileField } from './json-env-field.js';
-export { keyPartition } from './key-partition.js';
+export { DefaultPartitioner, keyPartition } from './key-partition.js';

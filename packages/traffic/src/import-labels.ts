@@ -1,12 +1,10 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { EventCodec, GroundTruthLabel, TopicSpec } from '@kanary/contracts';
-import kafkajs, { type Kafka } from 'kafkajs';
+import { DefaultPartitioner } from '@kanary/kafka';
+import type { Kafka } from 'kafkajs';
 import { formatOfFile, labelFileRows, type LabelFileFormat } from './label-file-rows.js';
 import { labelFromRow } from './label-row.js';
-
-// kafkajs is CommonJS; Node's ESM loader does not see all of its named exports.
-const { Partitioners } = kafkajs;
 
 export interface ImportLabelsOptions {
   readonly kafka: Kafka;
@@ -54,7 +52,7 @@ export async function importLabels(options: ImportLabelsOptions): Promise<Import
   const producer = options.kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
-    createPartitioner: Partitioners.DefaultPartitioner,
+    createPartitioner: DefaultPartitioner,
   });
   const counts = { rows: 0, imported: 0, bad: 0 };
   const progress = (): ImportProgress => ({ bytesRead: input.bytesRead, totalBytes, ...counts });

@@ -2,14 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventCodec, InferenceRequest, TopicCatalog } from '@kanary/contracts';
 import type { Logger } from '@kanary/observability';
-import kafkajs, { type Kafka, type Producer } from 'kafkajs';
+import { DefaultPartitioner } from '@kanary/kafka';
+import type { Kafka, Producer } from 'kafkajs';
 import { LabelFeeder } from './label-feeder.js';
 import type { LabelPlan } from './label-plan.js';
 import { createRequestSource, type SourceConfig } from './request-source.js';
 import { dueOffsetMs, requestIdFor, requestsDue, routingKeyFor } from './traffic-plan.js';
-
-// kafkajs is CommonJS; Node's ESM loader does not see all of its named exports.
-const { Partitioners } = kafkajs;
 
 export interface TrafficLabels extends LabelPlan {
   /**
@@ -111,7 +109,7 @@ export async function runTraffic(options: TrafficOptions): Promise<TrafficReport
   const producer: Producer = options.kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
-    createPartitioner: Partitioners.DefaultPartitioner,
+    createPartitioner: DefaultPartitioner,
   });
   await producer.connect();
   const feeder = options.labels

@@ -159,19 +159,25 @@ export function joinTask(options: JoinTaskOptions) {
     folder: EvidenceFolder,
     signal: AbortSignal,
   ) => {
-    const values: Array<Buffer | null> = [];
+    // Only each key's latest record counts (later ones win), so only that one is decoded: a
+    // topic the log cleaner has not compacted yet holds many versions of each key.
+    const latest = new Map<string, Buffer | null>();
     const report = await readToEnd({
       kafka: options.kafka,
       topic: catalog.evidence.name,
       partitions: [partition],
       groupIdPrefix: `${options.groupId}.restore`,
       onRecords: (_, records) => {
-        for (const record of records) values.push(record.value);
+        for (const record of records) {
+          const key = record.key?.toString() ?? '';
+          latest.delete(key);
+          latest.set(key, record.value);
+        }
       },
       timeoutMs: options.restoreTimeoutMs,
       signal,
     });
-    const decoded = await options.codec.decodeAll(catalog.evidence, values);
+    const decoded = await options.codec.decodeAll(catalog.evidence, [...latest.values()]);
     let unreadable = 0;
     for (const record of decoded) {
       // Not the evaluator's own (it writes only readable records): the decision service
