@@ -17,6 +17,7 @@ import { decisionRestartBenchmark } from './benchmarks/decision-restart.js';
 import { endToEndBenchmark } from './benchmarks/end-to-end.js';
 import { evaluatorBenchmark } from './benchmarks/evaluator.js';
 import { recordCostsBenchmark } from './benchmarks/record-costs.js';
+import { pipelineScaleBenchmark } from './benchmarks/pipeline-scale.js';
 import { routerBenchmark } from './benchmarks/router.js';
 import { workerBenchmark } from './benchmarks/worker.js';
 import { describeMachine } from './lib/machine.js';
@@ -33,6 +34,7 @@ const BENCHMARKS: ReadonlyArray<Benchmark<BenchStack>> = [
   decisionBenchmark,
   decisionRestartBenchmark,
   endToEndBenchmark,
+  pipelineScaleBenchmark,
   recordCostsBenchmark,
 ];
 

@@ -1,17 +1,16 @@
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { ServiceProcess } from '@kanary/cli/service-process';
+import type { ServiceProcess } from '@kanary/cli/service-process';
 import { parsePolicy, startingWeight, type PolicyInput } from '@kanary/rollout';
-import { freePort } from '@kanary/testkit';
 import { constantDelay, runTraffic, SourceKind } from '@kanary/traffic';
 import { fillEvents } from '../lib/backlog.js';
 import { metric } from '../lib/metric.js';
-import { CANARY_VARIANT, MODEL, STABLE_VARIANT, startCommand } from '../lib/records.js';
+import { startPipeline } from '../lib/pipeline-processes.js';
+import { MODEL, startCommand } from '../lib/records.js';
 import type { BenchContext, Benchmark, BenchmarkResult } from '../lib/results.js';
 import { watchRollouts } from '../lib/rollout-watch.js';
-import type { BenchStack, BenchTopics } from '../lib/stack.js';
+import type { BenchStack } from '../lib/stack.js';
 
 const RATE = 200;
 const LABEL_DELAY_MS = 2_000;
@@ -36,73 +35,6 @@ interface Rollback {
   readonly requests: number;
 }
 
-/** Starts the four services as processes on the run's topics, as the demo does, and waits for them. */
-async function startPipeline(topics: BenchTopics, logDir: string): Promise<ServiceProcess[]> {
-  const [router, worker, evaluator, decision] = await Promise.all([
-    freePort(),
-    freePort(),
-    freePort(),
-    freePort(),
-  ]);
-  const common = {
-    ...topics.env,
-    LOG_LEVEL: 'warn',
-    ROUTER_HTTP_HOST: '127.0.0.1',
-    ROUTER_DEFAULT_VARIANTS: `${MODEL}=${STABLE_VARIANT}`,
-    WORKER_VARIANTS: JSON.stringify({
-      [STABLE_VARIANT]: {
-        kind: 'sim',
-        accuracy: STABLE_ACCURACY,
-        classes: ['a', 'b'],
-        latency: { constantMs: 5 },
-      },
-      [CANARY_VARIANT]: {
-        kind: 'sim',
-        accuracy: CANARY_ACCURACY,
-        classes: ['a', 'b'],
-        latency: { constantMs: 5 },
-      },
-    }),
-    EVALUATOR_METRICS_INTERVAL_MS: '2000',
-    DECISION_INTERVAL_MS: '1000',
-    DECISION_OPS_HOST: '127.0.0.1',
-  };
-  const ready = (port: number) => `http://127.0.0.1:${port}/readyz`;
-  const processes = [
-    new ServiceProcess(
-      'router',
-      { ...common, ROUTER_HTTP_PORT: String(router) },
-      ready(router!),
-      join(logDir, 'router.log'),
-    ),
-    new ServiceProcess(
-      'model-worker',
-      { ...common, OPS_PORT: String(worker) },
-      ready(worker!),
-      join(logDir, 'model-worker.log'),
-    ),
-    new ServiceProcess(
-      'evaluator',
-      { ...common, OPS_PORT: String(evaluator) },
-      ready(evaluator!),
-      join(logDir, 'evaluator.log'),
-    ),
-    new ServiceProcess(
-      'decision',
-      { ...common, DECISION_OPS_PORT: String(decision) },
-      ready(decision!),
-      join(logDir, 'decision.log'),
-    ),
-  ];
-  try {
-    await Promise.all(processes.map((p) => p.waitReady(180_000)));
-  } catch (e) {
-    await Promise.all(processes.map((p) => p.stop()));
-    throw e;
-  }
-  return processes;
-}
-
 async function rollbackRun(
   stack: BenchStack,
   context: BenchContext,
@@ -120,7 +52,14 @@ async function rollbackRun(
   let services: ServiceProcess[] = [];
   const abort = new AbortController();
   try {
-    services = await startPipeline(topics, logDir);
+    services = await startPipeline(topics, logDir, {
+      routers: 1,
+      workers: 1,
+      evaluators: 1,
+      decision: true,
+      accuracy: { stable: STABLE_ACCURACY, canary: CANARY_ACCURACY },
+      latencyMs: 5,
+    });
     const rolloutId = `e2e-${rep}-${topics.prefix}`;
     const policy = parsePolicy(POLICY);
     const start = startCommand(rolloutId, Date.now(), {

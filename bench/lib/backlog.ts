@@ -1,9 +1,7 @@
 import type { EventName, EventTypes, TopicSpec } from '@kanary/contracts';
-import kafkajs, { type Kafka, type Message, type Producer } from 'kafkajs';
+import { DefaultPartitioner } from '@kanary/kafka';
+import type { Kafka, Message, Producer } from 'kafkajs';
 import type { BenchStack } from './stack.js';
-
-// kafkajs is CommonJS; Node's ESM loader does not see all of its named exports.
-const { Partitioners } = kafkajs;
 
 /** Records produced per request while filling a backlog. */
 const CHUNK = 5_000;
@@ -40,7 +38,7 @@ export async function benchProducer(kafka: Kafka): Promise<Producer> {
   const producer = kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
-    createPartitioner: Partitioners.DefaultPartitioner,
+    createPartitioner: DefaultPartitioner,
   });
   await producer.connect();
   return producer;
