@@ -4,25 +4,30 @@
  * `services/evaluator/src/shell/join-task.ts` does with each batch: a fetch hands the runner one
  * batch per topic-partition (what arrived since the previous fetch, at most the fetch size); each
  * batch is folded, its event times raise the folder's watermark, and `checkpoint()` gives the
- * evidence records written with that batch's transaction. Every punctuation interval the topics
+ * evidence records published with that batch's transaction (those due at its publication
+ * points; every change also goes to the evaluator's changelog, not counted here). Every punctuation interval the topics
  * read to their end move the watermark (`caughtUp`) and are checkpointed too.
  *
  * How often batches come is the model's input (`EvaluatorPace`): a commit costs a fixed time plus
  * a time per record read, and the next fetch waits for the previous batches and for data.
  */
 import type { ArmEvidence } from '@kanary/contracts';
-import { EvidenceFolder, type RolloutTerms } from '@kanary/evidence';
+import { EvidenceFolder, type EvidencePublishing, type RolloutTerms } from '@kanary/evidence';
 import { INPUT_TOPICS, type InputTopic, type PartitionTraffic } from './partition-traffic.js';
 
 /**
  * The folder the evaluator makes for a source partition, with its defaults: latency sketches at
  * 1 % relative accuracy (EVALUATOR_LATENCY_RELATIVE_ACCURACY), watermark lateness 10 s
- * (EVALUATOR_WATERMARK_LATENESS_MS); one rollout known.
+ * (EVALUATOR_WATERMARK_LATENESS_MS), open buckets and the watermark published at most once a
+ * second (EVALUATOR_EVIDENCE_OPEN_INTERVAL_MS), closed ones once per bucket width
+ * (EVALUATOR_EVIDENCE_CLOSED_INTERVAL_MS); one rollout known. `publishing` replaces the last two
+ * (`{ openIntervalMs: 0, closedIntervalMs: 0 }`: every change at every checkpoint).
  */
 export function evaluatorFolder(
   partition: number,
   partitions: number,
   terms: RolloutTerms,
+  publishing: EvidencePublishing = { openIntervalMs: 1_000 },
 ): EvidenceFolder {
   return new EvidenceFolder({
     partition,
@@ -30,6 +35,7 @@ export function evaluatorFolder(
     inputs: INPUT_TOPICS,
     relativeAccuracy: 0.01,
     latenessMs: 10_000,
+    publishing,
     terms: (rolloutId) => (rolloutId === terms.rolloutId ? terms : undefined),
   });
 }

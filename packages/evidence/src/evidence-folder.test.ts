@@ -98,9 +98,9 @@ describe('EvidenceFolder', () => {
         }),
       );
       original.observe('routed', T0 + i * 97, T0 + 10_000);
-      if (i % 7 === 0) written.push(...original.checkpoint(T0 + i));
+      if (i % 7 === 0) written.push(...original.changes(T0 + i));
     }
-    written.push(...original.checkpoint(T0 + 99));
+    written.push(...original.changes(T0 + 99));
     const restored = folder(1);
     for (const record of written) restored.restore(record);
     for (const f of [original, restored]) {
@@ -108,8 +108,19 @@ describe('EvidenceFolder', () => {
     }
     const byKey = (records: ArmEvidence[]) =>
       new Map(buckets(records).map((r) => [EvidenceFolder.keyOf(r), { ...r, updatedAt: 0 }]));
-    expect(byKey(restored.checkpoint(T0 + 200))).toEqual(byKey(original.checkpoint(T0 + 200)));
+    const originalChanges = original.changes(T0 + 200);
+    expect(byKey(restored.changes(T0 + 200))).toEqual(byKey(originalChanges));
     expect(restored.currentWatermark).toBe(original.currentWatermark);
+    // Which changes were published is not kept: the restored folder publishes every bucket once,
+    // each as the original holds it.
+    const state = (records: ArmEvidence[]) =>
+      new Map(
+        buckets(records).map((r) => [
+          EvidenceFolder.keyOf(r),
+          { ...r, updatedAt: 0, watermark: 0 },
+        ]),
+      );
+    expect(state(restored.checkpoint(T0 + 300))).toEqual(state([...written, ...originalChanges]));
   });
 
   it('keeps the watermark at the lowest of its input topics, capped by the clock, never back', () => {
@@ -225,16 +236,90 @@ describe('EvidenceFolder units across a restart', () => {
           f = restored;
         }
         f.onRouted(routed({ requestId: `r-${i}`, routingKey, routedAt: T0 + i * 10 }));
-        evidence.push(...f.checkpoint(T0 + i));
+        evidence.push(...f.changes(T0 + i));
         units.push(...f.drainUnits());
       });
-      return buckets(evidence)
+      // The latest record of each key, as the compacted changelog keeps them.
+      const latest = new Map(buckets(evidence).map((r) => [EvidenceFolder.keyOf(r), r]));
+      return [...latest.values()]
         .filter((r) => r.units > 0)
-        .map((r) => [r.bucketStart, r.units]);
+        .map((r) => [r.bucketStart, r.units])
+        .sort((a, b) => (a[0] as number) - (b[0] as number));
     };
     const uninterrupted = run(null);
     expect(uninterrupted.length).toBeGreaterThan(0);
     expect(run(77)).toEqual(uninterrupted);
     expect(run(150)).toEqual(uninterrupted);
+  });
+});
+
+describe('EvidenceFolder publication points', () => {
+  const publishing = (closedIntervalMs?: number) =>
+    new EvidenceFolder({
+      partition: 0,
+      partitions: 1,
+      inputs: TOPICS,
+      relativeAccuracy: 0.01,
+      latenessMs: 0,
+      publishing: {
+        openIntervalMs: 1_000,
+        ...(closedIntervalMs === undefined ? {} : { closedIntervalMs }),
+      },
+      terms: (id) => (id === TERMS.rolloutId ? TERMS : undefined),
+    });
+  const complete = (f: EvidenceFolder, upTo: number) => {
+    for (const topic of TOPICS) f.caughtUp(topic, upTo);
+  };
+  const watermarks = (records: ArmEvidence[]) =>
+    records.filter((r) => r.rolloutId === '').map((r) => r.watermark);
+
+  it('publishes a new bucket at once, then an open one at most once per interval', () => {
+    const f = publishing();
+    f.onRouted(routed({ routedAt: T0 + 100 }));
+    expect(buckets(f.checkpoint(T0 + 200))).toMatchObject([{ routed: 1 }]);
+    f.onRouted(routed({ requestId: 'r-2', routedAt: T0 + 300 }));
+    expect(buckets(f.checkpoint(T0 + 700))).toEqual([]);
+    expect(buckets(f.checkpoint(T0 + 1_200))).toMatchObject([{ routed: 2 }]);
+    // Every change is in the changelog's records, published or not.
+    f.onRouted(routed({ requestId: 'r-3', routedAt: T0 + 400 }));
+    expect(buckets(f.changes(T0 + 1_300))).toMatchObject([{ routed: 3 }]);
+    expect(buckets(f.checkpoint(T0 + 1_300))).toEqual([]);
+  });
+
+  it('publishes a bucket when the watermark closes it and when it matures, before the watermark', () => {
+    const f = publishing(60_000);
+    f.onRouted(routed({ routedAt: T0 + 100 }));
+    f.checkpoint(T0 + 200);
+    f.onRouted(routed({ requestId: 'r-2', routedAt: T0 + 300 }));
+    complete(f, T0 + 1_000);
+    // The watermark passes the bucket's end: its routed count is final, published with it.
+    const closing = f.checkpoint(T0 + 1_500);
+    expect(closing.map((r) => r.rolloutId)).toEqual([TERMS.rolloutId, '']);
+    expect(closing[0]).toMatchObject({ routed: 2, watermark: 0 });
+    expect(watermarks(closing)).toEqual([T0 + 1_000]);
+    // A label of the closed bucket waits for the closed interval or the maturity.
+    f.onEvaluation(evaluation({ predictedAt: T0 + 150, labeledAt: T0 + 3_000 }));
+    complete(f, T0 + 10_000);
+    const labelled = f.checkpoint(T0 + 10_000);
+    expect(buckets(labelled)).toEqual([]);
+    expect(watermarks(labelled)).toEqual([T0 + 10_000]);
+    complete(f, T0 + 16_000);
+    const mature = f.checkpoint(T0 + 16_000);
+    expect(buckets(mature)).toMatchObject([{ routed: 2, labelled: 1, watermark: T0 + 10_000 }]);
+    expect(watermarks(mature)).toEqual([T0 + 16_000]);
+  });
+
+  it('publishes a closed bucket once per its width by default, and the watermark once per interval', () => {
+    const f = publishing();
+    f.onRouted(routed({ routedAt: T0 + 100 }));
+    complete(f, T0 + 1_000);
+    f.checkpoint(T0 + 1_000);
+    f.onEvaluation(evaluation({ predictedAt: T0 + 150, labeledAt: T0 + 1_100 }));
+    complete(f, T0 + 1_500);
+    expect(f.checkpoint(T0 + 1_500)).toEqual([]);
+    f.onEvaluation(evaluation({ requestId: 'r-2', predictedAt: T0 + 150, labeledAt: T0 + 1_200 }));
+    const later = f.checkpoint(T0 + 2_000);
+    expect(buckets(later)).toMatchObject([{ labelled: 2 }]);
+    expect(watermarks(later)).toEqual([T0 + 1_500]);
   });
 });

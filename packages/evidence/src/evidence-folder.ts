@@ -4,10 +4,25 @@
  * Pure: the shell passes the clock and performs the returned records. One folder per source
  * partition, like the join processor it sits beside (Kafka Streams' task model).
  *
- * Exactly once: `checkpoint()` returns every bucket changed since the previous call (and the
- * watermark, when it moved); the shell writes them to the compacted evidence topic in the same
- * transaction as the consumed offsets, pinned to this partition. A folder restored from that
- * partition's records after any crash continues exactly where the committed state left off.
+ * Exactly once, and published at a rate that does not grow with traffic: two outputs per commit.
+ * - `changes()`: every bucket changed since the previous call (and the watermark, when it moved),
+ *   for the shell's own changelog, written in the same transaction as the consumed offsets. A
+ *   folder restored from those records (`restore`) after any crash continues exactly where the
+ *   committed state left off.
+ * - `checkpoint(now)`: what to publish on the evidence topic, the decision service's input.
+ *   Every change is published, but a bucket's changes wait for the next of its publication
+ *   points (`EvidencePublishing`): at once when it is created, when the published watermark
+ *   passes its end (closed: every routed request counted) and its end plus the maturity window
+ *   (mature: what the decision judges), and otherwise at most once per `openIntervalMs` while it
+ *   is open and once per `closedIntervalMs` once closed (labels still arriving). Labels complete
+ *   buckets across the whole maturity window, so publishing every change of every commit writes
+ *   more records per second the more traffic there is (more commits, and more of the window's
+ *   buckets touched by each); publication points bound it by buckets × intervals.
+ *   The watermark itself is published at most once per `openIntervalMs`, after the buckets of the
+ *   same checkpoint, which carry the watermark published before: a reader that has seen a
+ *   watermark has seen every bucket it makes closed or mature in its final version.
+ * After a restore every bucket is published again at the first checkpoint (which of its changes
+ * had been published is not kept).
  *
  * Watermark (event time up to which this partition's inputs are complete): each input topic has
  * its own — the highest event time read from it (capped at the clock: a producer's clock running
@@ -65,8 +80,32 @@ export interface EvidenceFolderOptions {
    * not counted until the rollout's state changes. @default 20_000
    */
   readonly unitKeyLimit?: number;
+  /** When changes are published (`checkpoint`). @default every change at the next checkpoint */
+  readonly publishing?: EvidencePublishing;
   /** The terms of a known rollout, or undefined. */
   terms(rolloutId: string): RolloutTerms | undefined;
+}
+
+/** How often a bucket's changes, and the watermark, are published between publication points. */
+export interface EvidencePublishing {
+  /**
+   * Least time between two publications of an open bucket (its end above the published
+   * watermark) and of the watermark, ms. 0: every change at the next checkpoint.
+   */
+  readonly openIntervalMs: number;
+  /**
+   * Least time between two publications of a closed bucket's changes (labels arriving) other
+   * than at its maturity, ms. 0: every change at the next checkpoint. Undefined: the bucket's
+   * width (1/30 of the label maturity window, at most 1 h), which bounds a rollout's published
+   * records per second by about 30 × arms × source partitions / width.
+   */
+  readonly closedIntervalMs?: number;
+}
+
+/** When a bucket was last published, and with which watermark. */
+interface Publication {
+  readonly at: number;
+  readonly watermark: number;
 }
 
 /** Counts of inputs not folded, by reason. */
@@ -76,28 +115,44 @@ const NOT_YET = Number.NEGATIVE_INFINITY;
 
 export class EvidenceFolder {
   private readonly buckets = new Map<string, ArmBucket>();
-  private readonly dirty = new Set<string>();
+  /** Changed since the last `changes()`. */
+  private readonly changed = new Set<string>();
+  /** Changed since their last publication. */
+  private readonly unpublished = new Set<string>();
+  private readonly publications = new Map<string, Publication>();
   private readonly topicWatermarks = new Map<string, number>();
   private watermark = NOT_YET;
-  private writtenWatermark = NOT_YET;
+  /** The watermark of the last `changes()`. */
+  private loggedWatermark = NOT_YET;
+  /** The watermark last published, and when. */
+  private publishedWatermark = NOT_YET;
+  private watermarkPublishedAt = NOT_YET;
+  private readonly publishing: EvidencePublishing;
   private readonly units: AssignmentUnits;
   readonly skipped: FoldSkips = { noRollout: 0, unknownRollout: 0, beforeStart: 0 };
 
   constructor(private readonly options: EvidenceFolderOptions) {
     for (const topic of options.inputs) this.topicWatermarks.set(topic, NOT_YET);
     this.units = new AssignmentUnits(options.partition, options.partitions, options.unitKeyLimit);
+    this.publishing = options.publishing ?? { openIntervalMs: 0, closedIntervalMs: 0 };
   }
 
-  /** Applies one record of this partition's evidence (restore, in log order; later ones win). */
+  /**
+   * Applies one record of this partition's state — `changes()` or `checkpoint` output, in log
+   * order; later ones win — before any input. Every restored bucket is published again at the
+   * next checkpoint.
+   */
   restore(record: ArmEvidence): void {
     if (record.rolloutId !== '') {
       const bucket = ArmBucket.fromRecord(record);
-      this.buckets.set(bucketKey(bucket.arm, bucket.bucketStart, this.options.partition), bucket);
+      const key = bucketKey(bucket.arm, bucket.bucketStart, this.options.partition);
+      this.buckets.set(key, bucket);
+      this.unpublished.add(key);
     }
     // 0 is how a watermark not yet known is written.
     if (record.watermark > 0 && record.watermark > this.watermark) {
       this.watermark = record.watermark;
-      this.writtenWatermark = record.watermark;
+      this.loggedWatermark = record.watermark;
       for (const topic of this.topicWatermarks.keys())
         this.topicWatermarks.set(topic, record.watermark);
     }
@@ -154,27 +209,79 @@ export class EvidenceFolder {
   }
 
   /**
-   * The records to write before the next commit: every bucket changed since the last call, then
-   * this partition's watermark record when the watermark moved. Each carries the current
-   * watermark.
+   * The records of the changes since the last call, for the shell's changelog (written with the
+   * commit): every bucket changed, then this partition's watermark record when it moved. Each
+   * carries the current watermark.
    */
-  checkpoint(now: number): ArmEvidence[] {
-    const source = {
-      partition: this.options.partition,
-      partitions: this.options.partitions,
-      watermark: Number.isFinite(this.watermark) ? this.watermark : 0,
-    };
+  changes(now: number): ArmEvidence[] {
+    const source = this.source(this.watermark);
     const out: ArmEvidence[] = [];
-    for (const key of this.dirty) {
+    for (const key of this.changed) {
       const bucket = this.buckets.get(key);
       if (bucket !== undefined) out.push(bucket.toRecord(source, now));
     }
-    this.dirty.clear();
-    if (this.watermark > this.writtenWatermark) {
+    this.changed.clear();
+    if (this.watermark > this.loggedWatermark) {
       out.push(watermarkRecord(source, now));
-      this.writtenWatermark = this.watermark;
+      this.loggedWatermark = this.watermark;
     }
     return out;
+  }
+
+  /**
+   * The records to publish on the evidence topic with the next commit: the buckets whose
+   * changes are due (see the class comment), carrying the watermark published before, then the
+   * watermark record when the watermark is published further.
+   */
+  checkpoint(now: number): ArmEvidence[] {
+    const { openIntervalMs } = this.publishing;
+    const advance =
+      this.watermark > this.publishedWatermark && now - this.watermarkPublishedAt >= openIntervalMs;
+    const watermark = advance ? this.watermark : this.publishedWatermark;
+    const carried = this.source(this.publishedWatermark);
+    const out: ArmEvidence[] = [];
+    for (const key of this.unpublished) {
+      const bucket = this.buckets.get(key);
+      if (bucket === undefined) {
+        this.unpublished.delete(key);
+        continue;
+      }
+      if (!this.due(bucket, this.publications.get(key), watermark, now)) continue;
+      out.push(bucket.toRecord(carried, now));
+      this.publications.set(key, { at: now, watermark });
+      this.unpublished.delete(key);
+    }
+    if (advance) {
+      out.push(watermarkRecord(this.source(watermark), now));
+      this.publishedWatermark = watermark;
+      this.watermarkPublishedAt = now;
+    }
+    return out;
+  }
+
+  /** Whether a bucket with unpublished changes is published now, with `watermark` published. */
+  private due(
+    bucket: ArmBucket,
+    last: Publication | undefined,
+    watermark: number,
+    now: number,
+  ): boolean {
+    if (last === undefined) return true;
+    const end = bucket.bucketStart + bucket.bucketMs;
+    const mature = end + bucket.maturityMs;
+    if (last.watermark < end && end <= watermark) return true;
+    if (last.watermark < mature && mature <= watermark) return true;
+    const { openIntervalMs, closedIntervalMs } = this.publishing;
+    const interval = end > watermark ? openIntervalMs : (closedIntervalMs ?? bucket.bucketMs);
+    return now - last.at >= interval;
+  }
+
+  private source(watermark: number) {
+    return {
+      partition: this.options.partition,
+      partitions: this.options.partitions,
+      watermark: Number.isFinite(watermark) ? watermark : 0,
+    };
   }
 
   /**
@@ -235,7 +342,8 @@ export class EvidenceFolder {
       );
       this.buckets.set(key, bucket);
     }
-    this.dirty.add(key);
+    this.changed.add(key);
+    this.unpublished.add(key);
     return bucket;
   }
 

@@ -14,6 +14,7 @@ export {
   EvidenceFolder,
   FoldOutcome,
   type EvidenceFolderOptions,
+  type EvidencePublishing,
   type FoldSkips,
   type RoutedInput,
 } from './evidence-folder.js';

@@ -60,3 +60,19 @@ export function parseUnitKey(key: string): { rolloutId: string; routingKey: stri
   }
   return { rolloutId: parsed[0], routingKey: parsed[1] };
 }
+
+const EVIDENCE_KEY_PREFIX = `${RESERVED_KEY_PREFIX}e`;
+
+/**
+ * A bucket (or the watermark) of the partition's evidence, under its key on the evidence topic;
+ * the value is the evidence record as JSON. The evaluator publishes evidence on the evidence
+ * topic at publication points and keeps every change here, with each commit, so that a restored
+ * task continues from the committed state; the join itself never reads these keys.
+ */
+export function evidenceStateKey(evidenceKey: string): string {
+  return `${EVIDENCE_KEY_PREFIX}${evidenceKey}`;
+}
+
+export function isEvidenceStateKey(key: string): boolean {
+  return key.startsWith(EVIDENCE_KEY_PREFIX);
+}

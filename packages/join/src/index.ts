@@ -34,6 +34,8 @@ export {
   SNAPSHOT_SCHEDULE_KEY,
   isReservedKey,
   labelMetricsKey,
+  evidenceStateKey,
+  isEvidenceStateKey,
   parseUnitKey,
   unitKey,
   variantMetricsKey,

@@ -8,6 +8,7 @@ import {
 } from '@kanary/kafka';
 import { defaultPolicyProblems, type PolicyInput } from '@kanary/rollout';
 import { z } from 'zod';
+import type { EvidencePublishing } from '@kanary/evidence';
 import { joinConfigSchema, parseJoinConfig, type JoinConfig } from '@kanary/join';
 
 export const SERVICE = 'evaluator';
@@ -84,6 +85,25 @@ const evaluatorEnvSchema = z
      * Evidence buckets are judged this much later. @default 10000
      */
     EVALUATOR_WATERMARK_LATENESS_MS: envField.int(10_000, { min: 0, max: 3_600_000 }),
+    /**
+     * Least time between two publications on the evidence topic of a bucket still receiving
+     * requests, and of the partition's watermark, in ms (every change is kept in the changelog
+     * with each commit; the decision service reads the evidence topic). 0: every change at once.
+     * @default 1000
+     */
+    EVALUATOR_EVIDENCE_OPEN_INTERVAL_MS: envField.int(1_000, { min: 0, max: 3_600_000 }),
+    /**
+     * The same for a closed bucket's changes (labels arriving), except when it matures, which is
+     * published at once. @default the bucket's width (1/30 of the label maturity window, at most
+     * 1 h: 2 min with the default 1-h window)
+     */
+    EVALUATOR_EVIDENCE_CLOSED_INTERVAL_MS: envField
+      .optionalString()
+      .refine(
+        (s) => s === undefined || (/^\d+$/.test(s) && Number(s) <= 86_400_000),
+        'must be a whole number of ms between 0 and 86400000',
+      )
+      .transform((s) => (s === undefined ? undefined : Number(s))),
     /** Port of /metrics, /healthz and /readyz; 0 picks a free one. @default 9466 (the decision service uses 9465, the model worker 9464) */
     OPS_PORT: envField.int(9_466, { min: 0, max: 65_535 }),
   })
@@ -118,6 +138,7 @@ export interface EvaluatorConfig {
   /** Merged under every rollout's policy; undefined means the built-in defaults. */
   readonly defaultPolicy: PolicyInput | undefined;
   readonly watermarkLatenessMs: number;
+  readonly evidencePublishing: EvidencePublishing;
 }
 
 /**
@@ -149,5 +170,11 @@ export function loadConfig(env: Record<string, string | undefined>): EvaluatorCo
     opsPort: parsed.OPS_PORT,
     defaultPolicy: parsed.KANARY_DEFAULT_POLICY,
     watermarkLatenessMs: parsed.EVALUATOR_WATERMARK_LATENESS_MS,
+    evidencePublishing: {
+      openIntervalMs: parsed.EVALUATOR_EVIDENCE_OPEN_INTERVAL_MS,
+      ...(parsed.EVALUATOR_EVIDENCE_CLOSED_INTERVAL_MS === undefined
+        ? {}
+        : { closedIntervalMs: parsed.EVALUATOR_EVIDENCE_CLOSED_INTERVAL_MS }),
+    },
   });
 }

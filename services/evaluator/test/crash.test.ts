@@ -11,7 +11,7 @@ import {
   waitForInputsCommitted,
   workload,
 } from './support.js';
-import { expectedEvidence, publishedEvidence, startWorkloadRollout } from './evidence-check.js';
+import { expectedEvidence, settledEvidence, startWorkloadRollout } from './evidence-check.js';
 
 afterAll(() => disconnectTestClients());
 
@@ -74,7 +74,7 @@ describe('evaluator killed with SIGKILL', () => {
       // The evidence folded while being killed counts every evaluation and shadow pair once.
       const expected = await expectedEvidence(f, run.records);
       expect(expected.pairs.labelledPairs).toBeGreaterThan(1_000);
-      expect(await publishedEvidence(f)).toEqual(expected);
+      expect(await settledEvidence(f, expected)).toEqual(expected);
     } catch (e) {
       process.stderr.write(`evaluator stderr:\n${stderr.join('')}\n`);
       throw e;

@@ -1,7 +1,8 @@
 import type { ArmEvidence, Evaluation, RolloutState } from '@kanary/contracts';
 import { EvidenceBook } from '@kanary/evidence';
 import { applyCommand } from '@kanary/rollout';
-import { connectedProducer } from '@kanary/testkit';
+import { connectedProducer, waitFor } from '@kanary/testkit';
+import { isDeepStrictEqual } from 'node:util';
 import { readAll, type EvaluatorFixture, type JoinRecord } from './support.js';
 
 /**
@@ -133,4 +134,25 @@ export async function publishedEvidence(f: EvaluatorFixture): Promise<EvidenceNu
     for (const key of Object.keys(pairs) as Array<keyof typeof pairs>) pairs[key] += counts[key];
   }
   return { arms, pairs };
+}
+
+/**
+ * The published evidence once it equals `expected`, or as last read after `timeoutMs`: the
+ * evaluator publishes a bucket's last changes at its next publication point (the tests' closed
+ * interval is 500 ms, the open one 1 s), after the inputs are committed.
+ */
+export async function settledEvidence(
+  f: EvaluatorFixture,
+  expected: EvidenceNumbers,
+  timeoutMs = 30_000,
+): Promise<EvidenceNumbers> {
+  let published = await publishedEvidence(f);
+  await waitFor(
+    async () => {
+      published = await publishedEvidence(f);
+      return isDeepStrictEqual(published, expected);
+    },
+    { timeoutMs, description: () => `published evidence ${JSON.stringify(published)}` },
+  ).catch(() => undefined);
+  return published;
 }

@@ -79,6 +79,7 @@ export async function evaluatorFixture(
     EVALUATOR_SESSION_TIMEOUT_MS: '6000',
     EVALUATOR_HEARTBEAT_INTERVAL_MS: '500',
     EVALUATOR_PUNCTUATE_INTERVAL_MS: '200',
+    EVALUATOR_EVIDENCE_CLOSED_INTERVAL_MS: '500',
   };
   return {
     prefix,

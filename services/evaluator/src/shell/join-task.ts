@@ -1,10 +1,11 @@
 import {
   KanaryError,
+  semanticIssues,
   type ArmEvidence,
   type EventCodec,
   type TopicCatalog,
 } from '@kanary/contracts';
-import { EvidenceFolder } from '@kanary/evidence';
+import { EvidenceFolder, type EvidencePublishing } from '@kanary/evidence';
 import {
   keyPartition,
   type BatchContext,
@@ -15,6 +16,8 @@ import type { Logger } from '@kanary/observability';
 import type { Kafka } from 'kafkajs';
 import {
   MetricsAggregator,
+  evidenceStateKey,
+  isEvidenceStateKey,
   parseUnitKey,
   unitKey,
   type ChangelogEntry,
@@ -44,6 +47,8 @@ export interface JoinTaskOptions {
   progress: InputProgress;
   /** See EVALUATOR_WATERMARK_LATENESS_MS. */
   watermarkLatenessMs: number;
+  /** See EVALUATOR_EVIDENCE_OPEN_INTERVAL_MS and EVALUATOR_EVIDENCE_CLOSED_INTERVAL_MS. */
+  evidencePublishing: EvidencePublishing;
   /** Partitions of the data topics, as found by the start-up check. */
   partitions(): number;
   join: JoinConfig;
@@ -53,6 +58,21 @@ export interface JoinTaskOptions {
   logger: Logger;
   metrics: EvaluatorMetrics;
   clock: () => number;
+}
+
+/** An evidence record kept in the changelog (`evidenceState`), read back on restore. */
+function evidenceFromChangelog(entry: ChangelogEntry): ArmEvidence {
+  const value: unknown = entry.value === null ? null : JSON.parse(entry.value);
+  const issues =
+    typeof value === 'object' && value !== null
+      ? semanticIssues('ArmEvidence', value as ArmEvidence)
+      : ['not an object'];
+  if (issues.length > 0) {
+    throw new Error(
+      `malformed evidence entry ${JSON.stringify(entry.key)} in the changelog: ${issues.join('; ')}`,
+    );
+  }
+  return value as ArmEvidence;
 }
 
 /** Changelog records carry the requestId (or a reserved key) and UTF-8 JSON, or a tombstone. */
@@ -204,10 +224,12 @@ export function joinTask(options: JoinTaskOptions) {
         inputs: inputTopics,
         relativeAccuracy: options.join.latencyRelativeAccuracy,
         latenessMs: options.watermarkLatenessMs,
+        publishing: options.evidencePublishing,
         terms: (rolloutId) => options.rollouts.get(rolloutId),
       }),
     restore: async (partition, { processor, folder }, signal) => {
       const started = performance.now();
+      const kept: ArmEvidence[] = [];
       const report = await readToEnd({
         kafka: options.kafka,
         topic: catalog.joinChangelog.name,
@@ -217,6 +239,10 @@ export function joinTask(options: JoinTaskOptions) {
           const entries: ChangelogEntry[] = [];
           for (const record of records) {
             const entry = changelogEntry(record);
+            if (isEvidenceStateKey(entry.key)) {
+              if (entry.value !== null) kept.push(evidenceFromChangelog(entry));
+              continue;
+            }
             const unit = parseUnitKey(entry.key);
             if (unit === undefined) entries.push(entry);
             else if (entry.value !== null)
@@ -227,7 +253,9 @@ export function joinTask(options: JoinTaskOptions) {
         timeoutMs: options.restoreTimeoutMs,
         signal,
       });
+      // What was published, then every committed change since (the changelog is never behind).
       const evidence = await restoreEvidence(partition, folder, signal);
+      for (const record of kept) folder.restore(record);
       const seconds = (performance.now() - started) / 1000;
       metrics.restoreSeconds.observe(seconds);
       metrics.restoredRecords.inc(report.records + evidence.records);
@@ -261,12 +289,22 @@ export function joinTask(options: JoinTaskOptions) {
     for (const pair of out.labelledPairs) metrics.folded(folder.onLabelledPair(pair));
   };
 
-  /** The units the folder counted, into the changelog of this commit. */
-  const keepUnits = (folder: EvidenceFolder, out: PartitionOutputs): void => {
+  /**
+   * What the folder must not lose, into the changelog of this commit: the units it counted and
+   * its evidence changed since the last commit (the evidence topic has them only at their
+   * publication points).
+   */
+  const keepState = (folder: EvidenceFolder, out: PartitionOutputs, now: number): void => {
     out.addChangelog(
       folder.drainUnits().map(({ rolloutId, routingKey, epoch }) => ({
         key: unitKey(rolloutId, routingKey),
         value: String(epoch),
+      })),
+    );
+    out.addChangelog(
+      folder.changes(now).map((record) => ({
+        key: evidenceStateKey(EvidenceFolder.keyOf(record)),
+        value: JSON.stringify(record),
       })),
     );
   };
@@ -359,7 +397,7 @@ export function joinTask(options: JoinTaskOptions) {
       out.add(processor.processAll(inputs, now));
       out.addChangelog(processor.flush());
       fold(folder, out);
-      keepUnits(folder, out);
+      keepState(folder, out, now);
       const result = finish(out);
       for (const r of evidenceRecords(context.partition, folder.checkpoint(now))) result.push(r);
       for (const r of moved) result.push(r);
@@ -387,6 +425,7 @@ export function joinTask(options: JoinTaskOptions) {
         const out = new PartitionOutputs(partition);
         out.add(processor.punctuate(now));
         out.addChangelog(processor.flush());
+        keepState(folder, out, now);
         const records = finish(out);
         for (const r of evidenceRecords(partition, folder.checkpoint(now))) records.push(r);
         outputs.set(partition, records);

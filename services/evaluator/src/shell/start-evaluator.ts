@@ -106,6 +106,7 @@ export async function startEvaluator(
     rollouts,
     progress,
     watermarkLatenessMs: config.watermarkLatenessMs,
+    evidencePublishing: config.evidencePublishing,
     partitions: () => dataPartitions,
     join: config.join,
     groupId: config.groupId,
