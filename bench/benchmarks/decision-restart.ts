@@ -327,14 +327,14 @@ export const decisionRestartBenchmark: Benchmark<BenchStack> = {
         `Restart: one rollout (default policy: label maturity 1 h, so 1-min evidence buckets; canary at the first step, ${CANARY_WEIGHT * 100} %) on rollout.state, started just before its history. ` +
         `The history is the evidence the evaluator would have written for ${sizes.map((n) => n.toLocaleString('en-US')).join(' and ')} evaluations at ${HISTORY_RATE} requests/s ending when the history is built ` +
         `(${PARTITIONS} source partitions; 90 % accurate arms, log-normal latency with a 20 ms median; every request labelled ${TRAFFIC.minLabelDelayMs / 1000} s + an exponential delay of mean ${TRAFFIC.meanLabelDelayMs / MINUTE} min after its prediction): ` +
-        `synthetic routed requests, predictions and labels folded per partition by the real EvidenceFolder in the bench process, checkpoint() after every batch of ${HISTORY_BATCH} input records of a topic-partition and at every 1 s punctuation, ` +
+        `synthetic routed requests, predictions and labels folded per partition by the real EvidenceFolder in the bench process with the evaluator's publication defaults (open buckets and the watermark at most once a second, closed ones once per bucket width, every bucket at its creation, closing and maturity), checkpoint() after every batch of ${HISTORY_BATCH} input records of a topic-partition and at every 1 s punctuation, ` +
         "and EVERY checkpoint's records produced to the evidence topic, pinned to their source partition and keyed as the evaluator keys them, then every partition marked read to its end (watermarks complete). " +
         'A second set of topics holds only the latest record per key (the same evidence once compacted). ' +
         'Each start spawns services/decision/src/main.ts (node --conditions=source --import tsx, as kanary demo runs it; DECISION_INTERVAL_MS default 5 s, LOG_LEVEL info) and times, from the spawn, its decision.ready log line (its timestamp) ' +
         'and its first DecisionReport for the rollout reaching a read_committed consumer of rollout.decisions; then SIGTERM. One unmeasured start first; the sizes and variants interleaved per repetition. ' +
         `Evidence rate: a SIMULATION of the evaluator's batching, not a broker run: ${context.quick ? 20 : 120} s of steady-state traffic (the same shape) per rate folded by the real EvidenceFolder, one loop per source partition ` +
         `fetching each topic-partition's new records (at most ${FETCH_RECORDS.toLocaleString('en-US')} per batch: EVALUATOR_MAX_BYTES_PER_PARTITION 1 MiB / ~300 B) as soon as its previous batches are committed, ` +
-        `a commit costing ${COMMIT_MS} ms (and, for sensitivity, ${SLOW_COMMIT_MS} ms) plus 35 µs per input record; checkpoint() after every batch and punctuation, every record counted (deterministic: one run per rate).`,
+        `a commit costing ${COMMIT_MS} ms (and, for sensitivity, ${SLOW_COMMIT_MS} ms) plus 35 µs per input record; checkpoint() after every batch and punctuation with the evaluator's publication defaults, every published record counted (deterministic: one run per rate; the changelog's records, read by no one but the evaluator, are not counted).`,
       metrics: [
         ...restartMetrics('all', sizes, runs.all),
         ...restartMetrics('compacted', sizes, runs.compacted),
