@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { ServiceProcess } from '@kanary/cli/service-process';
 import type { RolloutState } from '@kanary/contracts';
@@ -14,7 +15,7 @@ afterAll(disconnectTestClients);
 const BODY_LIMIT = 4_096;
 /** The console's fixed body limit. */
 const CONSOLE_BODY_LIMIT = 16_384;
-const CONSOLE_TOKEN = 'console-operator-token-5e7a1c';
+const CONSOLE_TOKEN = randomBytes(16).toString('hex');
 const WRONG_TOKENS = [
   'wrong-operator-token-91b2',
   OPERATOR_TOKEN.slice(0, -1),

@@ -50,15 +50,27 @@ export class PrivateBroker {
   ) {}
 
   /**
-   * Starts one, or returns the launcher's reason why it cannot (no JDK or Maven here): the
-   * caller asserts on that instead of failing obscurely.
+   * Whether this machine can start one (a JDK, and Maven unless Kafka is cached), and what a
+   * suite that needs one adds to its title when it cannot, so that it is reported as skipped
+   * with the reason (`describe.skipIf(!available)`), never as passed.
    */
+  static async availability(): Promise<{ available: boolean; skipped: string }> {
+    const launcher = await localLauncherAvailability();
+    return {
+      available: launcher.available,
+      skipped: launcher.available
+        ? ''
+        : ` (skipped: no broker of its own can start here: ${launcher.reason})`,
+    };
+  }
+
+  /** Starts one; throws with the launcher's reason when this machine cannot (see {@link availability}). */
   static async start(
     /** Extra listeners get free ports of their own whatever port is given. */
     options: Omit<InfraOptions, 'stateDir' | 'kafkaPort' | 'controllerPort' | 'components'> = {},
-  ): Promise<PrivateBroker | { unavailable: string }> {
+  ): Promise<PrivateBroker> {
     const launcher = await localLauncherAvailability();
-    if (!launcher.available) return { unavailable: launcher.reason };
+    if (!launcher.available) throw new Error(`cannot start a private broker: ${launcher.reason}`);
     const stateDir = await mkdtemp(join(tmpdir(), 'kanary-private-broker-'));
     const extraListeners = await Promise.all(
       (options.extraListeners ?? []).map(async (l) => ({ ...l, port: await freeStablePort() })),

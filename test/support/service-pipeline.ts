@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -42,8 +43,11 @@ export interface PipelineOptions {
 /** Restarts by the supervisor per service before it gives up (a crash loop is a failure). */
 const MAX_SUPERVISED_RESTARTS = 5;
 
-/** The operator token every pipeline's router is configured with. */
-export const OPERATOR_TOKEN = 'chaos-operator-token-6f1d2c';
+/**
+ * The operator token every pipeline's router is configured with, made per run like a real one:
+ * the services refuse fixed placeholder-like values.
+ */
+export const OPERATOR_TOKEN = randomBytes(16).toString('hex');
 
 /**
  * Session timeouts short enough that a killed member's partitions move within seconds (the

@@ -1,7 +1,9 @@
 import { Command, CommanderError } from 'commander';
+import { registerApplyCommand } from './commands/apply.js';
 import { schemasRegister, topicsInit } from './commands/bootstrap.js';
 import { registerTrafficCommands } from './commands/register-traffic-commands.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerGetCommand } from './commands/get.js';
 import { registerReplayCommand } from './commands/replay.js';
 import { registerRolloutCommands } from './commands/rollout.js';
 import { cliContext, type CliContext, type GlobalOptions } from './context.js';
@@ -90,6 +92,8 @@ export function buildProgram(out: Output = consoleOutput): {
     .description('register every event schema under <topic>-value with BACKWARD compatibility')
     .action(withContext(schemasRegister));
   registerRolloutCommands(program, withContext);
+  registerApplyCommand(program, withContext);
+  registerGetCommand(program, withContext);
   registerTrafficCommands(program, withContext);
   registerDemoCommand(program, withGlobals);
   registerReplayCommand(program, out, (code) => void (exitCode = code));

@@ -1,32 +1,17 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger } from '@kanary/observability';
-import { loadRouterConfig, startRouter, type Router } from '@kanary/router';
-import { disconnectTestClients, testInfra } from '@kanary/testkit';
+import type { Router } from '@kanary/router';
+import { disconnectTestClients } from '@kanary/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliFixture, type CliFixture } from './support.js';
+import { cliFixture, startFixtureRouter, type CliFixture } from './support.js';
 
 let f: CliFixture;
 let router: Router;
 
 beforeAll(async () => {
   f = await cliFixture();
-  const infra = testInfra();
-  const config = loadRouterConfig({
-    KAFKA_BROKERS: infra.brokers.join(','),
-    SCHEMA_REGISTRY_URL: infra.registryUrl,
-    KANARY_TOPIC_PREFIX: f.prefix,
-    KANARY_DATA_PARTITIONS: '2',
-    ROUTER_HTTP_PORT: '0',
-    ROUTER_HTTP_HOST: '127.0.0.1',
-    ROUTER_DEFAULT_VARIANTS: 'weather=weather-logreg-v1',
-    LOG_LEVEL: 'silent',
-  });
-  router = await startRouter(config, {
-    logger: createLogger({ service: 'router', level: 'silent' }),
-  });
-  await router.ready;
+  router = await startFixtureRouter(f, { ROUTER_DEFAULT_VARIANTS: 'weather=weather-logreg-v1' });
 }, 60_000);
 
 afterAll(async () => {

@@ -7,6 +7,8 @@ import {
   type TopicSpec,
 } from '@kanary/contracts';
 import { ensureTopics } from '@kanary/kafka';
+import { createLogger } from '@kanary/observability';
+import { loadRouterConfig, startRouter, type Router } from '@kanary/router';
 import {
   collectMessages,
   connectedAdmin,
@@ -67,4 +69,27 @@ export function collectDecoded<E extends EventName>(
   topic: TopicSpec<E>,
 ): Promise<MessageCollector<EventTypes[E]>> {
   return collectMessages<EventTypes[E]>(topic.name, { map: (r) => f.codec.decode(topic, r.value) });
+}
+
+/** A router on the fixture's topics, ready, for commands that wait for its outcome. */
+export async function startFixtureRouter(
+  f: CliFixture,
+  env: Record<string, string> = {},
+): Promise<Router> {
+  const infra = testInfra();
+  const config = loadRouterConfig({
+    KAFKA_BROKERS: infra.brokers.join(','),
+    SCHEMA_REGISTRY_URL: infra.registryUrl,
+    KANARY_TOPIC_PREFIX: f.prefix,
+    KANARY_DATA_PARTITIONS: '2',
+    ROUTER_HTTP_PORT: '0',
+    ROUTER_HTTP_HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const router = await startRouter(config, {
+    logger: createLogger({ service: 'router', level: 'silent' }),
+  });
+  await router.ready;
+  return router;
 }

@@ -15,7 +15,15 @@ describe('interpolate', () => {
     expect(interpolate(value, env)).toBe(expected);
   });
 
+  it('stops where a required variable is missing, with its message, as compose does', () => {
+    expect(interpolate('${A:?set A}', { A: 'x' })).toBe('x');
+    expect(interpolate('${A?set A}', { A: '' })).toBe('');
+    expect(() => interpolate('${A:?set A}', {})).toThrow(/^A: set A$/);
+    expect(() => interpolate('${A:?set A}', { A: '' })).toThrow(/^A: set A$/);
+    expect(() => interpolate('${A?set A}', {})).toThrow(/^A: set A$/);
+  });
+
   it('refuses forms it does not evaluate', () => {
-    expect(() => interpolate('${A:?required}', {})).toThrow(/unsupported interpolation/);
+    expect(() => interpolate('${A:+alternative}', {})).toThrow(/unsupported interpolation/);
   });
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -25,10 +26,15 @@ const compose = parse(readRepoFile('docker-compose.yml'), { merge: true }) as {
 const services = compose.services;
 const version = (dir: string) =>
   (JSON.parse(readRepoFile(join(dir, 'package.json'))) as { version: string }).version;
-/** The environment as the container sees it, with no variables set on the host. */
-const containerEnv = (s: ComposeService) =>
+/** What the compose file's header says to set on the host, made the way it says. */
+const HOST_ENV = {
+  KANARY_OPERATOR_TOKEN: randomBytes(32).toString('hex'),
+  GRAFANA_ADMIN_PASSWORD: randomBytes(16).toString('hex'),
+};
+/** The environment as the container sees it, with `host` set on the host. */
+const containerEnv = (s: ComposeService, host: Record<string, string> = HOST_ENV) =>
   Object.fromEntries(
-    Object.entries(s.environment ?? {}).map(([k, v]) => [k, interpolate(String(v), {})]),
+    Object.entries(s.environment ?? {}).map(([k, v]) => [k, interpolate(String(v), host)]),
   );
 const containerPort = (mapping: string) => Number(mapping.split(':').at(-1));
 const hostPort = (mapping: string) => Number(mapping.split(':').at(-2));
@@ -103,12 +109,33 @@ describe('docker-compose.yml: the Kanary services', () => {
   });
 
   it('sets the same operator token for the router and the console', () => {
-    expect(services.router!.environment!.ROUTER_OPERATOR_TOKEN).toBe(
-      services.console!.environment!.CONSOLE_OPERATOR_TOKEN,
+    expect(containerEnv(services.router!).ROUTER_OPERATOR_TOKEN).toBe(
+      HOST_ENV.KANARY_OPERATOR_TOKEN,
     );
-    expect(services.router!.environment!.ROUTER_OPERATOR_TOKEN).toMatch(
-      /^\$\{KANARY_OPERATOR_TOKEN:-/,
+    expect(containerEnv(services.console!).CONSOLE_OPERATOR_TOKEN).toBe(
+      HOST_ENV.KANARY_OPERATOR_TOKEN,
     );
+  });
+});
+
+describe('docker-compose.yml: no secret falls back to a value anyone can read', () => {
+  it.each([
+    ['router', 'KANARY_OPERATOR_TOKEN', 'openssl rand -hex 32'],
+    ['console', 'KANARY_OPERATOR_TOKEN', 'openssl rand -hex 32'],
+    ['grafana', 'GRAFANA_ADMIN_PASSWORD', 'openssl rand -hex 16'],
+  ])('%s: stops unless %s is set, saying how to make one', (service, variable, how) => {
+    const without = Object.fromEntries(Object.entries(HOST_ENV).filter(([k]) => k !== variable));
+    for (const host of [without, { ...without, [variable]: '' }]) {
+      expect(() => containerEnv(services[service]!, host)).toThrow(
+        new RegExp(`^${variable}: set ${variable} to a random value, .*${how}$`),
+      );
+    }
+  });
+
+  it('says in its header how to make both', () => {
+    const text = readRepoFile('docker-compose.yml');
+    expect(text).toContain('export KANARY_OPERATOR_TOKEN=$(openssl rand -hex 32)');
+    expect(text).toContain('export GRAFANA_ADMIN_PASSWORD=$(openssl rand -hex 16)');
   });
 });
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
@@ -63,8 +64,20 @@ const workloads = manifests.filter((m) => m.kind === 'Deployment' || m.kind === 
 const version = (dir: string) =>
   (JSON.parse(readRepoFile(join(dir, 'package.json'))) as { version: string }).version;
 
-/** The environment a container starts with, resolved from its ConfigMaps, Secret and fields. */
-function containerEnv(pod: string, c: Container): Record<string, string> {
+/** Secret values as an operator sets them before applying (`openssl rand -hex 32`). */
+const REPLACED_SECRETS: Record<string, string> = {
+  'operator-token': randomBytes(32).toString('hex'),
+};
+
+/**
+ * The environment a container starts with, resolved from its ConfigMaps, Secret and fields;
+ * Secret values are taken from `secrets` where it has them, else as shipped.
+ */
+function containerEnv(
+  pod: string,
+  c: Container,
+  secrets: Record<string, string> = REPLACED_SECRETS,
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const source of c.envFrom ?? []) {
     const ref = source.configMapRef ?? source.secretRef;
@@ -81,7 +94,9 @@ function containerEnv(pod: string, c: Container): Record<string, string> {
     } else if (from?.secretKeyRef || from?.configMapKeyRef) {
       const ref = (from.secretKeyRef ?? from.configMapKeyRef)!;
       const m = find(from.secretKeyRef ? 'Secret' : 'ConfigMap', ref.name);
-      const value = (m?.stringData ?? m?.data)?.[ref.key];
+      const shipped = (m?.stringData ?? m?.data)?.[ref.key];
+      const value =
+        from.secretKeyRef && shipped !== undefined ? (secrets[ref.key] ?? shipped) : shipped;
       expect(value, `${pod}: ${e.name} from ${ref.name}/${ref.key}`).toBeDefined();
       env[e.name] = value!;
     } else throw new Error(`${pod}: ${e.name} has no value`);
@@ -139,6 +154,18 @@ describe('Kubernetes manifests', () => {
       for (const e of c.env ?? []) {
         if (/TOKEN|PASSWORD/.test(e.name)) expect(e.valueFrom?.secretKeyRef, e.name).toBeDefined();
       }
+    },
+  );
+
+  it.each(DEPLOYED_SERVICES.filter((s) => s.name === 'router' || s.name === 'console'))(
+    '$name: refuses to start with the operator token secret.yaml ships, naming the variable, until it is replaced',
+    (service) => {
+      const w = workloads.find((m) => m.metadata.name === service.name)!;
+      const c = w.spec!.template!.spec.containers[0]!;
+      expect(() => service.port(containerEnv(service.name, c, {}))).toThrow(
+        /_OPERATOR_TOKEN \(set\): is a placeholder published in Kanary's own files/,
+      );
+      expect(service.port(containerEnv(service.name, c))).toBe(c.ports?.[0]?.containerPort);
     },
   );
 

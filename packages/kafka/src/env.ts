@@ -1,5 +1,6 @@
 import { ConfigError } from '@kanary/contracts';
 import { z } from 'zod';
+import { placeholderTokenReason } from './placeholder-token.js';
 
 /**
  * Parses environment variables with a zod object whose keys are the variable names, so every
@@ -39,17 +40,29 @@ export const envField = {
       .transform((s) => (s === undefined || s.trim() === '' ? undefined : s.trim())),
   /**
    * An optional secret such as a bearer token, at least `minLength` characters when set (128 bits
-   * of hex or base64 are 22–32 characters). Its value never appears in error messages.
+   * of hex or base64 are 22–32 characters) and not a known placeholder or example value
+   * ({@link placeholderTokenReason}): a service refuses to start with one rather than guard its
+   * endpoints with a value anyone can read. Its value never appears in error messages.
    */
   token: (minLength = 16) =>
     z
       .string()
       .optional()
       .transform((s) => (s === undefined || s.trim() === '' ? undefined : s.trim()))
-      .refine(
-        (token) => token === undefined || token.length >= minLength,
-        `must be at least ${minLength} characters`,
-      ),
+      .superRefine((token, ctx) => {
+        if (token === undefined) return;
+        if (token.length < minLength) {
+          ctx.addIssue({ code: 'custom', message: `must be at least ${minLength} characters` });
+          return;
+        }
+        const reason = placeholderTokenReason(token);
+        if (reason !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `${reason}; make one with: openssl rand -hex 32`,
+          });
+        }
+      }),
   int: (fallback: number, { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = {}) =>
     z
       .string()

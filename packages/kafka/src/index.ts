@@ -1,4 +1,5 @@
 export { loadEnvConfig, envField } from './env.js';
+export { placeholderTokenReason, SHIPPED_TOKENS } from './placeholder-token.js';
 export {
   kafkaEnvShape,
   kafkaEnvSchema,

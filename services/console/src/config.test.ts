@@ -26,11 +26,11 @@ describe('loadConsoleConfig', () => {
     const config = loadConsoleConfig({
       ...base,
       CONSOLE_HTTP_PORT: '0',
-      CONSOLE_OPERATOR_TOKEN: 'a-long-enough-secret',
+      CONSOLE_OPERATOR_TOKEN: '9f2c4e7a1b3d5f6e8a0c',
       CONSOLE_MAX_POINTS: '500',
     });
     expect(config.http.port).toBe(0);
-    expect(config.operatorToken).toBe('a-long-enough-secret');
+    expect(config.operatorToken).toBe('9f2c4e7a1b3d5f6e8a0c');
     expect(config.history.points).toBe(500);
   });
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { EventName, EventTypes, RolloutCommand, TopicSpec } from '@kanary/contracts';
 import { createLogger } from '@kanary/observability';
 import type { Router } from '@kanary/router';
@@ -6,7 +7,8 @@ import { testInfra, waitFor } from '@kanary/testkit';
 import { command, routerBed, type RouterBed } from '../../router/test/router-test-bed.js';
 import { loadConsoleConfig, startConsole, type WebConsole } from '../src/index.js';
 
-export const CONSOLE_TOKEN = 'console-test-operator-token';
+/** Made per run, like a real one: the console refuses fixed placeholder-like values. */
+export const CONSOLE_TOKEN = randomBytes(16).toString('hex');
 
 /** A router and a console on fresh topics of the test broker. */
 export interface ConsoleBed {

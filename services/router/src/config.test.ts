@@ -30,7 +30,7 @@ describe('loadRouterConfig', () => {
       KANARY_TOPIC_PREFIX: 'demo',
       ROUTER_DEFAULT_VARIANTS: 'weather=weather-logreg-v1,other=v1',
       ROUTER_HTTP_PORT: '0',
-      ROUTER_OPERATOR_TOKEN: 'a-long-enough-secret',
+      ROUTER_OPERATOR_TOKEN: '9f2c4e7a1b3d5f6e8a0c',
       ROUTER_BODY_LIMIT_BYTES: '2048',
       ROUTER_ASSIGN_RETRY_WINDOW_MS: '0',
       ROUTER_ASSIGN_RETRY_MAX_REQUESTS: '500',
@@ -39,7 +39,7 @@ describe('loadRouterConfig', () => {
     expect(config.defaultVariants).toEqual({ weather: 'weather-logreg-v1', other: 'v1' });
     expect(config.http.port).toBe(0);
     expect(config.http.bodyLimitBytes).toBe(2048);
-    expect(config.operatorToken).toBe('a-long-enough-secret');
+    expect(config.operatorToken).toBe('9f2c4e7a1b3d5f6e8a0c');
     expect(config.groupId).toBe('demo.router');
   });
 

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import {
   EventCodec,
   topicCatalog,
@@ -26,7 +26,8 @@ import { commandOnState, type LiveAction } from '@kanary/rollout';
 import { loadRouterConfig, startRouter, type Router } from '../src/index.js';
 
 export const PARTITIONS = 4;
-export const OPERATOR_TOKEN = 'router-test-operator-token';
+/** Made per run, like a real one: the router refuses fixed placeholder-like values. */
+export const OPERATOR_TOKEN = randomBytes(16).toString('hex');
 
 /** One test's topics (a fresh prefix), codec, producer and the routers it started. */
 export interface RouterBed {

@@ -30,7 +30,7 @@ export interface StartOptions {
 const pct = (w: number) => `${Math.round(w * 10_000) / 100}%`;
 
 /** Prints the outcome of a command once the router has handled it; exit 1 when rejected. */
-async function awaitOutcome(
+export async function awaitOutcome(
   view: RolloutView,
   command: RolloutCommand,
   timeoutMs: number,
@@ -59,6 +59,8 @@ export interface StartRequest {
   readonly rolloutId?: string | undefined;
   /** Shadow mode even if the policy says canary. */
   readonly shadow?: boolean | undefined;
+  /** Variants that get a copy of every request while the rollout is live. @default [] */
+  readonly shadows?: readonly string[] | undefined;
   /** The policy as the user wrote it (null: all defaults). */
   readonly policy: PolicyFile | null;
   readonly reason: string;
@@ -83,7 +85,7 @@ export function startCommand(
     action: 'START',
     stable: request.stable,
     canary: request.canary,
-    shadows: [],
+    shadows: [...(request.shadows ?? [])],
     canaryWeight: shadow ? null : startingWeight(policy),
     stepIndex: shadow ? null : 0,
     basedOnSeq: current?.seq ?? null,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { RolloutCommand, RoutedRequest } from '@kanary/contracts';
 import { createLogger, createMetricsRegistry, type Registry } from '@kanary/observability';
@@ -10,7 +11,8 @@ import { NOW } from '../core/router.fixtures.js';
 import { buildHttpApi } from './http-api.js';
 import { routerMetrics } from './router-metrics.js';
 
-export const TOKEN = 'operator-token-0123456789';
+/** Made per run, like a real one (`openssl rand -hex 16`): fixed values read as placeholders. */
+export const TOKEN = randomBytes(16).toString('hex');
 export const auth = { authorization: `Bearer ${TOKEN}` };
 
 export interface Harness {
