@@ -228,7 +228,8 @@ function restartMetrics(
 async function evidenceRates(
   context: BenchContext,
 ): Promise<{ metrics: Metric[]; notes: string[] }> {
-  const seconds = context.quick ? 20 : 120;
+  // Several publication intervals of a closed bucket (its width, 2 min here): a steady state.
+  const seconds = context.quick ? 60 : 600;
   // On an hour boundary, so that the buckets fall alike in every run (the simulation is then
   // deterministic); the rollout far enough back that steady-state labels all come after its start.
   const startAt = Math.floor(Date.now() / 3_600_000) * 3_600_000;
@@ -332,7 +333,7 @@ export const decisionRestartBenchmark: Benchmark<BenchStack> = {
         'A second set of topics holds only the latest record per key (the same evidence once compacted). ' +
         'Each start spawns services/decision/src/main.ts (node --conditions=source --import tsx, as kanary demo runs it; DECISION_INTERVAL_MS default 5 s, LOG_LEVEL info) and times, from the spawn, its decision.ready log line (its timestamp) ' +
         'and its first DecisionReport for the rollout reaching a read_committed consumer of rollout.decisions; then SIGTERM. One unmeasured start first; the sizes and variants interleaved per repetition. ' +
-        `Evidence rate: a SIMULATION of the evaluator's batching, not a broker run: ${context.quick ? 20 : 120} s of steady-state traffic (the same shape) per rate folded by the real EvidenceFolder, one loop per source partition ` +
+        `Evidence rate: a SIMULATION of the evaluator's batching, not a broker run: ${context.quick ? 60 : 600} s of steady-state traffic (the same shape) per rate folded by the real EvidenceFolder, one loop per source partition ` +
         `fetching each topic-partition's new records (at most ${FETCH_RECORDS.toLocaleString('en-US')} per batch: EVALUATOR_MAX_BYTES_PER_PARTITION 1 MiB / ~300 B) as soon as its previous batches are committed, ` +
         `a commit costing ${COMMIT_MS} ms (and, for sensitivity, ${SLOW_COMMIT_MS} ms) plus 35 µs per input record; checkpoint() after every batch and punctuation with the evaluator's publication defaults, every published record counted (deterministic: one run per rate; the changelog's records, read by no one but the evaluator, are not counted).`,
       metrics: [
