@@ -19,7 +19,7 @@ import { INPUT_TOPICS, type InputTopic, type PartitionTraffic } from './partitio
  * The folder the evaluator makes for a source partition, with its defaults: latency sketches at
  * 1 % relative accuracy (EVALUATOR_LATENCY_RELATIVE_ACCURACY), watermark lateness 10 s
  * (EVALUATOR_WATERMARK_LATENESS_MS), open buckets and the watermark published at most once a
- * second (EVALUATOR_EVIDENCE_OPEN_INTERVAL_MS), closed ones once per bucket width
+ * second (EVALUATOR_EVIDENCE_OPEN_INTERVAL_MS), closed ones once per 1/30 of the maturity window
  * (EVALUATOR_EVIDENCE_CLOSED_INTERVAL_MS); one rollout known. `publishing` replaces the last two
  * (`{ openIntervalMs: 0, closedIntervalMs: 0 }`: every change at every checkpoint).
  */

@@ -309,7 +309,7 @@ describe('EvidenceFolder publication points', () => {
     expect(watermarks(mature)).toEqual([T0 + 16_000]);
   });
 
-  it('publishes a closed bucket once per its width by default, and the watermark once per interval', () => {
+  it('publishes a closed bucket at most once per 1/30 of the maturity window (at least its width) by default, and the watermark once per interval', () => {
     const f = publishing();
     f.onRouted(routed({ routedAt: T0 + 100 }));
     complete(f, T0 + 1_000);

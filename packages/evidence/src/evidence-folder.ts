@@ -95,9 +95,11 @@ export interface EvidencePublishing {
   readonly openIntervalMs: number;
   /**
    * Least time between two publications of a closed bucket's changes (labels arriving) other
-   * than at its maturity, ms. 0: every change at the next checkpoint. Undefined: the bucket's
-   * width (1/30 of the label maturity window, at most 1 h), which bounds a rollout's published
-   * records per second by about 30 × arms × source partitions / width.
+   * than at its closing and maturity, ms. 0: every change at the next checkpoint. Undefined:
+   * 1/30 of the label maturity window (at least the bucket's width; 2 min with the default 1-h
+   * window) — what a reader sees of a closed bucket is then as much behind as the bucket width
+   * delays counting at most (~3 % of the window), and each bucket is published at most ~30
+   * times before it matures, however much traffic it sees.
    */
   readonly closedIntervalMs?: number;
 }
@@ -272,7 +274,8 @@ export class EvidenceFolder {
     if (last.watermark < end && end <= watermark) return true;
     if (last.watermark < mature && mature <= watermark) return true;
     const { openIntervalMs, closedIntervalMs } = this.publishing;
-    const interval = end > watermark ? openIntervalMs : (closedIntervalMs ?? bucket.bucketMs);
+    const closed = closedIntervalMs ?? Math.max(bucket.bucketMs, bucket.maturityMs / 30);
+    const interval = end > watermark ? openIntervalMs : closed;
     return now - last.at >= interval;
   }
 

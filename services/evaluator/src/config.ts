@@ -94,8 +94,8 @@ const evaluatorEnvSchema = z
     EVALUATOR_EVIDENCE_OPEN_INTERVAL_MS: envField.int(1_000, { min: 0, max: 3_600_000 }),
     /**
      * The same for a closed bucket's changes (labels arriving), except when it matures, which is
-     * published at once. @default the bucket's width (1/30 of the label maturity window, at most
-     * 1 h: 2 min with the default 1-h window)
+     * published at once. @default 1/30 of the label maturity window, at least the bucket's width
+     * (2 min with the default 1-h window)
      */
     EVALUATOR_EVIDENCE_CLOSED_INTERVAL_MS: envField
       .optionalString()
