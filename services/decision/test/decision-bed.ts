@@ -212,6 +212,7 @@ export function startCommand(rolloutId: string, policy: PolicyInput): RolloutCom
     reason: 'integration test',
     policy: JSON.stringify(policy),
     issuedAt: Date.now(),
+    actor: null,
   };
 }
 
