@@ -102,6 +102,7 @@ export function startCommand(
     reason: options.reason ?? 'bench',
     policy: options.policy ?? '{}',
     issuedAt,
+    actor: null,
   };
 }
 

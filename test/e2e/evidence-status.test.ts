@@ -96,6 +96,7 @@ describe('rollout status from evidence', () => {
           reason: 'test',
           policy: null,
           issuedAt: startedAt,
+          actor: null,
         },
         startedAt,
       );

@@ -20,6 +20,7 @@ const COMMANDS = [
   ['rollout', 'resume'],
   ['rollout', 'promote'],
   ['rollout', 'rollback'],
+  ['rollout', 'approve'],
   ['traffic'],
   ['labels', 'import'],
   ['demo'],
@@ -47,6 +48,7 @@ describe('kanary arguments and exit codes', () => {
       /required option '--canary <variant>' not specified/,
     ],
     [['rollout', 'pause'], /required option '--model <model>' not specified/],
+    [['rollout', 'approve'], /name the model: kanary rollout approve <model>/],
     [
       ['demo', '--rate', '0'],
       /option '--rate <n>' argument '0' is invalid. expected a positive number/,

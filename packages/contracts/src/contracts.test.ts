@@ -152,6 +152,12 @@ describe('semantic rules', () => {
     expect(semanticIssues(event, exampleEvents[event])).toEqual([]);
   });
 
+  it.each(Object.values(enums.RolloutAction))('a RolloutCommand may %s', (action) => {
+    expect(semanticIssues('RolloutCommand', { ...exampleEvents.RolloutCommand, action })).toEqual(
+      [],
+    );
+  });
+
   const p = exampleEvents.Prediction;
   const cases: Array<[string, () => string[], RegExp]> = [
     [

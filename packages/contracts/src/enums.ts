@@ -40,6 +40,7 @@ export const RolloutAction = {
   ROLLBACK: 'ROLLBACK',
   PAUSE: 'PAUSE',
   RESUME: 'RESUME',
+  APPROVE: 'APPROVE',
 } as const;
 export type RolloutAction = RolloutCommandModule.RolloutAction;
 

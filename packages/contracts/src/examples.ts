@@ -97,6 +97,7 @@ export const exampleEvents: { readonly [E in keyof EventTypes]: EventTypes[E] } 
     reason: 'accuracy non-inferior at step 0',
     policy: null,
     issuedAt: t0 + 120_000,
+    actor: null,
   },
   RolloutState: {
     model: 'weather',
@@ -123,6 +124,14 @@ export const exampleEvents: { readonly [E in keyof EventTypes]: EventTypes[E] } 
       message: null,
       issuedAt: t0 + 120_000,
       at: t0 + 120_010,
+    },
+    approval: {
+      stepIndex: 1,
+      approvedBy: 'alice',
+      issuedBy: 'OPERATOR',
+      commandId: 'c-2',
+      reason: 'checked the dashboards',
+      at: t0 + 120_020,
     },
   },
   DecisionReport: {
@@ -153,6 +162,8 @@ export const exampleEvents: { readonly [E in keyof EventTypes]: EventTypes[E] } 
     commandId: 'c-1',
     details: null,
     at: t0 + 120_000,
+    awaitingApproval: null,
+    approvedBy: 'alice',
   },
   ArmEvidence: {
     sourcePartition: 2,

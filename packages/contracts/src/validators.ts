@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { EventName, EventTypes } from './events.js';
 import { certainlyValid } from './fast-validity.js';
+import { RolloutAction } from './enums.js';
 import { MAX_PLAUSIBLE_TIME_MS, MIN_PLAUSIBLE_TIME_MS } from './plausible-time.js';
 
 export { MAX_PLAUSIBLE_TIME_MS, MIN_PLAUSIBLE_TIME_MS };
@@ -86,7 +87,7 @@ const rules: { readonly [E in EventName]: z.ZodType<Partial<EventTypes[E]>> } = 
       rolloutId: id,
       model: id,
       stable: id,
-      action: z.enum(['START', 'SET_WEIGHT', 'PROMOTE', 'ROLLBACK', 'PAUSE', 'RESUME']),
+      action: z.nativeEnum(RolloutAction),
       canaryWeight: share,
       issuedAt: time,
       basedOnSeq: count.nullable(),

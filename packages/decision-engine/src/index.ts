@@ -7,6 +7,7 @@
  */
 export type * from './core/engine-types.js';
 export { createDecisionEngine, type DecisionEngineOptions } from './core/engine.js';
+export type { ApprovalWait } from './core/rollout-tracker.js';
 export { Replayer, type ReplayCounts } from './replay/replayer.js';
 export { replayLines } from './replay/replay-lines.js';
 export type { ReplayOptions } from './replay/replay-options.js';

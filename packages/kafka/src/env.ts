@@ -25,7 +25,8 @@ export function loadEnvConfig<S extends z.ZodTypeAny>(
   return Object.freeze(result.data) as Readonly<z.output<S>>;
 }
 
-const looksSecret = (name: string): boolean => /PASSWORD|TOKEN|SECRET|KEY/i.test(name);
+// Webhook variables hold URLs that carry tokens (Slack's) and may hold signing secrets.
+const looksSecret = (name: string): boolean => /PASSWORD|TOKEN|SECRET|KEY|WEBHOOK/i.test(name);
 
 /** Reusable env field parsers with messages a person can act on. */
 export const envField = {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 /**
  * An optional variable holding JSON text, or the path of a file holding it (anything not
- * starting with `{`). `check` validates the parsed value and returns its problems (empty when
+ * starting with `{` or `[`). `check` validates the parsed value and returns its problems (empty when
  * valid); they become the variable's error message at start-up.
  */
 export function jsonOrFileField<T>(check: (value: unknown) => readonly string[]) {
@@ -18,7 +18,7 @@ export function jsonOrFileField<T>(check: (value: unknown) => readonly string[])
         return z.NEVER;
       };
       let json = text;
-      if (!text.startsWith('{')) {
+      if (!text.startsWith('{') && !text.startsWith('[')) {
         try {
           json = readFileSync(text, 'utf8');
         } catch (e) {

@@ -69,5 +69,16 @@ export type {
 export { DecisionCode } from './policy/decision.js';
 export type { Decision } from './policy/decision.js';
 export { decide } from './policy/decide.js';
+export { gateApproval } from './policy/approval-gate.js';
+export {
+  NotificationEvent,
+  NotificationFormat,
+  confirmWebhookSchema,
+  notificationTargetSchema,
+  secretName,
+  targetName,
+  webhookUrl,
+} from './policy/webhook-schema.js';
+export type { ConfirmWebhook, NotificationTarget } from './policy/webhook-schema.js';
 export { latencyMetricName } from './policy/assess-guardrails.js';
 export { PLANNED_CANARY_SAMPLES, PLANNED_SRM_UNITS, twoArmPlan } from './policy/test-plan.js';

@@ -68,7 +68,7 @@ describe('web console on the broker', () => {
         canaryWeight: 0.1,
         stable: 'weather-logreg-v1',
         canary: 'weather-tree-v3',
-        actions: ['pause', 'promote', 'rollback'],
+        actions: ['pause', 'promote', 'rollback', 'approve'],
       });
       await waitFor(() => events.text().includes('event: change'), {
         description: 'a change event',

@@ -4,3 +4,5 @@ export {
   type DecisionService,
   type DecisionServiceDeps,
 } from './shell/start-decision-service.js';
+export { verifyWebhook, signWebhook, WebhookHeader } from './shell/webhook-signature.js';
+export { WebhookDlqHeader } from './shell/notifier.js';

@@ -37,6 +37,18 @@ import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { loadDecisionConfig, startDecisionService, type DecisionService } from '../src/index.js';
 
 export const MODEL = 'fraud';
+
+/**
+ * Labels are immediate in these tests; the latency and error-rate guardrails are off (proving
+ * "no worse by more than one point" of a zero error rate needs thousands of samples).
+ */
+export const FAST_POLICY: PolicyInput = {
+  steps: [0.2, 0.5],
+  minSamplesPerStep: 100,
+  labelMaturityMs: 0,
+  latency: { enabled: false },
+  errorRate: { enabled: false },
+};
 export const STABLE = 'fraud-v1';
 export const CANARY = 'fraud-v2';
 
@@ -212,6 +224,7 @@ export function startCommand(rolloutId: string, policy: PolicyInput): RolloutCom
     reason: 'integration test',
     policy: JSON.stringify(policy),
     issuedAt: Date.now(),
+    actor: null,
   };
 }
 
@@ -308,3 +321,30 @@ export function servedRequest(
     label: { requestId, model: MODEL, label: 'fraud', timestamp: labelledAt },
   };
 }
+
+/** Waits until the router's state of the model reaches `seq`. */
+export const stateAt = (router: Router, seq: number): Promise<RolloutState> =>
+  waitFor(
+    () => {
+      const state = router.rollout(MODEL);
+      return state !== undefined && state.seq >= seq ? state : undefined;
+    },
+    { timeoutMs: 60_000, description: () => `state seq ${seq} (at ${router.rollout(MODEL)?.seq})` },
+  );
+
+/** Waits until the service's engine has the rollout at `stepIndex` (it reads rollout.state). */
+export const knows = (service: DecisionService, rolloutId: string, stepIndex: number) =>
+  waitFor(
+    () =>
+      service.engine
+        .summary(Date.now())
+        .some((s) => s.rolloutId === rolloutId && s.stepIndex === stepIndex),
+    { timeoutMs: 60_000, description: `the engine at ${rolloutId} step ${stepIndex}` },
+  );
+
+/** The value of the first metric line matching `line` (0 when none). */
+export const metricValue = async (service: DecisionService, line: RegExp): Promise<number> => {
+  const text = await service.registry.metrics();
+  const match = text.split('\n').find((l) => line.test(l));
+  return match === undefined ? 0 : Number(match.split(' ').at(-1));
+};

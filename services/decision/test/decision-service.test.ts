@@ -1,17 +1,19 @@
-import type { DecisionReport, RolloutCommand, RolloutState } from '@kanary/contracts';
+import type { DecisionReport, RolloutCommand } from '@kanary/contracts';
 import { DlqHeader, dlqHeader } from '@kanary/kafka';
-import type { PolicyInput } from '@kanary/rollout';
-import type { Router } from '@kanary/router';
 import { disconnectTestClients, waitFor, waitForMessages } from '@kanary/testkit';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { DecisionService } from '../src/index.js';
 import {
+  metricValue,
+  knows,
+  stateAt,
   MODEL,
   decisionBed,
   startCommand,
   stepTraffic,
   type DecisionBed,
   type Traffic,
+  FAST_POLICY as POLICY,
 } from './decision-bed.js';
 
 afterAll(disconnectTestClients);
@@ -27,18 +29,6 @@ async function newBed(): Promise<DecisionBed> {
   beds.push(bed);
   return bed;
 }
-
-/**
- * Labels are immediate in these tests; the latency and error-rate guardrails are off (proving
- * "no worse by more than one point" of a zero error rate needs thousands of samples).
- */
-const POLICY: PolicyInput = {
-  steps: [0.2, 0.5],
-  minSamplesPerStep: 100,
-  labelMaturityMs: 0,
-  latency: { enabled: false },
-  errorRate: { enabled: false },
-};
 
 const send = (bed: DecisionBed, traffic: Traffic): Promise<void> => bed.send(traffic);
 
@@ -58,31 +48,6 @@ const counted = (service: DecisionService, labelled: [number, number]) =>
           .join('/')})`,
     },
   );
-const stateAt = (router: Router, seq: number): Promise<RolloutState> =>
-  waitFor(
-    () => {
-      const state = router.rollout(MODEL);
-      return state !== undefined && state.seq >= seq ? state : undefined;
-    },
-    { timeoutMs: 60_000, description: () => `state seq ${seq} (at ${router.rollout(MODEL)?.seq})` },
-  );
-
-/** Waits until the service's engine has the rollout at `stepIndex` (it reads rollout.state). */
-const knows = (service: DecisionService, rolloutId: string, stepIndex: number) =>
-  waitFor(
-    () =>
-      service.engine
-        .summary(Date.now())
-        .some((s) => s.rolloutId === rolloutId && s.stepIndex === stepIndex),
-    { timeoutMs: 60_000, description: `the engine at ${rolloutId} step ${stepIndex}` },
-  );
-
-const metricValue = async (service: DecisionService, line: RegExp): Promise<number> => {
-  const text = await service.registry.metrics();
-  const match = text.split('\n').find((l) => line.test(l));
-  return match === undefined ? 0 : Number(match.split(' ').at(-1));
-};
-
 describe('decision service on the broker', () => {
   it('rolls back a clearly worse canary: the router applies the command; reports carry the evidence; bad records go to the DLQ', async () => {
     const bed = await newBed();

@@ -27,6 +27,7 @@ export async function startWorkloadRollout(f: EvaluatorFixture, at: number): Pro
       reason: 'evaluator test',
       policy: null,
       issuedAt: at,
+      actor: null,
     },
     at,
   );

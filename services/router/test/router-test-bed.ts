@@ -146,6 +146,7 @@ export function command(overrides: Partial<RolloutCommand> = {}): RolloutCommand
     reason: 'integration test',
     policy: null,
     issuedAt: Date.now(),
+    actor: null,
     ...overrides,
   };
 }

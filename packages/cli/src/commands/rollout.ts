@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { userInfo } from 'node:os';
 import type { DecisionReport, RolloutCommand, RolloutState } from '@kanary/contracts';
 import { armReport, type EvidenceBook } from '@kanary/evidence';
 import {
@@ -23,6 +24,14 @@ export interface StartOptions {
   shadow?: boolean;
   policy?: string;
   rolloutId?: string;
+  wait: boolean;
+  timeout: string;
+}
+
+interface ApproveOptions {
+  model?: string;
+  by: string;
+  reason?: string;
   wait: boolean;
   timeout: string;
 }
@@ -93,6 +102,7 @@ export function startCommand(
     reason: request.reason,
     policy: request.policy?.text ?? null,
     issuedAt: now,
+    actor: null,
   };
 }
 
@@ -120,7 +130,7 @@ export async function rolloutAction(
   ctx: CliContext,
   out: Output,
   verb: OperatorVerb,
-  o: { model: string; reason?: string; wait: boolean; timeout: string },
+  o: { model: string; reason?: string; by?: string; wait: boolean; timeout: string },
 ): Promise<number> {
   const view = await new RolloutView(ctx).open();
   try {
@@ -136,6 +146,7 @@ export async function rolloutAction(
       issuedAt: Date.now(),
       issuedBy: 'OPERATOR',
       reason: o.reason ?? `${verb} from the kanary CLI`,
+      actor: o.by ?? null,
     });
     await publishCommand(ctx, command);
     out.line(`published ${command.action} for ${o.model} (based on seq ${state.seq})`);
@@ -173,8 +184,22 @@ function statusLines(
         `  last command: ${c.action} by ${c.issuedBy} ${c.outcome}${c.message ? ` — ${c.message}` : ''}`,
       );
     }
+    if (s.approval !== null) {
+      const current = s.approval.stepIndex === s.stepIndex ? '' : ' (an earlier step)';
+      lines.push(
+        `  approved: step ${s.approval.stepIndex}${current} by ${s.approval.approvedBy}${s.approval.reason ? ` — ${s.approval.reason}` : ''}`,
+      );
+    }
     const d = decisions.get(s.rolloutId);
-    if (d) lines.push(`  last decision: ${d.action} at step ${d.stepIndex} — ${d.reason}`);
+    if (d?.awaitingApproval != null && d.stepIndex === s.stepIndex) {
+      lines.push(
+        `  AWAITING APPROVAL to ${d.awaitingApproval}: kanary rollout approve ${s.model} (or the console)`,
+      );
+    }
+    if (d) {
+      const approvedBy = d.approvedBy !== null ? ` (approved by ${d.approvedBy})` : '';
+      lines.push(`  last decision: ${d.action}${approvedBy} at step ${d.stepIndex} — ${d.reason}`);
+    }
   }
   return lines;
 }
@@ -268,6 +293,7 @@ export function registerRolloutCommands(program: Command, withContext: WithConte
     .option('--json', 'print JSON');
   status.action(withContext((ctx, out) => rolloutStatus(ctx, out, status.opts())));
   for (const verb of Object.keys(OperatorVerb) as OperatorVerb[]) {
+    if (verb === 'approve') continue;
     const c = waitOptions(
       rollout
         .command(verb)
@@ -278,5 +304,36 @@ export function registerRolloutCommands(program: Command, withContext: WithConte
         .option('--reason <text>', 'why, recorded with the command'),
     );
     c.action(withContext((ctx, out) => rolloutAction(ctx, out, verb, c.opts())));
+  }
+  const approve = waitOptions(
+    rollout
+      .command('approve')
+      .description(
+        "approve the current step of the model's rollout: a PROMOTE (or ADVANCE) the policy gates goes ahead once the evidence allows it",
+      )
+      .argument('[model]', 'logical model name (or --model)')
+      .option('--model <model>', 'logical model name')
+      .option('--by <name>', 'who approves, recorded in the state and the decision log', approver())
+      .option('--reason <text>', 'why, recorded with the approval'),
+  );
+  approve.hook('preAction', (command) => {
+    if (command.opts<{ model?: string }>().model === undefined && command.args[0] === undefined) {
+      command.error('error: name the model: kanary rollout approve <model> (or --model <model>)');
+    }
+  });
+  approve.action(
+    withContext((ctx, out) => {
+      const o = approve.opts<ApproveOptions>();
+      return rolloutAction(ctx, out, 'approve', { ...o, model: o.model ?? approve.args[0] ?? '' });
+    }),
+  );
+}
+
+/** The operator's login name, the default approver. */
+function approver(): string {
+  try {
+    return userInfo().username || 'operator';
+  } catch {
+    return process.env['USER'] ?? 'operator';
   }
 }

@@ -62,5 +62,7 @@ export function reportFor(
     commandId: command?.commandId ?? null,
     details: JSON.stringify({ code: decision.code, ...details }),
     at: now,
+    awaitingApproval: decision.awaitingApproval ?? null,
+    approvedBy: decision.approvedBy ?? null,
   };
 }

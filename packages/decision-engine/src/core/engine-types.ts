@@ -12,6 +12,8 @@ import type {
   RolloutState,
   Role,
 } from '@kanary/contracts';
+import type { Policy } from '@kanary/rollout';
+import type { ApprovalWait } from './rollout-tracker.js';
 import type {
   LabelledPairInput,
   OutputPairInput,
@@ -35,6 +37,11 @@ export interface EngineOutput {
    * decision on the same state always gets the same id, so a re-issued command is a no-op).
    */
   readonly commands: readonly RolloutCommand[];
+  /**
+   * Every rollout whose ADVANCE or PROMOTE waits for an approval at this tick (on every tick,
+   * unlike the rate-limited HOLD reports): the driver calls their confirm webhooks.
+   */
+  readonly awaitingApproval: readonly ApprovalWait[];
 }
 
 /** Per rollout and arm, what a person (or the demo, or `replay --json`) wants to see. */
@@ -95,6 +102,8 @@ export interface DecisionEngine {
   diagnostics(): EngineDiagnostics;
   /** The source partitions' evidence watermarks, as of the last tick. */
   evidenceProgress(): SourceProgress;
+  /** The policy (defaults applied) of a model's current rollout; undefined when none is known. */
+  policyOf(model: string): Policy | undefined;
 }
 
 /** What the engine ignored or skipped, by reason (monotone counters). */

@@ -9,7 +9,7 @@ import {
   type RolloutState,
 } from '@kanary/contracts';
 import { applyCommand, type PolicyInput } from '@kanary/rollout';
-import type { RoutedObservation } from './engine-types.js';
+import type { DecisionEngine, RoutedObservation } from './engine-types.js';
 
 export const T0 = 1_767_225_600_000;
 export const MINUTE = 60_000;
@@ -37,6 +37,7 @@ export function startedState(
       reason: 'test',
       policy: JSON.stringify(policy),
       issuedAt: at,
+      actor: null,
     },
     at,
   );
@@ -92,4 +93,40 @@ export function prediction(overrides: Partial<Prediction> = {}): Prediction {
     timestamp: T0 + 1_000,
     ...overrides,
   };
+}
+
+/**
+ * Feeds `n` mature labelled evaluations per arm at `accuracy`, predicted over the minute from
+ * `at` (the latency threshold is fixed by the stable arm's first buckets of event time and judged
+ * on the later ones, so the evidence must span several buckets).
+ */
+export function feed(
+  engine: DecisionEngine,
+  n: { stable: number; canary: number },
+  accuracy: { stable: number; canary: number },
+  at = T0 + 1_000,
+): void {
+  const arms = [
+    ['stable', n.stable, accuracy.stable, evaluation] as const,
+    ['canary', n.canary, accuracy.canary, canaryEvaluation] as const,
+  ];
+  for (const [, count, rate, make] of arms) {
+    for (let i = 0; i < count; i += 1) {
+      const predictedAt = at + (i % 60) * 1_000;
+      const e: Evaluation = make({
+        correct: i < Math.round(count * rate),
+        predictedAt,
+        labeledAt: predictedAt + 1_000,
+      });
+      engine.onEvaluation(e);
+      engine.onRouted(
+        routed({
+          requestId: e.requestId,
+          variant: e.variant,
+          role: e.role,
+          routedAt: predictedAt - 10,
+        }),
+      );
+    }
+  }
 }

@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import {
-  IssuedBy,
-  Role,
-  RolloutAction,
-  type Evaluation,
-  type RolloutState,
-} from '@kanary/contracts';
+import { IssuedBy, Role, RolloutAction, type RolloutState } from '@kanary/contracts';
 import { applyCommand, commandOnState } from '@kanary/rollout';
 import { createDecisionEngine } from './engine.js';
 import {
   MINUTE,
+  feed,
   T0,
   canaryEvaluation,
   evaluation,
@@ -19,42 +14,6 @@ import {
 
 /** Fast-maturing policy so tests need few minutes of simulated time. */
 const POLICY = { labelMaturityMs: MINUTE, minSamplesPerStep: 50 };
-
-/**
- * Feeds `n` mature labelled evaluations per arm at `accuracy`, predicted over the minute from
- * `at` (the latency threshold is fixed by the stable arm's first buckets of event time and judged
- * on the later ones, so the evidence must span several buckets).
- */
-function feed(
-  engine: ReturnType<typeof createDecisionEngine>,
-  n: { stable: number; canary: number },
-  accuracy: { stable: number; canary: number },
-  at = T0 + 1_000,
-): void {
-  const arms = [
-    ['stable', n.stable, accuracy.stable, evaluation] as const,
-    ['canary', n.canary, accuracy.canary, canaryEvaluation] as const,
-  ];
-  for (const [, count, rate, make] of arms) {
-    for (let i = 0; i < count; i += 1) {
-      const predictedAt = at + (i % 60) * 1_000;
-      const e: Evaluation = make({
-        correct: i < Math.round(count * rate),
-        predictedAt,
-        labeledAt: predictedAt + 1_000,
-      });
-      engine.onEvaluation(e);
-      engine.onRouted(
-        routed({
-          requestId: e.requestId,
-          variant: e.variant,
-          role: e.role,
-          routedAt: predictedAt - 10,
-        }),
-      );
-    }
-  }
-}
 
 describe('createDecisionEngine', () => {
   it('rolls back a clearly worse canary once, with a deterministic command based on the judged seq', () => {
@@ -86,15 +45,23 @@ describe('createDecisionEngine', () => {
       code: 'GUARDRAIL_FAILED',
     });
     // Same seq: nothing more until the state changes.
-    expect(engine.tick(now + MINUTE)).toEqual({ reports: [], commands: [] });
+    expect(engine.tick(now + MINUTE)).toEqual({ reports: [], commands: [], awaitingApproval: [] });
     const command = first.commands[0];
     if (command === undefined) throw new Error('no command');
     const applied = applyCommand(state, command, now + 1);
     expect(applied.outcome).toBe('APPLIED');
     engine.onState(applied.state as RolloutState);
-    expect(engine.tick(now + 2 * MINUTE)).toEqual({ reports: [], commands: [] });
+    expect(engine.tick(now + 2 * MINUTE)).toEqual({
+      reports: [],
+      commands: [],
+      awaitingApproval: [],
+    });
     engine.onEvaluation(canaryEvaluation());
-    expect(engine.tick(now + 3 * MINUTE)).toEqual({ reports: [], commands: [] });
+    expect(engine.tick(now + 3 * MINUTE)).toEqual({
+      reports: [],
+      commands: [],
+      awaitingApproval: [],
+    });
   });
 
   it('advances a good canary to the next step and judges the new step afresh', () => {
@@ -142,7 +109,11 @@ describe('createDecisionEngine', () => {
     expect(out.commands).toEqual([]);
     expect(out.reports[0]).toMatchObject({ action: 'HOLD', commandId: null });
     expect(out.reports[0]?.reason).toContain(`rejected ${command.commandId} (STALE_SEQ: stale)`);
-    expect(engine.tick(T0 + 7 * MINUTE)).toEqual({ reports: [], commands: [] });
+    expect(engine.tick(T0 + 7 * MINUTE)).toEqual({
+      reports: [],
+      commands: [],
+      awaitingApproval: [],
+    });
   });
 
   it('rate-limits HOLD reports, and reports again when the reason changes', () => {
@@ -189,7 +160,11 @@ describe('createDecisionEngine', () => {
     expect(paused.phase).toBe('PAUSED');
     engine.onState(paused);
     feed(engine, { stable: 39_600, canary: 400 }, { stable: 0.85, canary: 0.5 });
-    expect(engine.tick(T0 + 5 * MINUTE)).toEqual({ reports: [], commands: [] });
+    expect(engine.tick(T0 + 5 * MINUTE)).toEqual({
+      reports: [],
+      commands: [],
+      awaitingApproval: [],
+    });
   });
 
   it('pauses a rollout whose policy is invalid, naming the field', () => {

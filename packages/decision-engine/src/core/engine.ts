@@ -138,12 +138,14 @@ export function createDecisionEngine(options: DecisionEngineOptions = {}): Decis
       progress = book.progress();
       const reports = [];
       const commands = [];
+      const awaitingApproval = [];
       for (const tracker of inModelOrder()) {
-        const { report, command } = tracker.judge(now, rules, progress);
+        const { report, command, awaiting } = tracker.judge(now, rules, progress);
         if (report !== null) reports.push(report);
         if (command !== null) commands.push(command);
+        if (awaiting !== undefined) awaitingApproval.push(awaiting);
       }
-      return { reports, commands };
+      return { reports, commands, awaitingApproval };
     },
 
     // Counts as of the last tick: a summary must not move the clock, or asking for one would
@@ -154,6 +156,10 @@ export function createDecisionEngine(options: DecisionEngineOptions = {}): Decis
 
     evidenceProgress() {
       return progress;
+    },
+
+    policyOf(model: string) {
+      return trackers.get(model)?.policy;
     },
 
     diagnostics(): EngineDiagnostics {

@@ -1,2 +1,3 @@
 export type * from './engine-types.js';
 export { createDecisionEngine, type DecisionEngineOptions } from './engine.js';
+export type { ApprovalWait } from './rollout-tracker.js';

@@ -34,6 +34,7 @@ import {
   DecisionCode,
   PolicyError,
   decide,
+  gateApproval,
   parsePolicy,
   type Decision,
   type Policy,
@@ -43,9 +44,20 @@ import type { EvidenceBook, SourceProgress } from '@kanary/evidence';
 import { commandFor, reportFor } from './decision-output.js';
 import { EvidenceStatistics } from './evidence-statistics.js';
 
+/** A rollout whose ADVANCE or PROMOTE waits for an approval, as of one judgement. */
+export interface ApprovalWait {
+  readonly state: RolloutState;
+  /** ADVANCE or PROMOTE. */
+  readonly action: DecisionAction;
+  readonly reason: string;
+  readonly policy: Policy;
+}
+
 export interface Judgement {
   readonly report: DecisionReport | null;
   readonly command: RolloutCommand | null;
+  /** Set on every judgement that ends awaiting approval (reports of it are rate-limited). */
+  readonly awaiting?: ApprovalWait;
 }
 
 const NOTHING: Judgement = { report: null, command: null };
@@ -173,6 +185,10 @@ export class RolloutTracker {
     if (state.phase !== RolloutPhase.SHADOW && state.phase !== RolloutPhase.CANARY) return NOTHING;
     if (this.issued?.seq === state.seq) return this.rejection(state, now);
     const decision = this.decideNow(state, now, progress, rules.maxEvidenceLagMs);
+    const awaiting: ApprovalWait | undefined =
+      decision.awaitingApproval != null
+        ? { state, action: decision.awaitingApproval, reason: decision.reason, policy: this.policy }
+        : undefined;
     const holdReportIntervalMs = rules.holdReportIntervalMs;
     if (decision.action === DecisionAction.HOLD) {
       const last = this.lastHold;
@@ -181,9 +197,10 @@ export class RolloutTracker {
         last.seq !== state.seq ||
         last.code !== decision.code ||
         now - last.at >= holdReportIntervalMs;
-      if (!due) return NOTHING;
+      if (!due) return awaiting === undefined ? NOTHING : { ...NOTHING, awaiting };
       this.lastHold = { at: now, code: decision.code, seq: state.seq };
-      return this.publish(state, decision, null, now);
+      const judgement = this.publish(state, decision, null, now);
+      return awaiting === undefined ? judgement : { ...judgement, awaiting };
     }
     const command = commandFor(state, decision, now);
     if (command !== null) {
@@ -264,7 +281,7 @@ export class RolloutTracker {
       return decision;
     }
     const behind = partitionsBehind(progress, now, maxEvidenceLagMs);
-    if (behind.length === 0) return decision;
+    if (behind.length === 0) return gateApproval(decision, state, this.policy);
     return {
       ...decision,
       action: DecisionAction.HOLD,

@@ -99,6 +99,7 @@ export class ReplayTrack {
         reason: 'offline replay of recorded traffic',
         policy: policyText,
         issuedAt: at,
+        actor: null,
       },
       at,
     );

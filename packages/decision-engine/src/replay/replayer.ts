@@ -21,12 +21,7 @@
  * A gap in the data longer than the label maturity plus the longest step is not ticked through
  * tick by tick (nothing but the step timeout could change then): the clock jumps, counted.
  */
-import {
-  PredictionStatus,
-  Role,
-  type DecisionReport,
-  type Prediction,
-} from '@kanary/contracts';
+import { PredictionStatus, Role, type DecisionReport, type Prediction } from '@kanary/contracts';
 import { JoinProcessor, type ProcessorOutput } from '@kanary/join';
 import { applyCommand, parsePolicy, type Policy } from '@kanary/rollout';
 import { createDecisionEngine } from '../core/engine.js';

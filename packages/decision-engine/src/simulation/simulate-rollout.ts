@@ -154,6 +154,7 @@ function start(scenario: RolloutScenario, at: number): RolloutState {
       reason: 'simulation',
       policy: JSON.stringify(scenario.policy ?? {}),
       issuedAt: at,
+      actor: null,
     },
     at,
   );

@@ -123,6 +123,7 @@ describe('assign by phase', () => {
         canaryWeight: 1,
         stepIndex: null,
         basedOnSeq: null,
+        actor: null,
         issuedBy: 'OPERATOR',
         reason: '',
         policy: null,

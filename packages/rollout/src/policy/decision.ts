@@ -26,6 +26,8 @@ export const DecisionCode = {
   EVIDENCE_BEHIND: 'EVIDENCE_BEHIND',
   /** Evidence was folded with another label maturity window than the rollout's policy: HOLD. */
   EVIDENCE_MISMATCH: 'EVIDENCE_MISMATCH',
+  /** The evidence allows an ADVANCE or PROMOTE, but the policy wants an approval first: HOLD. */
+  AWAITING_APPROVAL: 'AWAITING_APPROVAL',
 } as const;
 export type DecisionCode = (typeof DecisionCode)[keyof typeof DecisionCode];
 
@@ -39,4 +41,8 @@ export interface Decision {
   readonly evidence: readonly MetricEvidence[];
   /** ADVANCE only: the step to move to. */
   readonly target: { readonly stepIndex: number; readonly canaryWeight: number } | null;
+  /** AWAITING_APPROVAL only: the ADVANCE or PROMOTE that waits. @default null */
+  readonly awaitingApproval?: DecisionAction | null;
+  /** An ADVANCE or PROMOTE that needed an approval: who gave it. @default null */
+  readonly approvedBy?: string | null;
 }

@@ -6,6 +6,7 @@
  * validated ({@link parsePolicy}); nothing is converted later.
  */
 import { z } from 'zod';
+import { confirmWebhookSchema, notificationTargetSchema } from './webhook-schema.js';
 
 /** How a rollout begins: serving a share of traffic, or answering copies first (shadow). */
 export const RolloutMode = { CANARY: 'canary', SHADOW: 'shadow' } as const;
@@ -43,6 +44,8 @@ export const DEFAULT_POLICY = Object.freeze({
   minLabelCoverageRatio: 0.8,
   coverageAlpha: 0.001,
   shadowAgreement: Object.freeze({ enabled: true, minPairs: 500 }),
+  approval: Object.freeze({ promote: false, advance: false, confirmWebhook: null }),
+  notifications: Object.freeze([]),
 });
 
 const number = (): z.ZodNumber =>
@@ -126,6 +129,18 @@ const shadowAgreement = z
   .strict()
   .default({});
 
+const approval = z
+  .object({
+    /** PROMOTE waits for an approval (CLI, console or the confirm webhook). @default false */
+    promote: flag(DEFAULT_POLICY.approval.promote),
+    /** Every ADVANCE (out of shadow mode too) waits for an approval. @default false */
+    advance: flag(DEFAULT_POLICY.approval.advance),
+    /** Called while a rollout awaits approval; its 2xx approves. @default null (none) */
+    confirmWebhook: confirmWebhookSchema.nullable().default(DEFAULT_POLICY.approval.confirmWebhook),
+  })
+  .strict()
+  .default({});
+
 /** zod schema of the policy with every default applied; unknown fields are errors (typos). */
 export const policySchema = z
   .object({
@@ -186,6 +201,18 @@ export const policySchema = z
     /** False-alarm level of the label-coverage check (pauses). @default 0.001 */
     coverageAlpha: level().default(DEFAULT_POLICY.coverageAlpha),
     shadowAgreement,
+    /**
+     * Approval gates: an ADVANCE or PROMOTE the evidence allows becomes a HOLD that awaits
+     * approval; guardrail rollbacks and pauses never wait. @default no gate
+     */
+    approval,
+    /** Webhooks told about this rollout's decisions and phase changes. @default [] */
+    notifications: z
+      .array(notificationTargetSchema, {
+        invalid_type_error: 'must be an array of webhook targets',
+      })
+      .max(10, 'must list at most 10 targets')
+      .default([]),
   })
   .strict();
 

@@ -24,6 +24,7 @@ export function liveState(overrides: Partial<RolloutState> = {}): RolloutState {
     updatedAt: T0,
     recentCommandIds: [],
     lastCommand: null,
+    approval: null,
     ...overrides,
   };
 }

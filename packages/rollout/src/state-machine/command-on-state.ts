@@ -9,6 +9,8 @@ export interface CommandIssue {
   issuedAt: number;
   issuedBy: IssuedBy;
   reason: string;
+  /** Who exactly issued it (an operator's name, the console, a confirm webhook). @default null */
+  actor?: string | null;
 }
 
 /** The actions that act on a model's current rollout (everything but START). */
@@ -23,6 +25,7 @@ export const OperatorVerb = {
   resume: RolloutAction.RESUME,
   promote: RolloutAction.PROMOTE,
   rollback: RolloutAction.ROLLBACK,
+  approve: RolloutAction.APPROVE,
 } as const satisfies Record<string, LiveAction>;
 export type OperatorVerb = keyof typeof OperatorVerb;
 
@@ -53,5 +56,6 @@ export function commandOnState(
     reason: issue.reason,
     policy: null,
     issuedAt: issue.issuedAt,
+    actor: issue.actor ?? null,
   };
 }

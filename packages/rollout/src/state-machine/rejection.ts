@@ -2,7 +2,7 @@
  * Why a command was refused. Checked in this order, so a command that breaks several rules
  * reports the first: INVALID_COMMAND, MODEL_MISMATCH, (duplicate), ROLLOUT_MISMATCH /
  * ROLLOUT_FINISHED (identity), the transition table's code, ISSUER_NOT_ALLOWED, STALE_SEQ,
- * VARIANT_MISMATCH, WEIGHT_UNCHANGED / WEIGHT_DECREASE_NOT_ALLOWED.
+ * VARIANT_MISMATCH, WEIGHT_UNCHANGED / WEIGHT_DECREASE_NOT_ALLOWED / ALREADY_APPROVED.
  */
 export const RejectionCode = {
   /** The command fails {@link rolloutCommandSchema} (empty id, weight outside [0, 1], …). */
@@ -29,6 +29,8 @@ export const RejectionCode = {
   WEIGHT_UNCHANGED: 'WEIGHT_UNCHANGED',
   /** SET_WEIGHT lowering the weight, issued by DECISION (only an OPERATOR may lower it). */
   WEIGHT_DECREASE_NOT_ALLOWED: 'WEIGHT_DECREASE_NOT_ALLOWED',
+  /** APPROVE of a step that is already approved (the first approver stays on record). */
+  ALREADY_APPROVED: 'ALREADY_APPROVED',
 } as const;
 export type RejectionCode = (typeof RejectionCode)[keyof typeof RejectionCode];
 

@@ -24,6 +24,8 @@ import {
  *   the current step.
  * - `basedOnSeq`: the `seq` the issuer saw; null (or 0) only for the first START of a model.
  * - `policy`: JSON object text (START only). `issuedAt`: epoch ms.
+ * - `actor`: who exactly issued it (an operator's name, the console, a confirm webhook); the
+ *   approver an APPROVE records.
  */
 export type RolloutCommand = WireRolloutCommand;
 
@@ -48,6 +50,7 @@ export const rolloutCommandSchema: z.ZodType<RolloutCommand> = z
     reason: z.string(),
     policy: policyText.nullable(),
     issuedAt: epochMillis,
+    actor: nonEmptyId.nullable(),
   })
   .superRefine((command, ctx) => {
     if (command.action === RolloutAction.SET_WEIGHT && command.canaryWeight === null) {

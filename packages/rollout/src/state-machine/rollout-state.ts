@@ -36,6 +36,7 @@ export const RECENT_COMMAND_IDS_LIMIT = 256;
  *   on a SET_WEIGHT that changes the step or leaves shadow mode.
  * - `recentCommandIds` holds the last {@link RECENT_COMMAND_IDS_LIMIT} applied ids, oldest first;
  *   `lastCommand` the outcome of the last command received (duplicates leave it as is).
+ * - `approval` is who approved the current step (APPROVE); a new step or START clears it.
  */
 export type RolloutState = WireRolloutState;
 
@@ -47,6 +48,15 @@ const commandOutcomeSchema = z.object({
   reasonCode: z.string().nullable(),
   message: z.string().nullable(),
   issuedAt: epochMillis,
+  at: epochMillis,
+});
+
+const approvalSchema = z.object({
+  stepIndex: z.number().int().min(-1),
+  approvedBy: nonEmptyId,
+  issuedBy: z.nativeEnum(IssuedBy),
+  commandId: nonEmptyId,
+  reason: z.string(),
   at: epochMillis,
 });
 
@@ -76,6 +86,7 @@ export const rolloutStateSchema: z.ZodType<RolloutState> = z
     updatedAt: epochMillis,
     recentCommandIds: z.array(nonEmptyId).max(RECENT_COMMAND_IDS_LIMIT),
     lastCommand: commandOutcomeSchema.nullable(),
+    approval: approvalSchema.nullable(),
   })
   .superRefine((state, ctx) => {
     const issue = (path: string, message: string): void => {

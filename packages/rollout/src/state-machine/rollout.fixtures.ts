@@ -29,6 +29,7 @@ export function startCommand(overrides: Partial<RolloutCommand> = {}): RolloutCo
     reason: 'new model',
     policy: POLICY,
     issuedAt: NOW - 1,
+    actor: null,
     ...overrides,
   };
 }

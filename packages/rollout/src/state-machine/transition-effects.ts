@@ -58,6 +58,7 @@ export function startFields(
     policy: command.policy,
     startedAt: now,
     stepStartedAt: now,
+    approval: null,
   };
 }
 
@@ -66,7 +67,8 @@ export function startFields(
  * advances, so a lower weight from it means it acted on a stale view. Any weight puts the
  * rollout in canary mode (a paused rollout stays paused, now paused from CANARY). Without a
  * stepIndex, leaving shadow mode starts at step 0 and other changes keep the step. A new step
- * (or leaving shadow mode) restarts `stepStartedAt`, from which the policy measures the step.
+ * (or leaving shadow mode) restarts `stepStartedAt`, from which the policy measures the step,
+ * and clears the approval, which was given for the step that ended.
  */
 const setWeight: LiveEffect = (state, command, phase, now) => {
   const next = command.canaryWeight ?? state.canaryWeight;
@@ -92,6 +94,7 @@ const setWeight: LiveEffect = (state, command, phase, now) => {
     canaryWeight: next,
     stepIndex,
     stepStartedAt: newStep ? now : state.stepStartedAt,
+    approval: newStep ? null : state.approval,
   };
 };
 
@@ -123,6 +126,31 @@ const rollback: LiveEffect = (state, _command, phase) => ({
   canaryWeight: 0,
 });
 
+/**
+ * Records who approved the current step (the command's actor, else its issuer); the phase and
+ * the routing stay. The first approval of a step stays on record: a second is refused.
+ */
+const approve: LiveEffect = (state, command, phase, now) => {
+  if (state.approval !== null && state.approval.stepIndex === state.stepIndex) {
+    return {
+      code: RejectionCode.ALREADY_APPROVED,
+      message: `step ${state.stepIndex} of rollout "${state.rolloutId}" was already approved by ${state.approval.approvedBy}`,
+    };
+  }
+  return {
+    ...state,
+    phase,
+    approval: {
+      stepIndex: state.stepIndex,
+      approvedBy: command.actor ?? command.issuedBy,
+      issuedBy: command.issuedBy,
+      commandId: command.commandId,
+      reason: command.reason,
+      at: now,
+    },
+  };
+};
+
 /** How each action on a live rollout changes it once the table, issuer and seq checks passed. */
 export const LIVE_EFFECTS: {
   readonly [A in Exclude<RolloutAction, typeof RolloutAction.START>]: LiveEffect;
@@ -132,4 +160,5 @@ export const LIVE_EFFECTS: {
   [RolloutAction.RESUME]: resume,
   [RolloutAction.PROMOTE]: promote,
   [RolloutAction.ROLLBACK]: rollback,
+  [RolloutAction.APPROVE]: approve,
 };

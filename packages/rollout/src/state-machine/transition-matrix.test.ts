@@ -22,6 +22,7 @@ const finished: Record<RolloutAction, Expected> = {
   RESUME: both('ROLLOUT_FINISHED'),
   PROMOTE: both('ROLLOUT_FINISHED'),
   ROLLBACK: both('ROLLOUT_FINISHED'),
+  APPROVE: both('ROLLOUT_FINISHED'),
 };
 
 const EXPECTED: Record<Source | 'NONE', Record<RolloutAction, Expected>> = {
@@ -32,6 +33,7 @@ const EXPECTED: Record<Source | 'NONE', Record<RolloutAction, Expected>> = {
     RESUME: both('NO_ROLLOUT'),
     PROMOTE: both('NO_ROLLOUT'),
     ROLLBACK: both('NO_ROLLOUT'),
+    APPROVE: both('NO_ROLLOUT'),
   },
   SHADOW: {
     START: both('ROLLOUT_IN_PROGRESS'),
@@ -40,6 +42,7 @@ const EXPECTED: Record<Source | 'NONE', Record<RolloutAction, Expected>> = {
     RESUME: both('ILLEGAL_TRANSITION'),
     PROMOTE: operatorOnly('PROMOTED'),
     ROLLBACK: both('ROLLED_BACK'),
+    APPROVE: both('SHADOW'),
   },
   CANARY: {
     START: both('ROLLOUT_IN_PROGRESS'),
@@ -48,6 +51,7 @@ const EXPECTED: Record<Source | 'NONE', Record<RolloutAction, Expected>> = {
     RESUME: both('ILLEGAL_TRANSITION'),
     PROMOTE: both('PROMOTED'),
     ROLLBACK: both('ROLLED_BACK'),
+    APPROVE: both('CANARY'),
   },
   PAUSED_FROM_SHADOW: {
     START: both('ROLLOUT_IN_PROGRESS'),
@@ -56,6 +60,7 @@ const EXPECTED: Record<Source | 'NONE', Record<RolloutAction, Expected>> = {
     RESUME: operatorOnly('SHADOW'),
     PROMOTE: operatorOnly('PROMOTED'),
     ROLLBACK: both('ROLLED_BACK'),
+    APPROVE: operatorOnly('PAUSED'),
   },
   PAUSED_FROM_CANARY: {
     START: both('ROLLOUT_IN_PROGRESS'),
@@ -64,6 +69,7 @@ const EXPECTED: Record<Source | 'NONE', Record<RolloutAction, Expected>> = {
     RESUME: operatorOnly('CANARY'),
     PROMOTE: operatorOnly('PROMOTED'),
     ROLLBACK: both('ROLLED_BACK'),
+    APPROVE: operatorOnly('PAUSED'),
   },
   PROMOTED: finished,
   ROLLED_BACK: finished,
@@ -105,8 +111,8 @@ const cases = (['NONE', ...SOURCES] as const).flatMap((source) =>
 );
 
 describe('rollout transition matrix', () => {
-  it('covers 7 sources × 6 actions × 2 issuers', () => {
-    expect(cases).toHaveLength(84);
+  it('covers 7 sources × 7 actions × 2 issuers', () => {
+    expect(cases).toHaveLength(98);
   });
 
   it.each(cases)(

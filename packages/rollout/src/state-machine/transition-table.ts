@@ -33,6 +33,7 @@ const finished = {
   RESUME: refuse(RejectionCode.ROLLOUT_FINISHED),
   PROMOTE: refuse(RejectionCode.ROLLOUT_FINISHED),
   ROLLBACK: refuse(RejectionCode.ROLLOUT_FINISHED),
+  APPROVE: refuse(RejectionCode.ROLLOUT_FINISHED),
 } as const;
 
 /**
@@ -49,6 +50,10 @@ const finished = {
  *   paused (Argo Rollouts' background analysis likewise aborts a paused rollout).
  * - Only an operator resumes: a pause by the policy signals a data-quality alarm that a person
  *   should look at, as Argo Rollouts pauses on an inconclusive analysis.
+ * - APPROVE records an approval of the current step (a policy may require one before ADVANCE
+ *   or PROMOTE) and leaves the phase and the routing as they are. Anyone may approve a live
+ *   rollout: an operator (CLI, console) or the decision service, on a confirm webhook's 2xx;
+ *   while PAUSED only an operator, as for every other change.
  */
 export const TRANSITIONS: {
   readonly [S in TransitionSource]: { readonly [A in RolloutAction]: TransitionCell };
@@ -60,6 +65,7 @@ export const TRANSITIONS: {
     RESUME: refuse(RejectionCode.NO_ROLLOUT),
     PROMOTE: refuse(RejectionCode.NO_ROLLOUT),
     ROLLBACK: refuse(RejectionCode.NO_ROLLOUT),
+    APPROVE: refuse(RejectionCode.NO_ROLLOUT),
   },
   SHADOW: {
     START: refuse(RejectionCode.ROLLOUT_IN_PROGRESS),
@@ -68,6 +74,7 @@ export const TRANSITIONS: {
     RESUME: refuse(RejectionCode.ILLEGAL_TRANSITION),
     PROMOTE: to(RolloutPhase.PROMOTED, OPERATOR_ONLY),
     ROLLBACK: to(RolloutPhase.ROLLED_BACK, ANYONE),
+    APPROVE: to(RolloutPhase.SHADOW, ANYONE),
   },
   CANARY: {
     START: refuse(RejectionCode.ROLLOUT_IN_PROGRESS),
@@ -76,6 +83,7 @@ export const TRANSITIONS: {
     RESUME: refuse(RejectionCode.ILLEGAL_TRANSITION),
     PROMOTE: to(RolloutPhase.PROMOTED, ANYONE),
     ROLLBACK: to(RolloutPhase.ROLLED_BACK, ANYONE),
+    APPROVE: to(RolloutPhase.CANARY, ANYONE),
   },
   PAUSED: {
     START: refuse(RejectionCode.ROLLOUT_IN_PROGRESS),
@@ -84,6 +92,7 @@ export const TRANSITIONS: {
     RESUME: to('PAUSED_FROM', OPERATOR_ONLY),
     PROMOTE: to(RolloutPhase.PROMOTED, OPERATOR_ONLY),
     ROLLBACK: to(RolloutPhase.ROLLED_BACK, ANYONE),
+    APPROVE: to(RolloutPhase.PAUSED, OPERATOR_ONLY),
   },
   PROMOTED: finished,
   ROLLED_BACK: finished,

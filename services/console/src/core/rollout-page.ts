@@ -44,6 +44,15 @@ function evidenceNote(s: RolloutSummary): string {
   return `<p class="muted" id="evidence">Merged from every source partition; ${complete}.</p>`;
 }
 
+function approvalFact(s: RolloutSummary): string {
+  if (s.awaitingApproval !== null) {
+    return `<b id="awaiting-approval">awaiting approval to ${s.awaitingApproval}</b> — ${escapeHtml(s.lastDecision?.reason ?? '')}`;
+  }
+  const a = s.approval;
+  if (a === null) return '–';
+  return `step ${a.stepIndex} approved by <b id="approved-by">${escapeHtml(a.approvedBy)}</b>${a.reason ? ` — ${escapeHtml(a.reason)}` : ''}`;
+}
+
 function stateFacts(s: RolloutSummary): string {
   const cmd = s.lastCommand;
   const command = cmd
@@ -64,6 +73,7 @@ function stateFacts(s: RolloutSummary): string {
     ],
     ['started / updated (UTC)', `${time(s.startedAt)} / ${time(s.updatedAt)}`],
     ['last command', command],
+    ['approval', approvalFact(s)],
   ];
   return `<table class="facts">${facts.map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`).join('')}</table>`;
 }

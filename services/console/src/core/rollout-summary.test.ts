@@ -17,8 +17,18 @@ describe('actionsFor', () => {
     { phase: 'PAUSED', verbs: ['resume', 'promote', 'rollback'] },
     { phase: 'PROMOTED', verbs: [] },
     { phase: 'ROLLED_BACK', verbs: [] },
-  ] as const)('$phase → $verbs', ({ phase, verbs }) => {
+  ] as const)('$phase, step approved → $verbs', ({ phase, verbs }) => {
     expect(actionsFor(state({ phase }))).toEqual(verbs);
+  });
+
+  it('offers approve while the current step has no approval', () => {
+    expect(actionsFor(state({ approval: null }))).toEqual([
+      'pause',
+      'promote',
+      'rollback',
+      'approve',
+    ]);
+    expect(actionsFor(state({ stepIndex: 2 }))).toContain('approve');
   });
 });
 

@@ -58,6 +58,10 @@ export interface RolloutSummary {
   readonly startedAt: number;
   readonly updatedAt: number;
   readonly lastCommand: RolloutState['lastCommand'];
+  /** Who approved a step (the current one, or the last before the rollout ended). */
+  readonly approval: RolloutState['approval'];
+  /** The ADVANCE or PROMOTE waiting for an approval of the current step, if any. */
+  readonly awaitingApproval: DecisionReport['awaitingApproval'];
   readonly lastDecision: DecisionReport | null;
   readonly arms: readonly ArmView[];
   /**
@@ -80,11 +84,29 @@ const TERMINAL: ReadonlySet<string> = new Set(['PROMOTED', 'ROLLED_BACK']);
 export const isTerminal = (phase: string | null | undefined): boolean =>
   phase !== null && phase !== undefined && TERMINAL.has(phase);
 
-/** The verbs a button is shown for; the router's state machine still has the last word. */
+/**
+ * The verbs a button is shown for; the router's state machine still has the last word. Approve
+ * shows while the current step has no approval (given ahead of time, it lets a gated ADVANCE
+ * or PROMOTE go as soon as the evidence allows).
+ */
 export function actionsFor(state: RolloutState | undefined): OperatorVerb[] {
   if (state === undefined || isTerminal(state.phase)) return [];
+  const approved = state.approval !== null && state.approval.stepIndex === state.stepIndex;
   const verbs = Object.keys(OperatorVerb) as OperatorVerb[];
-  return verbs.filter((verb) => (state.phase === 'PAUSED' ? verb !== 'pause' : verb !== 'resume'));
+  return verbs.filter((verb) => {
+    if (verb === 'approve') return !approved;
+    return state.phase === 'PAUSED' ? verb !== 'pause' : verb !== 'resume';
+  });
+}
+
+/** A live rollout's latest decision awaits approval of the step the rollout is still at. */
+function awaitingApproval(
+  state: RolloutState | undefined,
+  decision: DecisionReport | undefined,
+): DecisionReport['awaitingApproval'] {
+  if (state === undefined || isTerminal(state.phase) || decision === undefined) return null;
+  const approved = state.approval !== null && state.approval.stepIndex === state.stepIndex;
+  return decision.stepIndex === state.stepIndex && !approved ? decision.awaitingApproval : null;
 }
 
 const NO_PROGRESS: LabelProgress = {
@@ -159,6 +181,8 @@ export function summarise(
     startedAt: state?.startedAt ?? record.firstAt,
     updatedAt: Math.max(record.lastAt, state?.updatedAt ?? 0),
     lastCommand: state?.lastCommand ?? null,
+    approval: state?.approval ?? null,
+    awaitingApproval: awaitingApproval(state, record.decisions.at(-1)),
     lastDecision: record.decisions.at(-1) ?? null,
     arms,
     evidenceWatermark: evidence.low,

@@ -39,6 +39,8 @@ const actionBody = z
   .object({
     rolloutId: z.string().min(1).max(256).optional(),
     reason: z.string().max(1_000).optional(),
+    /** Who acts, recorded as the command's actor (the approver of an approve). */
+    by: z.string().trim().min(1).max(64).optional(),
   })
   .strict();
 

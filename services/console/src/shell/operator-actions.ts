@@ -33,6 +33,8 @@ export interface ActionRequest {
   /** The rollout the operator was looking at; a different current rollout refuses the action. */
   readonly rolloutId?: string | undefined;
   readonly reason?: string | undefined;
+  /** Who acts; recorded as `<by> (console)`, or `console`. */
+  readonly by?: string | undefined;
 }
 
 /**
@@ -69,6 +71,7 @@ export class OperatorActions {
       issuedAt: this.options.clock(),
       issuedBy: 'OPERATOR',
       reason: request.reason?.trim() || `${request.verb} from the web console`,
+      actor: request.by === undefined ? 'console' : `${request.by} (console)`,
     });
     await publishCommand(this.ctx, command);
     this.options.logger.info(

@@ -1,4 +1,5 @@
 import type { EventCodec, TopicCatalog } from '@kanary/contracts';
+import type { DeadLetter } from '@kanary/kafka';
 import type { Kafka, Message, Producer } from 'kafkajs';
 import type { EngineOutput } from '@kanary/decision-engine';
 
@@ -59,6 +60,12 @@ export class DecisionPublisher {
     const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
     await this.producer.sendBatch({ topicMessages, acks: -1 });
     this.queue.splice(0, batch.length);
+  }
+
+  /** Writes one dead letter at once (not queued: the caller counts and logs a failure). */
+  async sendDeadLetter(letter: DeadLetter): Promise<void> {
+    if (this.producer === undefined) throw new Error('the decision publisher is not connected');
+    await this.producer.send({ topic: this.topics.dlq.name, messages: [letter], acks: -1 });
   }
 
   async disconnect(): Promise<void> {

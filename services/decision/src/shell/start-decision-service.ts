@@ -9,10 +9,15 @@ import {
 } from '@kanary/observability';
 import type { Kafka } from 'kafkajs';
 import { SERVICE, type DecisionConfig } from '../config.js';
-import { createDecisionEngine, type DecisionEngine, type EngineOutput } from '@kanary/decision-engine';
+import {
+  createDecisionEngine,
+  type DecisionEngine,
+  type EngineOutput,
+} from '@kanary/decision-engine';
 import { DecisionInputs } from './decision-inputs.js';
 import { decisionMetrics } from './decision-metrics.js';
 import { DecisionPublisher } from './decision-publisher.js';
+import { startNotifications } from './notifications.js';
 
 /** Collaborators a caller may supply (tests, the demo); each defaults from the config. */
 export interface DecisionServiceDeps {
@@ -76,6 +81,28 @@ export async function startDecisionService(
   const topics = topicCatalog({ prefix: topicPrefix, dataPartitions });
   const metrics = decisionMetrics(registry, clock);
 
+  const publisher = new DecisionPublisher(kafka, codec, topics);
+  // Ticks never overlap: a scheduled and a requested one run one after the other, and so do
+  // the approvals of confirm webhooks.
+  let chain: Promise<unknown> = Promise.resolve();
+  const serially = <T>(run: () => Promise<T>): Promise<T> => {
+    const next = chain.then(run);
+    chain = next.catch(() => undefined);
+    return next;
+  };
+  const notifications = startNotifications({
+    config: config.notifications,
+    engine,
+    publisher,
+    publishCommand: (command) =>
+      serially(() => publisher.publish({ reports: [], commands: [command], awaitingApproval: [] })),
+    topics,
+    registry,
+    logger,
+    service: SERVICE,
+    clock,
+  });
+
   let fatal: Error | undefined;
   const inputs = new DecisionInputs({
     kafka,
@@ -87,6 +114,7 @@ export async function startDecisionService(
     metrics,
     service: SERVICE,
     groupIdPrefix: `${config.groupIdPrefix}.${instanceId}`,
+    observeState: (state) => notifications.onState(state),
     onFatal: (error) => {
       if (fatal !== undefined) return;
       fatal = error;
@@ -97,8 +125,6 @@ export async function startDecisionService(
       deps.onFatal?.(error);
     },
   });
-  const publisher = new DecisionPublisher(kafka, codec, topics);
-
   let readyFlag = false;
   let stopping = false;
   const ops = await startOpsServer({
@@ -108,14 +134,6 @@ export async function startDecisionService(
     ready: () => readyFlag && !stopping,
     live: () => fatal === undefined,
   });
-
-  // Ticks never overlap: a scheduled and a requested one run one after the other.
-  let chain: Promise<unknown> = Promise.resolve();
-  const serially = <T>(run: () => Promise<T>): Promise<T> => {
-    const next = chain.then(run);
-    chain = next.catch(() => undefined);
-    return next;
-  };
 
   const judge = async (): Promise<EngineOutput> => {
     const now = clock();
@@ -136,6 +154,8 @@ export async function startDecisionService(
     }
     metrics.decided(output.reports);
     metrics.ticked(engine.summary(now), engine.diagnostics(), engine.evidenceProgress());
+    // Hands the webhooks their share and returns: deliveries never hold the tick up.
+    notifications.onTick(output);
     try {
       await publisher.publish(output);
     } catch (err) {
@@ -163,6 +183,7 @@ export async function startDecisionService(
     await inputs.start(config.restoreTimeoutMs);
     if (stopping) throw new Error('the decision service was stopped while starting');
     readyFlag = true;
+    notifications.goLive();
     logger.info(
       {
         event: 'decision.ready',
@@ -197,6 +218,8 @@ export async function startDecisionService(
       clearTimeout(timer);
       const stopped = await Promise.allSettled([inputs.stop()]);
       await ready.catch(() => undefined);
+      await chain;
+      await notifications.stop();
       await chain;
       const flushed = await Promise.allSettled([
         publisher.flush().finally(() => publisher.disconnect()),

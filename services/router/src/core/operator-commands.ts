@@ -93,6 +93,7 @@ export function startCommand(
           ? request.policy
           : JSON.stringify(request.policy),
     issuedAt: stamp.issuedAt,
+    actor: null,
   };
   const parsed = rolloutCommandSchema.safeParse(command);
   return parsed.success

@@ -24,6 +24,7 @@ export function start(overrides: Partial<RolloutCommand> = {}): RolloutCommand {
     reason: 'test',
     policy: null,
     issuedAt: NOW - 10,
+    actor: null,
     ...overrides,
   };
 }
