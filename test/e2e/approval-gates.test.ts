@@ -4,6 +4,7 @@
  * is approved from the CLI, the web console or a confirm webhook, and the approver is recorded
  * in the state and the decision log; a guardrail rollback does not wait.
  */
+import { randomBytes } from 'node:crypto';
 import { buildProgram } from '@kanary/cli';
 import { loadConsoleConfig, startConsole } from '@kanary/console';
 import type { DecisionReport, RolloutState } from '@kanary/contracts';
@@ -35,7 +36,7 @@ afterEach(async () => {
 
 /** One step, then PROMOTE — which waits for an approval. */
 const GATED: PolicyInput = { ...FAST_POLICY, steps: [0.2], approval: { promote: true } };
-const CONSOLE_TOKEN = 'approval-test-console-token';
+const CONSOLE_TOKEN = randomBytes(16).toString('hex');
 const GATE_SECRET = 'approval-test-gate-secret';
 
 interface Gate {
