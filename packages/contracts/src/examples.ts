@@ -124,6 +124,7 @@ export const exampleEvents: { readonly [E in keyof EventTypes]: EventTypes[E] } 
       message: null,
       issuedAt: t0 + 120_000,
       at: t0 + 120_010,
+      fromPhase: 'CANARY',
     },
     approval: {
       stepIndex: 1,

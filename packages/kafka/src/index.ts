@@ -52,3 +52,5 @@ export {
 export { LazyAdmin } from './lazy-admin.js';
 export { jsonOrFileField } from './json-env-field.js';
 export { DefaultPartitioner, keyPartition } from './key-partition.js';
+export { PendingOffsets, type OffsetToCommit } from './pending-offsets.js';
+export { decodeBatch } from './decode-batch.js';

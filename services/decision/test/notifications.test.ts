@@ -3,7 +3,7 @@
  * real broker: signed JSON payloads, Slack messages, retries after 500s with one dedupe id, dead
  * letters after the last attempt, and a receiver that hangs while decisions go on.
  */
-import type { DecisionReport } from '@kanary/contracts';
+import type { DecisionReport, RolloutCommand } from '@kanary/contracts';
 import { DlqHeader, dlqHeader } from '@kanary/kafka';
 import { disconnectTestClients, waitFor, waitForMessages } from '@kanary/testkit';
 import type { IHeaders, KafkaMessage } from 'kafkajs';
@@ -20,6 +20,7 @@ import {
   type DecisionBed,
   FAST_POLICY as POLICY,
 } from './decision-bed.js';
+import { startDecisionProcess, type DecisionProcess } from './decision-process.js';
 import { webhookReceiver, type ReceivedRequest, type WebhookReceiver } from './webhook-receiver.js';
 
 afterAll(disconnectTestClients);
@@ -257,5 +258,73 @@ describe('decision service notifications', () => {
     expect(await metricValue(decision, /^kanary_notification_queue_depth\{target="hang"[,}]/)).toBe(
       2,
     );
+  });
+
+  it('survives a SIGKILL: an unfinished notification and the phase changes made while the service was down are sent after the restart', async () => {
+    const bed = await newBed();
+    let down = true;
+    const receiver = await newReceiver({ '/ops': () => (down ? 503 : 200) });
+    const router = await bed.router();
+    const env = {
+      ...bed.env,
+      DECISION_NOTIFY_WEBHOOKS: JSON.stringify([{ name: 'ops', url: receiver.url('/ops') }]),
+      DECISION_NOTIFY_MAX_ATTEMPTS: '20',
+      DECISION_NOTIFY_BACKOFF_MS: '100',
+      DECISION_NOTIFY_MAX_BACKOFF_MS: '500',
+    };
+    const processes: DecisionProcess[] = [];
+    cleanup.push(async () => {
+      await Promise.allSettled(processes.map((p) => p.stop()));
+    });
+    const first = await startDecisionProcess(env, 'decision-notify-1');
+    processes.push(first);
+
+    const start = startCommand('r-durable', POLICY);
+    await bed.produce(bed.catalog.commands, [start], (c) => c.model);
+    const started = await stateAt(router, 1);
+    // The receiver is down: the rollout's start is attempted, never delivered, when the process dies.
+    await receiver.waitFor('/ops', (rs) => rs.some((r) => r.json.id === 'phase:r-durable:1'));
+    await first.kill();
+
+    // While no decision service runs, an operator pauses the rollout.
+    const pause: RolloutCommand = {
+      ...start,
+      commandId: 'r-durable:pause',
+      action: 'PAUSE',
+      basedOnSeq: started.seq,
+      reason: 'maintenance window',
+      issuedAt: Date.now(),
+      policy: null,
+    };
+    await bed.produce(bed.catalog.commands, [pause], (c) => c.model);
+    await waitFor(() => router.rollout(MODEL)?.phase === 'PAUSED', { timeoutMs: 30_000 });
+
+    down = false;
+    const attemptsBefore = receiver.requests('/ops').length;
+    processes.push(await startDecisionProcess(env, 'decision-notify-2'));
+    const delivered = (rs: readonly ReceivedRequest[]) =>
+      rs.slice(attemptsBefore).map((r) => r.json as { id: string; phaseChange?: unknown });
+    const after = await receiver.waitFor(
+      '/ops',
+      (rs) => {
+        const ids = delivered(rs).map((e) => e.id);
+        return ids.includes('phase:r-durable:1') && ids.includes('phase:r-durable:2');
+      },
+      90_000,
+    );
+    const events = delivered(after);
+    expect(events.find((e) => e.id === 'phase:r-durable:1')?.phaseChange).toMatchObject({
+      from: null,
+      to: 'CANARY',
+    });
+    expect(events.find((e) => e.id === 'phase:r-durable:2')?.phaseChange).toMatchObject({
+      from: 'CANARY',
+      to: 'PAUSED',
+      command: { action: 'PAUSE', issuedBy: 'OPERATOR' },
+    });
+    // Delivered once each after the restart: no event was sent twice once the receiver was up.
+    const ids = events.map((e) => e.id);
+    expect(ids.filter((id) => id === 'phase:r-durable:2')).toHaveLength(1);
+    expect(ids.filter((id) => id === 'phase:r-durable:1')).toHaveLength(1);
   });
 });

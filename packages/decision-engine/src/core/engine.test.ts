@@ -103,6 +103,7 @@ describe('createDecisionEngine', () => {
         message: 'stale',
         issuedAt: command.issuedAt,
         at: T0 + 5 * MINUTE,
+        fromPhase: state.phase,
       },
     });
     const out = engine.tick(T0 + 6 * MINUTE);

@@ -78,7 +78,7 @@ export function applyCommand(
     seq: (state?.seq ?? 0) + 1,
     updatedAt: now,
     recentCommandIds: recent.slice(-RECENT_COMMAND_IDS_LIMIT),
-    lastCommand: outcomeRecord(command, now, CommandOutcomeKind.APPLIED, null),
+    lastCommand: outcomeRecord(state, command, now, CommandOutcomeKind.APPLIED, null),
   };
   return { outcome: CommandOutcomeKind.APPLIED, state: next };
 }
@@ -224,12 +224,14 @@ function reject(
     Object.values(IssuedBy).includes(command.issuedBy) &&
     Number.isFinite(command.issuedAt);
   const recorded = recordable
-    ? { ...state, lastCommand: outcomeRecord(command, now, CommandOutcomeKind.REJECTED, reason) }
+    ? { ...state, lastCommand: outcomeRecord(state, command, now, CommandOutcomeKind.REJECTED, reason) }
     : state;
   return { outcome: CommandOutcomeKind.REJECTED, state: recorded, reason };
 }
 
+/** What happened to `command`, applied to `state` (its phase is the record's `fromPhase`). */
 function outcomeRecord(
+  state: RolloutState | undefined,
   command: RolloutCommand,
   now: number,
   outcome: CommandOutcomeKind,
@@ -244,5 +246,6 @@ function outcomeRecord(
     message: reason?.message ?? null,
     issuedAt: command.issuedAt,
     at: now,
+    fromPhase: state?.phase ?? null,
   };
 }

@@ -201,6 +201,7 @@ describe('rejections', () => {
         message: 'cannot RESUME: rollout "r1" is CANARY',
         issuedAt: command.issuedAt,
         at: NOW + 60_000,
+        fromPhase: 'CANARY',
       },
     });
   });

@@ -49,6 +49,7 @@ const commandOutcomeSchema = z.object({
   message: z.string().nullable(),
   issuedAt: epochMillis,
   at: epochMillis,
+  fromPhase: z.nativeEnum(RolloutPhase).nullable(),
 });
 
 const approvalSchema = z.object({

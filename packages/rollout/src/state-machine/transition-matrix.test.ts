@@ -131,6 +131,7 @@ describe('rollout transition matrix', () => {
           commandId: command.commandId,
           outcome: 'APPLIED',
           reasonCode: null,
+          fromPhase: before?.phase ?? null,
         });
         expect(rolloutStateSchema.safeParse(result.state).success).toBe(true);
       } else {
@@ -147,6 +148,7 @@ describe('rollout transition matrix', () => {
             commandId: command.commandId,
             outcome: 'REJECTED',
             reasonCode: expected,
+            fromPhase: before.phase,
           });
         }
       }

@@ -1,4 +1,9 @@
-import { exampleEvents, type DecisionReport, type RolloutState } from '@kanary/contracts';
+import {
+  exampleEvents,
+  type CommandOutcome as RolloutCommandOutcome,
+  type DecisionReport,
+  type RolloutState,
+} from '@kanary/contracts';
 import { describe, expect, it } from 'vitest';
 import { eventsFromReport, eventsFromState } from './rollout-event.js';
 import { slackMessage } from './slack-message.js';
@@ -35,45 +40,101 @@ describe('eventsFromReport', () => {
   });
 });
 
+const command = (
+  action: RolloutCommandOutcome['action'],
+  fromPhase: RolloutCommandOutcome['fromPhase'],
+  outcome: RolloutCommandOutcome['outcome'] = 'APPLIED',
+  commandId = `c-${action}`,
+): RolloutCommandOutcome => ({
+  ...exampleEvents.RolloutState.lastCommand!,
+  commandId,
+  action,
+  outcome,
+  fromPhase,
+});
+const APPROVAL = {
+  stepIndex: 1,
+  approvedBy: 'alice',
+  issuedBy: 'OPERATOR',
+  commandId: 'c-APPROVE',
+  reason: '',
+  at: 5,
+} as const;
+
 describe('eventsFromState', () => {
   it.each([
-    ['a new rollout', undefined, state({}), ['rollout.phase_changed']],
-    ['the same phase', state({ seq: 1 }), state({ seq: 2 }), []],
     [
-      'a phase change',
-      state({ seq: 1 }),
-      state({ seq: 2, phase: 'PAUSED', pausedFrom: 'CANARY' }),
+      'a new rollout',
+      undefined,
+      state({ lastCommand: command('START', null) }),
       ['rollout.phase_changed'],
+    ],
+    [
+      'a new rollout after a finished one',
+      state({ phase: 'PROMOTED' }),
+      state({ rolloutId: 'ro-2', lastCommand: command('START', 'PROMOTED') }),
+      ['rollout.phase_changed'],
+    ],
+    ['the same phase', undefined, state({ lastCommand: command('SET_WEIGHT', 'CANARY') }), []],
+    [
+      'a phase change, with no earlier record seen',
+      undefined,
+      state({ phase: 'PAUSED', pausedFrom: 'CANARY', lastCommand: command('PAUSE', 'CANARY') }),
+      ['rollout.phase_changed'],
+    ],
+    [
+      'a rejected command',
+      undefined,
+      state({ lastCommand: command('RESUME', 'CANARY', 'REJECTED') }),
+      [],
     ],
     [
       'an approval',
-      state({ seq: 1 }),
-      state({
-        seq: 2,
-        approval: {
-          stepIndex: 1,
-          approvedBy: 'alice',
-          issuedBy: 'OPERATOR',
-          commandId: 'a',
-          reason: '',
-          at: 5,
-        },
-      }),
+      undefined,
+      state({ approval: APPROVAL, lastCommand: command('APPROVE', 'CANARY') }),
       ['rollout.approved'],
     ],
     [
-      'another rollout of the model',
+      'an approval held by a later record',
+      undefined,
+      state({ approval: APPROVAL, lastCommand: command('PAUSE', 'CANARY', 'REJECTED') }),
+      [],
+    ],
+    [
+      'an older router’s record, after the state before it',
       state({ seq: 1 }),
-      state({ seq: 2, rolloutId: 'ro-2' }),
+      state({ seq: 2, phase: 'PAUSED', pausedFrom: 'CANARY', lastCommand: command('PAUSE', null) }),
       ['rollout.phase_changed'],
+    ],
+    [
+      'an older router’s record in the same phase',
+      state({ seq: 1 }),
+      state({ seq: 2, lastCommand: command('SET_WEIGHT', null) }),
+      [],
     ],
   ] as const)('%s', (_label, previous, next, types) => {
     expect(eventsFromState(previous, next).map((e) => e.type)).toEqual(types);
   });
 
-  it('names the rollout and seq in the id of a phase change', () => {
-    const [event] = eventsFromState(undefined, state({ seq: 7 }));
-    expect(event).toMatchObject({ id: 'phase:ro-1:7', phaseChange: { from: null, to: 'CANARY' } });
+  it('names the rollout and seq in the id of a phase change, and where it came from', () => {
+    const [started] = eventsFromState(
+      undefined,
+      state({ seq: 7, lastCommand: command('START', null) }),
+    );
+    expect(started).toMatchObject({
+      id: 'phase:ro-1:7',
+      phaseChange: { from: null, to: 'CANARY' },
+    });
+    const paused = state({
+      seq: 8,
+      phase: 'PAUSED',
+      pausedFrom: 'CANARY',
+      lastCommand: command('PAUSE', 'CANARY'),
+    });
+    expect(eventsFromState(undefined, paused)[0]).toMatchObject({
+      id: 'phase:ro-1:8',
+      phaseChange: { from: 'CANARY', to: 'PAUSED', command: { action: 'PAUSE' } },
+    });
   });
 });
 

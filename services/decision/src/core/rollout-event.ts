@@ -6,7 +6,9 @@
  * at-least-once delivery.
  */
 import {
+  CommandOutcomeKind,
   DecisionAction,
+  RolloutAction,
   type DecisionReport,
   type MetricEvidence,
   type RolloutState,
@@ -145,19 +147,34 @@ function fromState(state: RolloutState) {
 }
 
 /**
- * The events of a model's new state against the one seen before (undefined for a model seen
- * first): its phase changed (a new rollout counts as a change from nothing), or its step was
- * approved. Ids name the rollout and the state's seq, or the APPROVE command.
+ * The phase a state record changed from: what its command found (`lastCommand.fromPhase`), so a
+ * reader needs no earlier record; for records from routers that did not record it, the phase of
+ * the state seen before (undefined: none seen). Null for a new rollout.
+ */
+function phaseBefore(previous: RolloutState | undefined, next: RolloutState): string | null {
+  const command = next.lastCommand;
+  if (command?.action === RolloutAction.START && command.outcome === CommandOutcomeKind.APPLIED) {
+    return null;
+  }
+  if (command?.fromPhase != null) return command.fromPhase;
+  return previous?.rolloutId === next.rolloutId ? previous.phase : null;
+}
+
+/**
+ * The events of a model's state record: its phase changed (a new rollout counts as a change from
+ * nothing), or its step was approved (the record's command is the APPROVE it holds). Both are
+ * read from the record itself; `previous` (the state seen before, if any) only serves records of
+ * older routers. Ids name the rollout and the state's seq, or the APPROVE command, so reading
+ * the record again builds the same events.
  */
 export function eventsFromState(
   previous: RolloutState | undefined,
   next: RolloutState,
 ): RolloutEvent[] {
   const events: RolloutEvent[] = [];
-  const sameRollout = previous?.rolloutId === next.rolloutId;
-  const from = sameRollout ? (previous?.phase ?? null) : null;
+  const command = next.lastCommand;
+  const from = phaseBefore(previous, next);
   if (from !== next.phase) {
-    const command = next.lastCommand;
     const by = command !== null ? ` (${command.action} by ${command.issuedBy})` : '';
     events.push({
       ...fromState(next),
@@ -175,8 +192,11 @@ export function eventsFromState(
     });
   }
   const approval = next.approval;
-  const before = sameRollout ? previous?.approval : null;
-  if (approval !== null && approval.commandId !== before?.commandId) {
+  if (
+    approval !== null &&
+    command?.commandId === approval.commandId &&
+    command.outcome === CommandOutcomeKind.APPLIED
+  ) {
     events.push({
       ...fromState(next),
       at: approval.at,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EventCodec, RolloutState, TopicCatalog } from '@kanary/contracts';
+import type { EventCodec, TopicCatalog } from '@kanary/contracts';
 import { ProcessorRunner } from '@kanary/kafka';
 import type { Logger, Registry } from '@kanary/observability';
 import type { Kafka } from 'kafkajs';
@@ -18,8 +18,6 @@ export interface DecisionInputsOptions {
   /** The groups of this start are `<prefix>.<random>.state` and `<prefix>.<random>.data`. */
   groupIdPrefix: string;
   onFatal(error: Error): void;
-  /** Sees every state after the engine did (the notifications' phase changes). */
-  observeState?(state: RolloutState): void;
 }
 
 /**
@@ -60,10 +58,7 @@ export class DecisionInputs {
       groupId: `${run}.state`,
       inputs: [topics.state],
       process: (records) => {
-        for (const record of records) {
-          engine.onState(record.value);
-          options.observeState?.(record.value);
-        }
+        for (const record of records) engine.onState(record.value);
         return Promise.resolve([]);
       },
     });

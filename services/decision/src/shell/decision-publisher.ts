@@ -1,5 +1,4 @@
 import type { EventCodec, TopicCatalog } from '@kanary/contracts';
-import type { DeadLetter } from '@kanary/kafka';
 import type { Kafka, Message, Producer } from 'kafkajs';
 import type { EngineOutput } from '@kanary/decision-engine';
 
@@ -62,10 +61,10 @@ export class DecisionPublisher {
     this.queue.splice(0, batch.length);
   }
 
-  /** Writes one dead letter at once (not queued: the caller counts and logs a failure). */
-  async sendDeadLetter(letter: DeadLetter): Promise<void> {
+  /** Writes dead letters at once (not queued: the caller counts and logs a failure). */
+  async sendDeadLetters(letters: readonly Message[]): Promise<void> {
     if (this.producer === undefined) throw new Error('the decision publisher is not connected');
-    await this.producer.send({ topic: this.topics.dlq.name, messages: [letter], acks: -1 });
+    await this.producer.send({ topic: this.topics.dlq.name, messages: [...letters], acks: -1 });
   }
 
   async disconnect(): Promise<void> {

@@ -2,7 +2,6 @@ import { exampleEvents, topicCatalog } from '@kanary/contracts';
 import { DlqHeader, dlqHeader, type DeadLetter } from '@kanary/kafka';
 import { createLogger, createMetricsRegistry } from '@kanary/observability';
 import { parsePolicy, type PolicyInput } from '@kanary/rollout';
-import { waitFor } from '@kanary/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { webhookReceiver, type WebhookReceiver } from '../../test/webhook-receiver.js';
 import { notificationMetrics } from './notification-metrics.js';
@@ -24,7 +23,14 @@ afterEach(async () => {
   await receiver?.close();
 });
 
-function start(policy: PolicyInput, letters: DeadLetter[]): Notifier {
+function start(
+  policy: PolicyInput,
+  letters: DeadLetter[],
+  deadLetter = (letter: DeadLetter): Promise<void> => {
+    letters.push(letter);
+    return Promise.resolve();
+  },
+): Notifier {
   const registry = createMetricsRegistry('decision');
   const parsed = parsePolicy(policy);
   notifier = new Notifier({
@@ -39,10 +45,7 @@ function start(policy: PolicyInput, letters: DeadLetter[]): Notifier {
       concurrency: 1,
     },
     policyOf: (model) => (model === ROLLBACK.model ? parsed : undefined),
-    deadLetter: (letter) => {
-      letters.push(letter);
-      return Promise.resolve();
-    },
+    deadLetter,
     topics: topicCatalog({ prefix: 't', dataPartitions: 1 }),
     metrics: notificationMetrics(registry, () => new Map()),
     logger: createLogger({ service: 'decision', level: 'silent' }),
@@ -62,10 +65,16 @@ describe('Notifier with a rollout’s own targets', () => {
       },
       letters,
     );
-    n.goLive();
-    n.onState({ ...exampleEvents.RolloutState, model: ROLLBACK.model, approval: null });
-    n.onReports([ROLLBACK]);
-    const [request] = await receiver.waitFor('/team', (rs) => rs.length >= 1);
+    const started = {
+      ...exampleEvents.RolloutState,
+      model: ROLLBACK.model,
+      approval: null,
+      lastCommand: { ...exampleEvents.RolloutState.lastCommand!, action: 'START' as const },
+    };
+    // The phase change is not among the target's events: nothing to do, done at once.
+    await expect(n.onState(started)).resolves.toBe(true);
+    await expect(n.onReport(ROLLBACK)).resolves.toBe(true);
+    const [request] = receiver.requests('/team');
     expect(request!.json).toMatchObject({
       type: 'rollout.decision',
       decision: { action: 'ROLLBACK' },
@@ -80,9 +89,17 @@ describe('Notifier with a rollout’s own targets', () => {
         nowSeconds: Math.floor(Date.now() / 1_000),
       }),
     ).toBe(true);
-    // The phase change was not among the target's events.
     expect(receiver.requests('/team')).toHaveLength(1);
     expect(letters).toEqual([]);
+  });
+
+  it('sends an event handed over twice (a record read again, two instances’ reports) once', async () => {
+    receiver = await webhookReceiver({ '/team': () => 200 });
+    const n = start({ notifications: [{ name: 'team', url: receiver.url('/team') }] }, []);
+    const outcomes = await Promise.all([n.onReport(ROLLBACK), n.onReport(ROLLBACK)]);
+    await expect(n.onReport(ROLLBACK)).resolves.toBe(true);
+    expect(outcomes).toEqual([true, true]);
+    expect(receiver.requests('/team')).toHaveLength(1);
   });
 
   it('dead-letters instead of sending unsigned when the named secret is not held', async () => {
@@ -92,24 +109,36 @@ describe('Notifier with a rollout’s own targets', () => {
       { notifications: [{ name: 'team', url: receiver.url('/team'), secretName: 'unknown' }] },
       letters,
     );
-    n.onReports([ROLLBACK]);
+    const source = { topic: 't.rollout.decisions', partition: 0, offset: '41' };
+    await expect(n.onReport(ROLLBACK, source)).resolves.toBe(true);
     expect(letters).toHaveLength(1);
-    expect(dlqHeader(letters[0]!.headers, DlqHeader.errorClass)).toBe('WebhookSecretMissingError');
-    expect(dlqHeader(letters[0]!.headers, WebhookDlqHeader.attempts)).toBe('0');
+    const headers = letters[0]!.headers;
+    expect(dlqHeader(headers, DlqHeader.errorClass)).toBe('WebhookSecretMissingError');
+    expect(dlqHeader(headers, WebhookDlqHeader.attempts)).toBe('0');
+    expect(dlqHeader(headers, DlqHeader.sourceTopic)).toBe(source.topic);
+    expect(dlqHeader(headers, DlqHeader.sourceOffset)).toBe('41');
     expect(receiver.requests('/team')).toEqual([]);
   });
 
-  it('dead-letters what is in flight or queued when it stops', async () => {
+  it('reports a record unfinished when its dead letter cannot be written', async () => {
+    receiver = await webhookReceiver({ '/team': () => 200 });
+    const n = start(
+      { notifications: [{ name: 'team', url: receiver.url('/team'), secretName: 'unknown' }] },
+      [],
+      () => Promise.reject(new Error('broker down')),
+    );
+    await expect(n.onReport(ROLLBACK)).resolves.toBe(false);
+  });
+
+  it('abandons what is in flight or queued when it stops: unfinished, not dead-lettered', async () => {
     receiver = await webhookReceiver({ '/hang': () => 'hang' });
     const letters: DeadLetter[] = [];
     const n = start({ notifications: [{ name: 'hang', url: receiver.url('/hang') }] }, letters);
-    n.onReports([ROLLBACK, { ...ROLLBACK, decisionId: 'd-2' }]);
+    const outcomes = [n.onReport(ROLLBACK), n.onReport({ ...ROLLBACK, decisionId: 'd-2' })];
     await receiver.waitFor('/hang', (rs) => rs.length >= 1);
     await n.stop();
-    await waitFor(() => letters.length === 2);
-    expect(letters.map((l) => dlqHeader(l.headers, DlqHeader.errorClass))).toEqual([
-      'WebhookStoppedError',
-      'WebhookStoppedError',
-    ]);
+    await expect(Promise.all(outcomes)).resolves.toEqual([false, false]);
+    await expect(n.onReport({ ...ROLLBACK, decisionId: 'd-3' })).resolves.toBe(false);
+    expect(letters).toEqual([]);
   });
 });

@@ -9,6 +9,7 @@ import {
   eventsFromState,
   type RolloutEvent,
 } from '../core/rollout-event.js';
+import type { FeedSource } from './notification-feed.js';
 import type { NotificationMetrics } from './notification-metrics.js';
 import { redactUrl } from './post-webhook.js';
 import {
@@ -38,8 +39,11 @@ export interface NotifierOptions {
   /** Named secrets policy targets may sign with (DECISION_WEBHOOK_SECRETS). */
   readonly secrets: ReadonlyMap<string, string>;
   readonly delivery: DeliveryOptions;
-  /** The policy of a model's current rollout, for its own targets. */
-  policyOf(model: string): Policy | undefined;
+  /**
+   * The policy whose targets an event goes to: that of `state` (the record notified) when
+   * given, else that of the model's current rollout.
+   */
+  policyOf(model: string, state?: RolloutState): Policy | undefined;
   /** Writes a dead letter to the dead-letter topic. */
   deadLetter(letter: DeadLetter): Promise<void>;
   readonly topics: Pick<TopicCatalog, 'decisions' | 'state'>;
@@ -49,18 +53,22 @@ export interface NotifierOptions {
   clock(): number;
 }
 
+/** Deliveries remembered per target to drop repeats of an event (ids are dedupe ids). */
+const RECENT_EVENTS = 10_000;
+
 /**
  * Tells webhooks about decisions, approvals and phase changes, off the decision path: the
- * decision loop and the state reader only hand events over ({@link onReports},
- * {@link onState}); each target's {@link WebhookQueue} delivers them in the background, at least
- * once, and what cannot be delivered is dead-lettered with the target and the reason. States
- * read while restoring only set the baseline ({@link goLive} starts notifying), so a restart
- * does not repeat old phase changes.
+ * {@link NotificationFeed} hands each record over ({@link onReport}, {@link onState}) and gets a
+ * promise of its outcome; each target's {@link WebhookQueue} delivers in the background, at least
+ * once, and what cannot be delivered is dead-lettered with the target, the reason and the record
+ * it came from. An event handed over again (the same record read again, or the same decision
+ * published by two instances) while its delivery is remembered is not sent twice.
  */
 export class Notifier {
   private readonly queues = new Map<string, WebhookQueue>();
   private readonly states = new Map<string, RolloutState>();
-  private live = false;
+  /** Per target key and event id: the outcome of its delivery (bounded, oldest dropped first). */
+  private readonly recent = new Map<string, Promise<boolean>>();
   private stopped = false;
 
   constructor(private readonly options: NotifierOptions) {}
@@ -75,56 +83,81 @@ export class Notifier {
     return depths;
   }
 
-  /** From now on, state changes are news. */
-  goLive(): void {
-    this.live = true;
+  /**
+   * Notifies a published decision report.
+   * @returns true once every target has its events (delivered or dead-lettered); false when the
+   * notifier stopped first.
+   */
+  onReport(report: DecisionReport, source?: FeedSource): Promise<boolean> {
+    return this.dispatchAll(eventsFromReport(report), undefined, source);
   }
 
-  onReports(reports: readonly DecisionReport[]): void {
-    for (const report of reports) {
-      for (const event of eventsFromReport(report)) this.dispatch(event);
-    }
-  }
-
-  onState(state: RolloutState): void {
+  /** Notifies a state record's phase change or approval; resolves as {@link onReport}. */
+  onState(state: RolloutState, source?: FeedSource): Promise<boolean> {
     const previous = this.states.get(state.model);
-    if (previous !== undefined && state.seq <= previous.seq) return;
-    this.states.set(state.model, state);
-    if (!this.live) return;
-    for (const event of eventsFromState(previous, state)) this.dispatch(event);
+    if (previous === undefined || state.seq >= previous.seq) this.states.set(state.model, state);
+    return this.dispatchAll(eventsFromState(previous, state), state, source);
   }
 
-  /** Aborts what is in flight and dead-letters everything undelivered. */
+  /** Aborts what is in flight: its promises resolve false (nothing is dead-lettered for it). */
   async stop(): Promise<void> {
     this.stopped = true;
     await Promise.allSettled([...this.queues.values()].map((queue) => queue.stop()));
   }
 
-  private dispatch(event: RolloutEvent): void {
-    if (this.stopped) return;
+  private async dispatchAll(
+    events: readonly RolloutEvent[],
+    state: RolloutState | undefined,
+    source: FeedSource | undefined,
+  ): Promise<boolean> {
+    const outcomes = events.flatMap((event) => this.dispatch(event, state, source));
+    return (await Promise.all(outcomes)).every(Boolean);
+  }
+
+  private dispatch(
+    event: RolloutEvent,
+    state: RolloutState | undefined,
+    source: FeedSource | undefined,
+  ): Array<Promise<boolean>> {
+    if (this.stopped) return [Promise.resolve(false)];
     const kind = EVENT_KIND[event.type];
-    const policy = this.options.policyOf(event.model);
+    const policy = this.options.policyOf(event.model, state);
     const own = policy?.notifications ?? [];
-    const targets: WebhookTarget[] = [
-      ...this.options.global,
-      ...own.map((target) => this.resolve(target)),
-    ];
-    for (const target of targets) {
-      if (!target.events.includes(kind)) continue;
-      const queue = this.queueFor(target);
-      if (queue === undefined) {
-        this.undelivered({
-          target,
-          event,
-          body: JSON.stringify(event),
-          attempts: 0,
-          error: new WebhookSecretMissingError(
-            `the policy names the secret of this target, but DECISION_WEBHOOK_SECRETS has no secret by that name`,
-          ),
-        });
-        continue;
-      }
-      queue.enqueue(event);
+    const targets = [...this.options.global, ...own.map((target) => this.resolve(target))];
+    return targets
+      .filter((target) => target.events.includes(kind))
+      .map((target) => {
+        const key = JSON.stringify([targetKey(target), event.id]);
+        const seen = this.recent.get(key);
+        if (seen !== undefined) return seen;
+        const queue = this.queueFor(target);
+        const outcome =
+          queue === undefined
+            ? this.undelivered({
+                target,
+                event,
+                body: JSON.stringify(event),
+                attempts: 0,
+                error: new WebhookSecretMissingError(
+                  `the policy names the secret of this target, but DECISION_WEBHOOK_SECRETS has no secret by that name`,
+                ),
+                source,
+              })
+            : queue.enqueue(event, source);
+        this.remember(key, outcome);
+        return outcome;
+      });
+  }
+
+  /** Remembers a delivery; one that was abandoned (false) may be attempted again. */
+  private remember(key: string, outcome: Promise<boolean>): void {
+    this.recent.set(key, outcome);
+    void outcome.then((done) => {
+      if (!done && this.recent.get(key) === outcome) this.recent.delete(key);
+    });
+    if (this.recent.size > RECENT_EVENTS) {
+      const oldest = this.recent.keys().next().value;
+      if (oldest !== undefined) this.recent.delete(oldest);
     }
   }
 
@@ -144,9 +177,7 @@ export class Notifier {
 
   private queueFor(target: WebhookTarget & { missingSecret?: true }): WebhookQueue | undefined {
     if (target.missingSecret) return undefined;
-    // One queue per distinct request: the same URL with another format or secret is another
-    // target. The key stays in memory.
-    const key = JSON.stringify([target.name, target.url, target.format, target.secret ?? null]);
+    const key = targetKey(target);
     let queue = this.queues.get(key);
     if (queue === undefined) {
       const { metrics, clock } = this.options;
@@ -167,9 +198,13 @@ export class Notifier {
     return queue;
   }
 
-  /** Counts, logs and dead-letters a notification that will not be delivered. */
-  private undelivered(failure: UndeliveredNotification): void {
-    const { target, event, body, attempts, error } = failure;
+  /**
+   * Counts, logs and dead-letters a notification that will not be delivered.
+   * @returns true once the dead letter is written; false when that failed (the record is read
+   * again after a restart).
+   */
+  private async undelivered(failure: UndeliveredNotification): Promise<boolean> {
+    const { target, event, body, attempts, error, source } = failure;
     const { metrics, logger, topics, service } = this.options;
     metrics.undelivered(target.name, attempts === 0 ? 'dropped' : 'dead_lettered');
     logger.warn(
@@ -189,9 +224,10 @@ export class Notifier {
       key: Buffer.from(event.rolloutId),
       value: Buffer.from(body),
       headers: {
-        [DlqHeader.sourceTopic]: fromState ? topics.state.name : topics.decisions.name,
-        [DlqHeader.sourcePartition]: '-1',
-        [DlqHeader.sourceOffset]: '-1',
+        [DlqHeader.sourceTopic]:
+          source?.topic ?? (fromState ? topics.state.name : topics.decisions.name),
+        [DlqHeader.sourcePartition]: String(source?.partition ?? -1),
+        [DlqHeader.sourceOffset]: source?.offset ?? '-1',
         [DlqHeader.errorClass]: error.name,
         [DlqHeader.errorMessage]:
           `${target.name}: ${error.message}${attempts > 0 ? ` (after ${attempts} attempt${attempts === 1 ? '' : 's'})` : ''}`.slice(
@@ -206,12 +242,23 @@ export class Notifier {
         [WebhookDlqHeader.attempts]: String(attempts),
       },
     };
-    this.options.deadLetter(letter).catch((err: unknown) => {
+    try {
+      await this.options.deadLetter(letter);
+      return true;
+    } catch (err) {
       metrics.deadLetterFailed();
       logger.error(
         { event: 'decision.notification_dead_letter_failed', eventId: event.id, err },
         'could not write an undelivered notification to the dead-letter topic',
       );
-    });
+      return false;
+    }
   }
 }
+
+/**
+ * One queue per distinct request: the same URL with another format or secret is another target.
+ * The key stays in memory.
+ */
+const targetKey = (target: WebhookTarget): string =>
+  JSON.stringify([target.name, target.url, target.format, target.secret ?? null]);

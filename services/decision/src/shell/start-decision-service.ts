@@ -90,9 +90,21 @@ export async function startDecisionService(
     chain = next.catch(() => undefined);
     return next;
   };
+  let fatal: Error | undefined;
+  const onFatal = (error: Error): void => {
+    if (fatal !== undefined) return;
+    fatal = error;
+    logger.fatal({ event: 'decision.consumer_stopped', err: error }, 'a consumer stopped for good');
+    deps.onFatal?.(error);
+  };
   const notifications = startNotifications({
     config: config.notifications,
+    defaultPolicy: config.defaultPolicy,
     engine,
+    kafka,
+    codec,
+    groupId: `${config.groupIdPrefix}.notifications`,
+    onFatal,
     publisher,
     publishCommand: (command) =>
       serially(() => publisher.publish({ reports: [], commands: [command], awaitingApproval: [] })),
@@ -103,7 +115,6 @@ export async function startDecisionService(
     clock,
   });
 
-  let fatal: Error | undefined;
   const inputs = new DecisionInputs({
     kafka,
     codec,
@@ -114,16 +125,7 @@ export async function startDecisionService(
     metrics,
     service: SERVICE,
     groupIdPrefix: `${config.groupIdPrefix}.${instanceId}`,
-    observeState: (state) => notifications.onState(state),
-    onFatal: (error) => {
-      if (fatal !== undefined) return;
-      fatal = error;
-      logger.fatal(
-        { event: 'decision.consumer_stopped', err: error },
-        'a consumer stopped for good',
-      );
-      deps.onFatal?.(error);
-    },
+    onFatal,
   });
   let readyFlag = false;
   let stopping = false;
@@ -182,8 +184,10 @@ export async function startDecisionService(
     if (stopping) throw new Error('the decision service was stopped while starting');
     await inputs.start(config.restoreTimeoutMs);
     if (stopping) throw new Error('the decision service was stopped while starting');
+    // After the rebuild, so the engine knows every rollout a decision report names.
+    await notifications.start();
+    if (stopping) throw new Error('the decision service was stopped while starting');
     readyFlag = true;
-    notifications.goLive();
     logger.info(
       {
         event: 'decision.ready',

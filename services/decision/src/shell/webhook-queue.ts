@@ -2,6 +2,7 @@ import type { NotificationEvent, NotificationFormat } from '@kanary/rollout';
 import pLimit, { type LimitFunction } from 'p-limit';
 import pRetry, { AbortError } from 'p-retry';
 import type { RolloutEvent } from '../core/rollout-event.js';
+import type { FeedSource } from './notification-feed.js';
 import { slackMessage } from '../core/slack-message.js';
 import { postWebhook, WebhookRequestError } from './post-webhook.js';
 
@@ -39,13 +40,16 @@ export interface UndeliveredNotification {
   readonly body: string;
   readonly attempts: number;
   readonly error: Error;
+  /** The record the event was built from, when known. */
+  readonly source?: FeedSource | undefined;
 }
 
 export interface WebhookQueueHooks {
   /** One attempt's result: the HTTP status, `timeout` or `error`. */
   attempted(target: WebhookTarget, result: string): void;
   delivered(target: WebhookTarget, event: RolloutEvent, seconds: number): void;
-  undelivered(failure: UndeliveredNotification): void;
+  /** Dead-letters a notification given up on; resolves true once it is written. */
+  undelivered(failure: UndeliveredNotification): Promise<boolean>;
   clock(): number;
 }
 
@@ -54,28 +58,25 @@ export class WebhookQueueFullError extends Error {
   override readonly name = 'WebhookQueueFullError';
 }
 
-/** The service stopped before the notification was delivered. */
-export class WebhookStoppedError extends Error {
-  override readonly name = 'WebhookStoppedError';
-}
-
 /** The request body of an event in the target's format. */
 export const renderBody = (event: RolloutEvent, format: NotificationFormat): string =>
   JSON.stringify(format === 'slack' ? slackMessage(event) : event);
 
 /**
- * One target's deliveries, off the decision path: `enqueue` returns at once and never throws.
- * At most `concurrency` requests run at a time (p-limit); each notification is attempted up to
- * `maxAttempts` times with exponential back-off (p-retry) — a timeout, network error, 408, 429
- * or 5xx is retried, any other answer is final — and then handed to `undelivered` (the dead
- * letter). A receiver that is down or hangs therefore costs at most `queueSize` notifications
- * of memory and delays only its own queue; past that, new notifications are dead-lettered at
- * once.
+ * One target's deliveries, off the decision path: `enqueue` returns at once with a promise of
+ * the outcome and never throws. At most `concurrency` requests run at a time (p-limit); each
+ * notification is attempted up to `maxAttempts` times with exponential back-off (p-retry) — a
+ * timeout, network error, 408, 429 or 5xx is retried, any other answer is final — and then handed
+ * to `undelivered` (the dead letter). A receiver that is down or hangs therefore costs at most
+ * `queueSize` notifications of memory and delays only its own queue; past that, new
+ * notifications are dead-lettered at once. What {@link stop} interrupts is neither delivered nor
+ * dead-lettered: its promise resolves false, and the record it came from is read again after the
+ * restart.
  */
 export class WebhookQueue {
   private readonly limit: LimitFunction;
   private readonly abort = new AbortController();
-  private readonly running = new Set<Promise<void>>();
+  private readonly running = new Set<Promise<boolean>>();
 
   constructor(
     readonly target: WebhookTarget,
@@ -90,35 +91,49 @@ export class WebhookQueue {
     return this.running.size;
   }
 
-  enqueue(event: RolloutEvent): void {
+  /**
+   * Queues a notification.
+   * @returns true once it is delivered or dead-lettered; false when the queue was stopped first.
+   */
+  enqueue(event: RolloutEvent, source?: FeedSource): Promise<boolean> {
     const body = renderBody(event, this.target.format);
-    if (this.abort.signal.aborted || this.running.size >= this.options.queueSize) {
-      const error = this.abort.signal.aborted
-        ? new WebhookStoppedError('the decision service is stopping')
-        : new WebhookQueueFullError(
-            `${this.options.queueSize} notifications already queued for this target`,
-          );
-      this.hooks.undelivered({ target: this.target, event, body, attempts: 0, error });
-      return;
+    if (this.abort.signal.aborted) return Promise.resolve(false);
+    if (this.running.size >= this.options.queueSize) {
+      const error = new WebhookQueueFullError(
+        `${this.options.queueSize} notifications already queued for this target`,
+      );
+      return this.hooks.undelivered({
+        target: this.target,
+        event,
+        body,
+        attempts: 0,
+        error,
+        source,
+      });
     }
-    const task = this.limit(() => this.deliver(event, body));
+    const task = this.limit(() => this.deliver(event, body, source));
     this.running.add(task);
     void task.finally(() => this.running.delete(task));
+    return task;
   }
 
-  /** Stops retrying and aborts requests in flight; what is left is dead-lettered. */
+  /** Stops retrying and aborts requests in flight; what is left resolves false. */
   async stop(): Promise<void> {
-    // Queued notifications still start, find the signal aborted and are dead-lettered at once.
-    this.abort.abort(new WebhookStoppedError('the decision service stopped before delivery'));
+    // Queued notifications still start, find the signal aborted and give up at once.
+    this.abort.abort(new Error('the decision service stopped before delivery'));
     await Promise.allSettled([...this.running]);
   }
 
-  private async deliver(event: RolloutEvent, body: string): Promise<void> {
+  private async deliver(
+    event: RolloutEvent,
+    body: string,
+    source: FeedSource | undefined,
+  ): Promise<boolean> {
     const queuedAt = this.hooks.clock();
     let attempts = 0;
     const { maxAttempts, firstBackoffMs, maxBackoffMs, timeoutMs } = this.options;
+    if (this.abort.signal.aborted) return false;
     try {
-      if (this.abort.signal.aborted) throw this.abort.signal.reason;
       await pRetry(
         async () => {
           attempts += 1;
@@ -155,9 +170,18 @@ export class WebhookQueue {
         },
       );
       this.hooks.delivered(this.target, event, (this.hooks.clock() - queuedAt) / 1_000);
+      return true;
     } catch (error) {
+      if (this.abort.signal.aborted) return false;
       const reason = error instanceof Error ? error : new Error(String(error));
-      this.hooks.undelivered({ target: this.target, event, body, attempts, error: reason });
+      return this.hooks.undelivered({
+        target: this.target,
+        event,
+        body,
+        attempts,
+        error: reason,
+        source,
+      });
     }
   }
 }
