@@ -31,6 +31,8 @@ export interface ReplayDecision {
   readonly phase: RolloutState['phase'];
   readonly stepIndex: number;
   readonly canaryWeight: number;
+  /** Who approved a step the policy gates (`replay`: approved by the replay itself); else null. */
+  readonly approvedBy: string | null;
   readonly evidence: Readonly<Record<string, EvidenceEntry>>;
 }
 
@@ -142,6 +144,7 @@ function decisionOf(report: DecisionReport): ReplayDecision {
     phase: report.phase,
     stepIndex: report.stepIndex,
     canaryWeight: report.canaryWeight,
+    approvedBy: report.approvedBy,
     evidence: Object.fromEntries(report.evidence.map(({ metric, ...rest }) => [metric, rest])),
   };
 }
@@ -215,6 +218,11 @@ function notesOf(parts: ReplayParts, rollouts: readonly ReplayRollout[]): string
   if (counts.outOfOrder > 0) {
     notes.push(
       `${counts.outOfOrder} events came more than ${settings.reorderSlackMs / 1000} s behind newer ones and were applied at the current clock; sort the file by timestamp or raise the reordering slack.`,
+    );
+  }
+  if (counts.approvalsAssumed > 0) {
+    notes.push(
+      `The policy requires approvals: the replay gave ${counts.approvalsAssumed} at once, as soon as each was awaited (approvedBy "replay"); live, each step waits for a person or the confirm webhook.`,
     );
   }
   if (counts.clockJumps > 0) {

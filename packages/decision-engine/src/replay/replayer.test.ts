@@ -45,6 +45,29 @@ describe('replay of seeded recordings', () => {
     expect(result.input.afterDecision).toBeGreaterThan(0);
   });
 
+  it('approves at once where the policy gates a step, and says so', async () => {
+    const lines = recording({ canary: { accuracy: 0.85 }, durationMs: 18 * MINUTE });
+    const gated = await replayLines(lines, {
+      policy: { ...POLICY, approval: { promote: true, advance: true } },
+    });
+    expect(actions(gated)).toEqual(['ADVANCE@0', 'ADVANCE@1', 'ADVANCE@2', 'PROMOTE@3']);
+    expect(gated.decisions.map((d) => d.approvedBy)).toEqual([
+      'replay',
+      'replay',
+      'replay',
+      'replay',
+    ]);
+    expect(gated.input.approvalsAssumed).toBe(4);
+    expect(gated.input.rejectedCommands).toBe(0);
+    expect(gated.notes.join(' ')).toMatch(/gave 4 at once/);
+    // Each gated step ends one tick after the ungated one would have: the tick that asked.
+    const ungated = await replayLines(lines, { policy: POLICY });
+    expect(ungated.input.approvalsAssumed).toBe(0);
+    expect(gated.decisions.map((d) => d.at)).toEqual(
+      ungated.decisions.map((d, i) => d.at + (i + 1) * 5_000),
+    );
+  });
+
   it('rolls back a canary 5 points less accurate, with the evidence', async () => {
     const result = await replayLines(worse, { policy: POLICY });
     expect(actions(result)).toEqual(['ROLLBACK@0']);

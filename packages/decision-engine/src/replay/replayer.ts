@@ -21,9 +21,16 @@
  * A gap in the data longer than the label maturity plus the longest step is not ticked through
  * tick by tick (nothing but the step timeout could change then): the clock jumps, counted.
  */
-import { PredictionStatus, Role, type DecisionReport, type Prediction } from '@kanary/contracts';
+import {
+  IssuedBy,
+  PredictionStatus,
+  Role,
+  RolloutAction,
+  type DecisionReport,
+  type Prediction,
+} from '@kanary/contracts';
 import { JoinProcessor, type ProcessorOutput } from '@kanary/join';
-import { applyCommand, parsePolicy, type Policy } from '@kanary/rollout';
+import { applyCommand, commandOnState, parsePolicy, type Policy } from '@kanary/rollout';
 import { createDecisionEngine } from '../core/engine.js';
 import type { DecisionEngine } from '../core/engine-types.js';
 import { ReorderBuffer } from './reorder-buffer.js';
@@ -57,6 +64,12 @@ export interface ReplayCounts {
   clockJumps: number;
   /** Commands the rollout state machine rejected (none expected; a replay issues them in order). */
   rejectedCommands: number;
+  /**
+   * Steps whose ADVANCE or PROMOTE the policy gates behind an approval: the replay approves each
+   * wait at once (actor `replay`), so it shows what the evidence allowed and when; the live
+   * service waits for a person or a confirm webhook.
+   */
+  approvalsAssumed: number;
 }
 
 const { OK } = PredictionStatus;
@@ -100,6 +113,7 @@ export class Replayer {
     unmatched: { predictions: 0, labels: 0 },
     clockJumps: 0,
     rejectedCommands: 0,
+    approvalsAssumed: 0,
   };
   private clock = Number.NEGATIVE_INFINITY;
   private nextTick: number | null = null;
@@ -300,11 +314,21 @@ export class Replayer {
       if (track !== undefined) track.lastReport = report;
       if (report.commandId !== null) this.decisions.push(report);
     }
-    for (const command of output.commands) {
+    const approvals = output.awaitingApproval.map((wait) =>
+      commandOnState(wait.state, RolloutAction.APPROVE, {
+        commandId: `${wait.state.rolloutId}:${wait.state.seq}:APPROVE`,
+        issuedAt: now,
+        issuedBy: IssuedBy.OPERATOR,
+        reason: `assumed by the replay: ${wait.reason}`,
+        actor: 'replay',
+      }),
+    );
+    for (const command of [...output.commands, ...approvals]) {
       const track = this.tracks.get(command.model);
       if (track?.state === null || track === undefined) continue;
       const applied = applyCommand(track.state, command, now);
       if (applied.outcome === 'REJECTED') this.counts.rejectedCommands += 1;
+      else if (command.action === RolloutAction.APPROVE) this.counts.approvalsAssumed += 1;
       if (applied.state === undefined) continue;
       this.engine.onState(applied.state);
       const report = output.reports.find((r) => r.commandId === command.commandId);
