@@ -18,6 +18,7 @@ import { endToEndBenchmark } from './benchmarks/end-to-end.js';
 import { evaluatorBenchmark } from './benchmarks/evaluator.js';
 import { recordCostsBenchmark } from './benchmarks/record-costs.js';
 import { pipelineScaleBenchmark } from './benchmarks/pipeline-scale.js';
+import { assignBenchmark } from './benchmarks/assign.js';
 import { routerBenchmark } from './benchmarks/router.js';
 import { workerBenchmark } from './benchmarks/worker.js';
 import { describeMachine } from './lib/machine.js';
@@ -29,6 +30,7 @@ const BENCHMARKS: ReadonlyArray<Benchmark<BenchStack>> = [
   ceilingsBenchmark,
   anchorBenchmark,
   routerBenchmark,
+  assignBenchmark,
   workerBenchmark,
   evaluatorBenchmark,
   decisionBenchmark,

@@ -16,7 +16,6 @@ import {
 import { inferenceRequest, requestId } from '../lib/records.js';
 import type { Benchmark, BenchContext, BenchmarkResult, Metric } from '../lib/results.js';
 import type { BenchStack, BenchTopics } from '../lib/stack.js';
-import { HTTP_CONNECTIONS, httpAssign } from './router-http.js';
 import { startReadyRouter } from './router-start.js';
 
 /** The router's default ROUTER_MAX_BYTES_PER_PARTITION: the passthrough fetches the same. */
@@ -181,7 +180,7 @@ async function ingressLatency(
 
 export const routerBenchmark: Benchmark<BenchStack> = {
   name: 'router',
-  title: 'Router: Kafka ingress and HTTP /v1/assign',
+  title: 'Router: Kafka ingress',
   async run(stack, context): Promise<BenchmarkResult> {
     // Runs of several seconds each: at ~40,000 records/s a 60,000 backlog took ~1.5 s, and the
     // rates of such short runs moved by a third between repetitions.
@@ -191,8 +190,6 @@ export const routerBenchmark: Benchmark<BenchStack> = {
     const ingress = await kafkaIngress(stack, context, n);
     context.log(`router: latency at ${rate} requests/s`);
     const latency = await ingressLatency(stack, context, rate);
-    context.log('router: HTTP /v1/assign');
-    const http = await httpAssign(stack, context);
     return {
       name: 'router',
       title: this.title,
@@ -200,8 +197,8 @@ export const routerBenchmark: Benchmark<BenchStack> = {
         `Kafka ingress: backlog of ${n} InferenceRequests (~${'{"precipitation":0.3,"temp_max":12.8,"temp_min":5.1,"wind":4.7,"trueLabel":"a"}'.length}-character features), 4 partitions, ` +
         `models routed by ROUTER_DEFAULT_VARIANTS (one routed record per request), fetch ${ROUTER_FETCH_BYTES} B per partition for router and passthroughs. ` +
         `Latency: ${rate} requests/s paced in 10 ms ticks, 3 s warm-up discarded, fresh topics per run. ` +
-        `HTTP: autocannon, ${HTTP_CONNECTIONS} connections, ${context.quick ? 3 : 10} s per run after a 1 s warm-up.`,
-      metrics: [...ingress, ...latency, ...http],
+        `The HTTP API is measured by the assign benchmark.`,
+      metrics: [...ingress, ...latency],
       notes: [],
     };
   },

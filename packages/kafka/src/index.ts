@@ -54,3 +54,4 @@ export { jsonOrFileField } from './json-env-field.js';
 export { DefaultPartitioner, keyPartition } from './key-partition.js';
 export { PendingOffsets, type OffsetToCommit } from './pending-offsets.js';
 export { decodeBatch } from './decode-batch.js';
+export { GroupCommit, GroupCommitFullError, type GroupCommitOptions } from './group-commit.js';

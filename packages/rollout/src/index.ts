@@ -42,6 +42,14 @@ export { BUCKET_COUNT, bucketOf, canaryBucketLimit } from './assignment/bucket.j
 export { createRoutingTable } from './assignment/routing-table.js';
 export type { RoutingEntry, RoutingTable } from './assignment/routing-table.js';
 export { assign } from './assignment/assign.js';
+export { RolloutBook, type BookChange } from './assignment/rollout-book.js';
+export { describeIssues } from './describe-issues.js';
+export {
+  answerOf,
+  routeRequest,
+  type AssignAnswer,
+  type RoutingOutcome,
+} from './assignment/route-request.js';
 export type {
   Assignment,
   AssignmentRequest,

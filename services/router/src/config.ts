@@ -74,6 +74,18 @@ const routerEnvSchema = z.object({
    * 0 turns the window off. @default 20000
    */
   ROUTER_ASSIGN_RETRY_MAX_REQUESTS: envField.int(20_000, { min: 0, max: 10_000_000 }),
+  /**
+   * How long the first assignment of an idle moment waits for others to share its produce, ms;
+   * 0 groups what arrives while a produce is in flight (no added wait). @default 0
+   */
+  ROUTER_ASSIGN_LINGER_MS: envField.int(0, { min: 0, max: 1_000 }),
+  /** Most routed records per produce of the HTTP API. @default 1000 */
+  ROUTER_ASSIGN_MAX_BATCH: envField.int(1_000, { min: 1, max: 100_000 }),
+  /**
+   * Routed records of the HTTP API waiting to be produced beyond which `/v1/assign` answers 503
+   * with Retry-After (back-pressure). @default 20000
+   */
+  ROUTER_ASSIGN_MAX_PENDING: envField.int(20_000, { min: 1, max: 10_000_000 }),
 });
 
 const envSchema = kafkaEnvSchema.and(routerEnvSchema);
@@ -99,6 +111,12 @@ export interface RouterConfig {
   readonly maxBytesPerPartition: number;
   /** The window in which a retried assign (same requestId) is answered from memory. */
   readonly assignRetry: RecentAssignmentsOptions;
+  /** How the HTTP API's routed records are grouped into produces. */
+  readonly assignGroup: {
+    readonly lingerMs: number;
+    readonly maxBatch: number;
+    readonly maxPending: number;
+  };
 }
 
 /**
@@ -126,6 +144,11 @@ export function loadRouterConfig(env: Record<string, string | undefined>): Route
     assignRetry: Object.freeze({
       windowMs: parsed.ROUTER_ASSIGN_RETRY_WINDOW_MS,
       maxRequests: parsed.ROUTER_ASSIGN_RETRY_MAX_REQUESTS,
+    }),
+    assignGroup: Object.freeze({
+      lingerMs: parsed.ROUTER_ASSIGN_LINGER_MS,
+      maxBatch: parsed.ROUTER_ASSIGN_MAX_BATCH,
+      maxPending: parsed.ROUTER_ASSIGN_MAX_PENDING,
     }),
   });
 }

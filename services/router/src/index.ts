@@ -7,8 +7,7 @@
  */
 export { loadRouterConfig, SERVICE, type RouterConfig } from './config.js';
 export { startRouter, type Router, type RouterDeps } from './shell/start-router.js';
-export { RolloutBook, type BookChange } from './core/rollout-book.js';
-export { routeRequest, type RoutingOutcome } from './core/route-request.js';
+export { RolloutBook, routeRequest, type BookChange, type RoutingOutcome } from '@kanary/rollout';
 export {
   applyCommandBatch,
   type CommandBatchOutcome,

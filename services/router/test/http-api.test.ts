@@ -48,6 +48,20 @@ async function recordedUpToNow(
   );
 }
 
+/** Where each routed record of the bed landed and its requestId, collected from the beginning. */
+async function routedIds(of: RouterBed): Promise<MessageCollector<Recorded>> {
+  const { codec, catalog } = of;
+  const routed = await collectMessages<Recorded>(catalog.routed.name, {
+    map: async (r) => ({
+      partition: r.partition,
+      offset: Number(r.offset),
+      requestId: (await codec.decode(catalog.routed, r.value)).requestId,
+    }),
+  });
+  await routed.joined;
+  return routed;
+}
+
 describe('router HTTP API against the broker', () => {
   it('assigns and records, checks operator tokens, refuses bad input, and rolls back through the state machine', async () => {
     bed = await routerBed();
@@ -169,15 +183,8 @@ describe('router HTTP API against the broker', () => {
   it('records a retried requestId once within the window, concurrent retries too; refuses it for another routing key; forgets the oldest past the limit', async () => {
     bed = await routerBed();
     const router = await bed.start({ ROUTER_ASSIGN_RETRY_MAX_REQUESTS: '3' });
-    const { codec, catalog } = bed;
-    const routed = await collectMessages<Recorded>(catalog.routed.name, {
-      map: async (r) => ({
-        partition: r.partition,
-        offset: Number(r.offset),
-        requestId: (await codec.decode(catalog.routed, r.value)).requestId,
-      }),
-    });
-    await routed.joined;
+    const { catalog } = bed;
+    const routed = await routedIds(bed);
     const assign = async (body: object) => {
       const response = await fetch(`${router.url}/v1/assign`, {
         method: 'POST',
@@ -232,5 +239,60 @@ describe('router HTTP API against the broker', () => {
     expect(metrics).toMatch(
       /kanary_router_assign_retries_total\{outcome="conflict",service="router"\} 1/,
     );
+  });
+
+  it('groups concurrent assignments into shared produces; every answered one is on inference.routed, exactly once', async () => {
+    bed = await routerBed();
+    const router = await bed.start({ ROUTER_DEFAULT_VARIANTS: 'grouped=grouped-v1' });
+    const { catalog } = bed;
+    const routed = await routedIds(bed);
+    const CALLERS = 64;
+    const PER_CALLER = 40;
+    const answered: string[] = [];
+    await Promise.all(
+      Array.from({ length: CALLERS }, async (_, caller) => {
+        for (let i = 0; i < PER_CALLER; i++) {
+          const response = await fetch(`${router.url}/v1/assign`, {
+            method: 'POST',
+            headers: json,
+            body: JSON.stringify({ model: 'grouped', routingKey: `u-${caller}-${i}` }),
+          });
+          expect(response.status).toBe(200);
+          answered.push(((await response.json()) as { requestId: string }).requestId);
+        }
+      }),
+    );
+    // And one batch call of 200.
+    const batch = await fetch(`${router.url}/v1/assign/batch`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({
+        requests: Array.from({ length: 200 }, (_, i) => ({
+          model: 'grouped',
+          routingKey: `b-${i}`,
+        })),
+      }),
+    });
+    const { assignments } = (await batch.json()) as {
+      assignments: Array<{ status: number; requestId: string }>;
+    };
+    expect(assignments.every((a) => a.status === 200)).toBe(true);
+    answered.push(...assignments.map((a) => a.requestId));
+
+    const recorded = await recordedUpToNow(routed, catalog.routed.name);
+    const ids = recorded.map((r) => r.requestId);
+    expect(answered).toHaveLength(CALLERS * PER_CALLER + 200);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.sort()).toEqual([...answered].sort());
+    // Fewer produces than assignments: concurrent calls shared them.
+    const metrics = await (await fetch(`${router.url}/metrics`)).text();
+    const count = Number(
+      /^kanary_router_assign_produce_records_count\{[^}]*\} (\d+)/m.exec(metrics)?.[1],
+    );
+    const sum = Number(
+      /^kanary_router_assign_produce_records_sum\{[^}]*\} (\d+)/m.exec(metrics)?.[1],
+    );
+    expect(sum).toBe(CALLERS * PER_CALLER + 200);
+    expect(count).toBeLessThan(CALLERS * PER_CALLER);
   });
 });

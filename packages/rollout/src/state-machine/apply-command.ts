@@ -224,7 +224,10 @@ function reject(
     Object.values(IssuedBy).includes(command.issuedBy) &&
     Number.isFinite(command.issuedAt);
   const recorded = recordable
-    ? { ...state, lastCommand: outcomeRecord(state, command, now, CommandOutcomeKind.REJECTED, reason) }
+    ? {
+        ...state,
+        lastCommand: outcomeRecord(state, command, now, CommandOutcomeKind.REJECTED, reason),
+      }
     : state;
   return { outcome: CommandOutcomeKind.REJECTED, state: recorded, reason };
 }

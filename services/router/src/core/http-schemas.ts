@@ -66,15 +66,8 @@ export const assignRequestSchema = z
   .strict();
 export type AssignRequest = z.output<typeof assignRequestSchema>;
 
-/** The answer of `POST /v1/assign`: who serves the request, and which shadows get copies. */
-export interface AssignAnswer {
-  readonly requestId: string;
-  readonly model: string;
-  readonly variant: string;
-  readonly role: string;
-  readonly rolloutId: string | null;
-  readonly shadows: readonly string[];
-}
+/** The answer of `POST /v1/assign` (the in-process assigner answers the same). */
+export type { AssignAnswer } from '@kanary/rollout';
 
 /** Body of `pause`, `resume`, `promote`, `rollback` (optional). */
 export const operatorRequestSchema = z.object({ reason }).strict();

@@ -6,7 +6,7 @@
  */
 import { IssuedBy, RolloutAction, type RolloutCommand, type RolloutState } from '@kanary/contracts';
 import { commandOnState, OperatorVerb, rolloutCommandSchema } from '@kanary/rollout';
-import { describeIssues } from './describe-issues.js';
+import { describeIssues } from '@kanary/rollout';
 import type { StartRequest } from './http-schemas.js';
 
 /** The operator verbs that only need the live rollout, by their URL segment. */

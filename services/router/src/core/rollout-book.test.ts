@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RolloutBook, type BookChange } from './rollout-book.js';
+import { RolloutBook, type BookChange } from '@kanary/rollout';
 import { NOW, on, start, stateAfter } from './router.fixtures.js';
 
 const canary = stateAfter(start());

@@ -1,7 +1,7 @@
 import type { InferenceRequest } from '@kanary/contracts';
 import { bucketOf, createRoutingTable } from '@kanary/rollout';
 import { describe, expect, it } from 'vitest';
-import { routeRequest } from './route-request.js';
+import { routeRequest } from '@kanary/rollout';
 import { NOW, on, start, stateAfter } from './router.fixtures.js';
 
 const request = (overrides: Partial<InferenceRequest> = {}): InferenceRequest => ({

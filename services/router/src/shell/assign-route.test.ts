@@ -1,4 +1,5 @@
 import type { Registry } from '@kanary/observability';
+import { GroupCommitFullError } from '@kanary/kafka';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AssignAnswer } from '../core/http-schemas.js';
 import { RecentAssignments } from '../core/recent-assignments.js';
@@ -210,5 +211,79 @@ describe('POST /v1/assign: a retried requestId within the window', () => {
     await post(app, '/v1/assign', { model: 'other', requestId: 'r' });
     await post(app, '/v1/assign', { model: 'other', requestId: 'r' });
     expect(routed.map((r) => r.requestId)).toEqual(['id-1', 'id-2', 'r', 'r']);
+  });
+});
+
+describe('POST /v1/assign/batch', () => {
+  it('assigns many in one produce, each answered in order on its own', async () => {
+    const produces: number[] = [];
+    const { app, routed } = harness({
+      publishRouted: (records, into) => {
+        produces.push(records.length);
+        into.push(...records);
+        return Promise.resolve();
+      },
+    });
+    const res = await post(app, '/v1/assign/batch', {
+      requests: [
+        { model: 'weather', routingKey: 'u1', requestId: 'b-1' },
+        { model: 'nope', routingKey: 'u2' },
+        { routingKey: 'u3' },
+        { model: 'other', routingKey: 'u4' },
+        { model: 'weather', routingKey: 'u1', requestId: 'b-1' },
+        { model: 'weather', routingKey: 'u9', requestId: 'b-1' },
+      ],
+    });
+    expect(res.statusCode).toBe(200);
+    const { assignments } = res.json<{ assignments: Array<Record<string, unknown>> }>();
+    expect(assignments.map((a) => a.status)).toEqual([200, 404, 400, 200, 200, 409]);
+    expect(assignments[0]).toMatchObject({ requestId: 'b-1', model: 'weather', variant: 'v1' });
+    expect(assignments[1]).toMatchObject({ error: 'unknown_model' });
+    expect(assignments[2]).toMatchObject({
+      error: 'bad_request',
+      message: expect.stringMatching(/model/),
+    });
+    expect(assignments[3]).toMatchObject({ model: 'other', variant: 'o1' });
+    // The same requestId again in the batch: the first answer, recorded once.
+    expect(assignments[4]).toEqual(assignments[0]);
+    expect(produces).toEqual([2]);
+    expect(routed.map((r) => r.requestId)).toEqual(['b-1', assignments[3]!.requestId]);
+  });
+
+  it.each([
+    ['no requests', { requests: [] }],
+    ['too many', { requests: Array.from({ length: 1_001 }, () => ({ model: 'weather' })) }],
+    ['another field', { requests: [{ model: 'weather' }], extra: 1 }],
+  ])('refuses a batch with %s: 400, nothing recorded', async (_label, payload) => {
+    const { app, routed } = harness();
+    // Large enough for 1,001 small requests.
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/assign/batch',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify(payload),
+    });
+    expect([400, 413]).toContain(res.statusCode);
+    expect(res.json()).toMatchObject({ error: expect.any(String) });
+    expect(routed).toEqual([]);
+  });
+});
+
+describe('POST /v1/assign under back-pressure', () => {
+  it('answers 503 with Retry-After when too many records wait to be produced, and counts it', async () => {
+    const { app, routed, registry } = harness({
+      publishRouted: () => Promise.reject(new GroupCommitFullError('20000 items are waiting')),
+    });
+    const res = await post(app, '/v1/assign', { model: 'weather', routingKey: 'u1' });
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBe('1');
+    expect(res.json()).toMatchObject({ error: 'overloaded' });
+    const batch = await post(app, '/v1/assign/batch', { requests: [{ model: 'weather' }] });
+    expect(batch.statusCode).toBe(503);
+    expect(routed).toEqual([]);
+    const overloads = await registry
+      .getSingleMetric('kanary_router_assign_overloaded_total')
+      ?.get();
+    expect(overloads?.values[0]?.value).toBe(2);
   });
 });

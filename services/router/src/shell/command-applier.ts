@@ -29,9 +29,9 @@ import type {
   Transaction,
 } from 'kafkajs';
 import { applyCommandBatch, type CommandResult } from '../core/command-batch.js';
-import type { RolloutBook } from '../core/rollout-book.js';
+import type { RolloutBook } from '@kanary/rollout';
 import type { RouterMetrics } from './router-metrics.js';
-import type { StateView } from './state-view.js';
+import type { StateView } from '@kanary/assigner';
 
 /** A command the state machine refused and no state can record; it goes to the DLQ. */
 export class CommandRejectedError extends KanaryError {

@@ -1,5 +1,5 @@
 import type { RolloutState } from '@kanary/contracts';
-import type { RolloutBook } from '../core/rollout-book.js';
+import type { RolloutBook } from '@kanary/rollout';
 
 /** A wait for a command's outcome; subscribe before publishing the command, so none is missed. */
 export interface CommandOutcomeWait {

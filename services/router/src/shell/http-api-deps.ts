@@ -1,7 +1,7 @@
 import type { Logger, Registry } from '@kanary/observability';
 import type { AssignAnswer } from '../core/http-schemas.js';
 import type { RecentAssignments } from '../core/recent-assignments.js';
-import type { RolloutBook } from '../core/rollout-book.js';
+import type { RolloutBook } from '@kanary/rollout';
 import type { RecordPublisher } from './record-publisher.js';
 import type { RouterMetrics } from './router-metrics.js';
 

@@ -6,7 +6,7 @@ import { applyCommand } from '@kanary/rollout';
 import type { FastifyInstance } from 'fastify';
 import type { AssignAnswer } from '../core/http-schemas.js';
 import { RecentAssignments, type RecentAssignmentsOptions } from '../core/recent-assignments.js';
-import { RolloutBook } from '../core/rollout-book.js';
+import { RolloutBook } from '@kanary/rollout';
 import { NOW } from '../core/router.fixtures.js';
 import { buildHttpApi } from './http-api.js';
 import { routerMetrics } from './router-metrics.js';

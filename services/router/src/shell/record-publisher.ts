@@ -1,20 +1,46 @@
 import type { EventCodec, RolloutCommand, RoutedRequest, TopicCatalog } from '@kanary/contracts';
-import type { Kafka, Producer } from 'kafkajs';
+import { GroupCommit } from '@kanary/kafka';
+import type { Kafka, Message, Producer } from 'kafkajs';
+
+/** How routed records of concurrent calls share produces (see {@link GroupCommit}). */
+export interface RoutedGrouping {
+  readonly lingerMs: number;
+  readonly maxBatch: number;
+  readonly maxPending: number;
+  /** Told the size of each produce. */
+  onProduce?(records: number): void;
+}
 
 /**
  * Publishes what the HTTP API produces: assignments on `inference.routed` and operator commands
  * on `rollout.commands` (keyed by model, so a model's commands stay in order). One idempotent
  * producer: a retried send cannot duplicate or reorder records. Each call resolves once every
- * in-sync replica has the records, so a 2xx answer means they are durable.
+ * in-sync replica has the records, so a 2xx answer means they are durable. Routed records of
+ * concurrent calls are produced together (group commit): the producer has one request in flight,
+ * and the records that arrive meanwhile go out in the next one.
  */
 export class RecordPublisher {
   private producer: Producer | undefined;
+  private readonly routedGroup: GroupCommit<Message>;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly codec: EventCodec,
     private readonly topics: Pick<TopicCatalog, 'routed' | 'commands'>,
-  ) {}
+    grouping: RoutedGrouping = { lingerMs: 0, maxBatch: 1_000, maxPending: 20_000 },
+  ) {
+    this.routedGroup = new GroupCommit<Message>({
+      ...grouping,
+      write: async (messages) => {
+        await this.connected().send({
+          topic: this.topics.routed.name,
+          messages: [...messages],
+          acks: -1,
+        });
+      },
+      ...(grouping.onProduce ? { onWrite: grouping.onProduce } : {}),
+    });
+  }
 
   async connect(): Promise<void> {
     const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
@@ -22,6 +48,10 @@ export class RecordPublisher {
     this.producer = producer;
   }
 
+  /**
+   * Records routed requests; resolves once they are durable.
+   * @throws GroupCommitFullError when `maxPending` records are already waiting.
+   */
   async routed(records: readonly RoutedRequest[]): Promise<void> {
     const messages = await Promise.all(
       records.map(async (value) => ({
@@ -29,7 +59,7 @@ export class RecordPublisher {
         value: await this.codec.encode(this.topics.routed, value),
       })),
     );
-    await this.connected().send({ topic: this.topics.routed.name, messages, acks: -1 });
+    await this.routedGroup.submit(messages);
   }
 
   async command(command: RolloutCommand): Promise<void> {
@@ -42,6 +72,7 @@ export class RecordPublisher {
   }
 
   async disconnect(): Promise<void> {
+    await this.routedGroup.drain();
     await this.producer?.disconnect();
     this.producer = undefined;
   }

@@ -7,8 +7,8 @@ import {
 import { ProcessorRunner, deadLetter, requestIdKey, type OutputRecord } from '@kanary/kafka';
 import type { Logger, Registry } from '@kanary/observability';
 import type { Kafka } from 'kafkajs';
-import type { RolloutBook } from '../core/rollout-book.js';
-import { routeRequest } from '../core/route-request.js';
+import type { RolloutBook } from '@kanary/rollout';
+import { routeRequest } from '@kanary/rollout';
 import type { RouterMetrics } from './router-metrics.js';
 
 /** A request for a model the router cannot route (no rollout state, no default variant). */

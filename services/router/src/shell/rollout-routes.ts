@@ -1,7 +1,7 @@
 import type { RolloutCommand, RolloutState } from '@kanary/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { describeIssues } from '../core/describe-issues.js';
+import { describeIssues } from '@kanary/rollout';
 import {
   commandQuerySchema,
   operatorRequestSchema,

@@ -1,7 +1,7 @@
 import { metricFactory, type Registry } from '@kanary/observability';
 import type { RoutedRequest } from '@kanary/contracts';
 import type { CommandResult } from '../core/command-batch.js';
-import type { RolloutBook } from '../core/rollout-book.js';
+import type { RolloutBook } from '@kanary/rollout';
 
 /** Seconds from a command's `issuedAt` to its commit; spans a prompt apply and a slow issuer. */
 const APPLY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
@@ -39,6 +39,16 @@ export function routerMetrics(registry: Registry) {
     'POST /v1/assign with a requestId assigned within the retry window: answered from memory, or refused for another model or routing key',
     ['outcome'],
   );
+  const assignProduces = m.histogram(
+    'kanary_router_assign_produce_records',
+    'Routed records per produce of the HTTP API (concurrent assignments share one)',
+    [],
+    [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1_024],
+  );
+  const assignOverloads = m.counter(
+    'kanary_router_assign_overloaded_total',
+    'Assignments refused with 503 because ROUTER_ASSIGN_MAX_PENDING records were waiting to be produced',
+  );
   const invalidStates = m.counter(
     'kanary_router_invalid_states_total',
     'rollout.state records that failed decoding or validation and were skipped',
@@ -73,6 +83,13 @@ export function routerMetrics(registry: Registry) {
     /** A retried assign: `answered` with the first answer, or `conflict` (409). */
     assignRetry(outcome: 'answered' | 'conflict'): void {
       assignRetries.inc({ outcome });
+    },
+    /** One produce of the HTTP API's routed records. */
+    assignProduced(records: number): void {
+      assignProduces.observe(records);
+    },
+    assignOverloaded(): void {
+      assignOverloads.inc();
     },
     invalidState(): void {
       invalidStates.inc();

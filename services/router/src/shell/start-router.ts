@@ -11,13 +11,13 @@ import {
 import type { Kafka } from 'kafkajs';
 import { SERVICE, type RouterConfig } from '../config.js';
 import { RecentAssignments } from '../core/recent-assignments.js';
-import { RolloutBook } from '../core/rollout-book.js';
+import { RolloutBook } from '@kanary/rollout';
 import { CommandApplier } from './command-applier.js';
 import { buildHttpApi } from './http-api.js';
 import { RecordPublisher } from './record-publisher.js';
 import { requestIngress } from './request-ingress.js';
 import { routerMetrics } from './router-metrics.js';
-import { StateView } from './state-view.js';
+import { StateView } from '@kanary/assigner';
 
 /** Collaborators a caller may supply (tests, the demo); each defaults from the config. */
 export interface RouterDeps {
@@ -85,7 +85,7 @@ export async function startRouter(config: RouterConfig, deps: RouterDeps = {}): 
     topic: topics.state,
     book,
     logger,
-    metrics,
+    onInvalid: () => metrics.invalidState(),
     groupIdPrefix: `${config.groupId}.state-view.${instanceId}`,
     timeoutMs: config.restoreTimeoutMs,
   });
@@ -120,7 +120,10 @@ export async function startRouter(config: RouterConfig, deps: RouterDeps = {}): 
     maxBytesPerPartition: config.maxBytesPerPartition,
     clock,
   });
-  const publisher = new RecordPublisher(kafka, codec, topics);
+  const publisher = new RecordPublisher(kafka, codec, topics, {
+    ...config.assignGroup,
+    onProduce: (records) => metrics.assignProduced(records),
+  });
 
   let readyFlag = false;
   let stopping = false;

@@ -1,5 +1,6 @@
 import type { Dispatch, InferenceRequest, RoutedRequest } from '@kanary/contracts';
-import { assign, type RoutingTable } from '@kanary/rollout';
+import { assign } from './assign.js';
+import type { RoutingTable } from './routing-table.js';
 
 /** What {@link routeRequest} decided for one request. */
 export type RoutingOutcome =
@@ -61,5 +62,29 @@ function routedRecord(
     role,
     served,
     dispatch: routing.dispatch,
+  };
+}
+
+/** The answer of an assignment: who serves the request, and which shadows get copies. */
+export interface AssignAnswer {
+  readonly requestId: string;
+  readonly model: string;
+  readonly variant: string;
+  readonly role: string;
+  readonly rolloutId: string | null;
+  readonly shadows: readonly string[];
+}
+
+/** The answer for the records {@link routeRequest} made for one request (served record first). */
+export function answerOf(records: readonly RoutedRequest[]): AssignAnswer {
+  const [served, ...shadows] = records;
+  if (served === undefined) throw new Error('a routed request has at least its served record');
+  return {
+    requestId: served.requestId,
+    model: served.model,
+    variant: served.variant,
+    role: served.role,
+    rolloutId: served.rolloutId,
+    shadows: shadows.map((shadow) => shadow.variant),
   };
 }

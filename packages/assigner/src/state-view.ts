@@ -1,11 +1,8 @@
 import { KanaryError, isRetriable, type EventCodec, type TopicSpec } from '@kanary/contracts';
 import { CatchUpTimeoutError, TopicFollower, type FollowedRecord } from '@kanary/kafka';
 import type { Logger } from '@kanary/observability';
-import { rolloutStateSchema } from '@kanary/rollout';
+import { describeIssues, rolloutStateSchema, type RolloutBook } from '@kanary/rollout';
 import type { Kafka } from 'kafkajs';
-import { describeIssues } from '../core/describe-issues.js';
-import type { RolloutBook } from '../core/rollout-book.js';
-import type { RouterMetrics } from './router-metrics.js';
 
 export interface StateViewOptions {
   kafka: Kafka;
@@ -13,7 +10,8 @@ export interface StateViewOptions {
   topic: TopicSpec<'RolloutState'>;
   book: RolloutBook;
   logger: Logger;
-  metrics: RouterMetrics;
+  /** Called for every state that is skipped because it cannot be read (for a counter). */
+  onInvalid?(): void;
   /** Prefix of the view's consumer group; a random suffix makes it unique per start. */
   groupIdPrefix: string;
   /** Longest a {@link StateView.catchUp} may take, ms. */
@@ -21,9 +19,9 @@ export interface StateViewOptions {
 }
 
 /**
- * Follows the compacted `rollout.state` topic into the {@link RolloutBook}, on every router
- * instance, in a consumer group of its own that commits nothing: every instance sees every
- * state, and a restart re-reads the compacted topic, which is the restore. Restored states are
+ * Follows the compacted `rollout.state` topic into a {@link RolloutBook} — the router's, or an
+ * in-process assigner's — in a consumer group of its own that commits nothing: every instance
+ * sees every state, and a restart re-reads the compacted topic, which is the restore. Restored states are
  * validated ({@link rolloutStateSchema}); an invalid one is skipped, counted and logged, so the
  * other models keep routing. A tombstone removes the model (it falls back to its default).
  */
@@ -73,7 +71,7 @@ export class StateView {
     const { book, logger } = this.options;
     if (value === null) {
       if (key !== null && book.remove(key)) {
-        logger.info({ event: 'router.state_deleted', model: key }, 'rollout state deleted');
+        logger.info({ event: 'rollout_state.deleted', model: key }, 'rollout state deleted');
       }
       return;
     }
@@ -86,9 +84,9 @@ export class StateView {
   }
 
   private invalid(error: unknown, meta: { partition: number; offset: string; key: string | null }) {
-    this.options.metrics.invalidState();
+    this.options.onInvalid?.();
     this.options.logger.error(
-      { event: 'router.state_invalid', ...meta, err: error },
+      { event: 'rollout_state.invalid', ...meta, err: error },
       'skipped an unreadable rollout.state record',
     );
   }

@@ -1,4 +1,5 @@
-import { createRoutingTable, type RolloutState, type RoutingTable } from '@kanary/rollout';
+import type { RolloutState } from '../state-machine/rollout-state.js';
+import { createRoutingTable, type RoutingTable } from './routing-table.js';
 
 /** A model's entry changed: `state` is the new one, undefined when it was deleted. */
 export interface BookChange {
