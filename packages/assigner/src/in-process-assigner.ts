@@ -8,7 +8,13 @@ import {
 } from '@kanary/contracts';
 import { GroupCommit, GroupCommitFullError } from '@kanary/kafka';
 import { createLogger, type Logger } from '@kanary/observability';
-import { answerOf, RolloutBook, routeRequest, type AssignAnswer } from '@kanary/rollout';
+import {
+  answerOf,
+  RolloutBook,
+  routeRequest,
+  type AssignAnswer,
+  type RolloutState,
+} from '@kanary/rollout';
 import type { Kafka, Message, Producer } from 'kafkajs';
 import { StateView } from './state-view.js';
 
@@ -185,7 +191,7 @@ export class InProcessAssigner {
   }
 
   /** The rollout state the assigner routes by, per model. */
-  rollout(model: string) {
+  rollout(model: string): RolloutState | undefined {
     return this.book.get(model);
   }
 
