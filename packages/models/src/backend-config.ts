@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { httpConfigSchema } from './http-config.js';
+import { checkHttpBatch, httpConfigObjectSchema } from './http-config.js';
 import { modelConfigSchema } from './model-config.js';
 import { checkSimRates, simConfigObjectSchema } from './sim-config.js';
 
@@ -7,12 +7,13 @@ import { checkSimRates, simConfigObjectSchema } from './sim-config.js';
  * Config of any backend, discriminated by `kind`:
  * - `{ kind: 'sim', accuracy, latency, errorRate, timeoutRate, classes, noiseSd, seed }`
  * - `{ kind: 'model', name, latency?, seed? }` — a trained artifact such as `weather-tree-v2`
- * - `{ kind: 'http', endpoint: { protocol: 'kserve-v2' | 'json', ... }, timeoutMs, retry, headers }`
+ * - `{ kind: 'http', endpoint: { protocol: 'kserve-v2' | 'json', ... }, timeoutMs, retry, overloadBackoff, headers }`
  */
 export const backendConfigSchema = z
-  .discriminatedUnion('kind', [simConfigObjectSchema, modelConfigSchema, httpConfigSchema])
+  .discriminatedUnion('kind', [simConfigObjectSchema, modelConfigSchema, httpConfigObjectSchema])
   .superRefine((config, ctx) => {
     if (config.kind === 'sim') checkSimRates(config, ctx);
+    if (config.kind === 'http') checkHttpBatch(config, ctx);
   });
 
 export type BackendConfig = z.input<typeof backendConfigSchema>;

@@ -1,65 +1,10 @@
-import { once } from 'node:events';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BackendConfigError } from './config-error.js';
 import { createHttpBackend } from './http-backend.js';
 import type { HttpConfig } from './http-config.js';
+import { closeServers, reply, startServer } from './model-server.fixtures.js';
 
-interface Received {
-  readonly method: string | undefined;
-  readonly url: string | undefined;
-  readonly headers: IncomingMessage['headers'];
-  readonly body: unknown;
-}
-
-type Handler = (req: Received, res: ServerResponse, attempt: number) => void;
-
-interface TestServer {
-  readonly baseUrl: string;
-  readonly received: Received[];
-}
-
-const servers: { close(): Promise<void> }[] = [];
-
-/** A real model server on a loopback port, recording what it receives. */
-async function startServer(handler: Handler): Promise<TestServer> {
-  const received: Received[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      const entry = {
-        method: req.method,
-        url: req.url,
-        headers: req.headers,
-        body: text ? (JSON.parse(text) as unknown) : undefined,
-      };
-      received.push(entry);
-      handler(entry, res, received.length);
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  servers.push({
-    close: async () => {
-      server.closeAllConnections();
-      server.close();
-      await once(server, 'close');
-    },
-  });
-  return { baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received };
-}
-
-function reply(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
-}
-
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
+afterEach(closeServers);
 
 const FEATURES = {
   date: '2015-06-01',
@@ -205,9 +150,9 @@ describe('http backend retries and deadlines', () => {
   });
 
   it('gives up after the configured retries of 5xx responses', async () => {
-    const server = await startServer((_req, res) => reply(res, 503, { error: 'overloaded' }));
+    const server = await startServer((_req, res) => reply(res, 502, { error: 'bad gateway' }));
     const result = await createHttpBackend(jsonConfig(server.baseUrl)).predict(REQUEST);
-    expect(result).toMatchObject({ status: 'ERROR', error: expect.stringContaining('HTTP 503') });
+    expect(result).toMatchObject({ status: 'ERROR', error: expect.stringContaining('HTTP 502') });
     expect(server.received).toHaveLength(1 + fastRetry.retries);
   });
 
@@ -256,7 +201,7 @@ describe('http backend retries and deadlines', () => {
   it('reports ERROR with the cause when no server listens', async () => {
     const server = await startServer(() => {});
     const url = server.baseUrl;
-    await Promise.all(servers.splice(0).map((s) => s.close()));
+    await server.close();
     const result = await createHttpBackend(jsonConfig(url)).predict(REQUEST);
     expect(result).toMatchObject({
       status: 'ERROR',

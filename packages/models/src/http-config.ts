@@ -26,7 +26,11 @@ const kserveInputSchema = z
     datatype: z.enum(KSERVE_DATATYPES).default('FP32'),
     /** Dotted paths into the request's features; their values, in order, are the tensor's data. */
     features: z.array(z.string().min(1)).min(1),
-    /** Tensor shape. @default [1, features.length] — one row, one column per feature */
+    /**
+     * Tensor shape of one request's row. Several rows in one call (`batch.maxRows`) are stacked
+     * along the first dimension, which must then be 1.
+     * @default [1, features.length] — one row, one column per feature
+     */
     shape: z.array(z.number().int().nonnegative()).optional(),
   })
   .strict();
@@ -46,6 +50,21 @@ const kserveEndpointSchema = z
     /** @default the request's `model` */
     modelName: z.string().min(1).optional(),
     modelVersion: z.string().min(1).optional(),
+    /**
+     * Several requests per call, as rows stacked along each input's first dimension. A lone
+     * request is never held back: rows gather only while `callsInFlight` calls to the model are
+     * already out (a backlog, as when the worker takes a fetched batch), and go in the next call.
+     * The default, one row per call, suits model servers that accept a single row only.
+     */
+    batch: z
+      .object({
+        /** Most rows per call; 1 sends each request on its own. @default 1 */
+        maxRows: z.number().int().min(1).max(1024).default(1),
+        /** Calls in flight at once per model while batching (`maxRows` above 1). @default 2 */
+        callsInFlight: z.number().int().min(1).default(2),
+      })
+      .strict()
+      .default({}),
     inputs: z.array(kserveInputSchema).min(1),
     output: z
       .object({
@@ -86,7 +105,10 @@ export type JsonEndpoint = z.output<typeof jsonEndpointSchema>;
 /** Exponential backoff between retries: min(maxDelayMs, minDelayMs · factor^(retry−1)). */
 const retrySchema = z
   .object({
-    /** Retries after the first attempt, on 5xx responses and network errors (never on 4xx). @default 2 */
+    /**
+     * Retries after the first attempt, on 5xx responses and network errors; never on 4xx, nor on
+     * a 503 (the server is overloaded: see `overloadBackoff`). @default 2
+     */
     retries: z.number().int().min(0).default(2),
     /** @default 50 */
     minDelayMs: z.number().nonnegative().default(50),
@@ -97,18 +119,56 @@ const retrySchema = z
   })
   .strict();
 
-/** A model served by an external HTTP model server. */
-export const httpConfigSchema = z
+/**
+ * Back-off after an overload answer (HTTP 429 or 503): the next call to that endpoint waits
+ * min(maxDelayMs, max(Retry-After, minDelayMs · factor^(n−1))) for the n-th overload in a row; a
+ * successful call resets n. Calls waiting past their deadline are TIMEOUT.
+ */
+const overloadBackoffSchema = z
+  .object({
+    /** @default 100 */
+    minDelayMs: z.number().nonnegative().default(100),
+    /** The cap, also of a longer Retry-After. @default 1000 */
+    maxDelayMs: z.number().nonnegative().default(1000),
+    /** @default 2 */
+    factor: z.number().min(1).default(2),
+  })
+  .strict();
+
+/** A model served by an external HTTP model server (see {@link httpConfigSchema}). */
+export const httpConfigObjectSchema = z
   .object({
     kind: z.literal('http'),
     endpoint: httpEndpointSchema,
     /** Budget for the whole call, retries and backoff included; past it the outcome is TIMEOUT. @default 2000 */
     timeoutMs: z.number().positive().default(2000),
     retry: retrySchema.default({}),
+    overloadBackoff: overloadBackoffSchema.default({}),
     /** Extra request headers, e.g. authorization. @default {} */
     headers: z.record(z.string()).default({}),
   })
   .strict();
 
-export type HttpConfig = z.input<typeof httpConfigSchema>;
-export type CompiledHttpConfig = z.output<typeof httpConfigSchema>;
+/** Rows stack along the first dimension, so a batching endpoint's input shapes must start at 1. */
+export function checkHttpBatch(
+  config: z.output<typeof httpConfigObjectSchema>,
+  ctx: z.RefinementCtx,
+): void {
+  const { endpoint } = config;
+  if (endpoint.protocol !== 'kserve-v2' || endpoint.batch.maxRows === 1) return;
+  endpoint.inputs.forEach((input, i) => {
+    if (input.shape !== undefined && input.shape[0] !== 1) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: 'with batch.maxRows above 1, the shape of one row must start with 1',
+        path: ['endpoint', 'inputs', i, 'shape'],
+      });
+    }
+  });
+}
+
+/** A model served by an external HTTP model server. */
+export const httpConfigSchema = httpConfigObjectSchema.superRefine(checkHttpBatch);
+
+export type HttpConfig = z.input<typeof httpConfigObjectSchema>;
+export type CompiledHttpConfig = z.output<typeof httpConfigObjectSchema>;

@@ -20,10 +20,16 @@ function decode(endpoint: JsonEndpoint, body: unknown): DecodedPrediction {
     : { error: `response field ${endpoint.scorePath} is not a number` };
 }
 
-/** Plain JSON codec: the features are the body; output and score are read at dotted paths. */
+/**
+ * Plain JSON codec: the features are the body; output and score are read at dotted paths. One
+ * request per call: the protocol has no batches.
+ */
 export function jsonCodec(endpoint: JsonEndpoint): EndpointCodec {
   return {
-    encode: (request) => ({ url: endpoint.url, body: request.features }),
-    decode: (body) => decode(endpoint, body),
+    maxRows: 1,
+    callsInFlight: Infinity,
+    encode: (request) => ({ url: endpoint.url, row: request.features }),
+    body: (rows) => rows[0],
+    decode: (body) => [decode(endpoint, body)],
   };
 }
