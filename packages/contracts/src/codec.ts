@@ -215,7 +215,7 @@ export class EventCodec {
       if (resolver instanceof DecodeError) return resolver;
       let value: EventTypes[E];
       try {
-        value = reader.fromBuffer(bytes!.subarray(HEADER_BYTES), resolver) as EventTypes[E];
+        value = readBody(reader, bytes!, resolver) as EventTypes[E];
       } catch (e) {
         return new DecodeError(
           `cannot decode ${event} with schema id ${id}: ${(e as Error).message}`,
@@ -232,6 +232,17 @@ export class EventCodec {
 function wireSchemaId(bytes: Buffer | null): number | undefined {
   if (bytes === null || bytes.length < HEADER_BYTES || bytes[0] !== MAGIC_BYTE) return undefined;
   return bytes.readInt32BE(1);
+}
+
+/**
+ * `type.fromBuffer(bytes.subarray(HEADER_BYTES), resolver)` — the same checks and errors —
+ * without the subarray: a Buffer object per record, ~0.1 µs of the ~1 µs a decode costs.
+ */
+function readBody(type: avro.Type, bytes: Buffer, resolver: avro.Resolver): unknown {
+  const { value, offset } = type.decode(bytes, HEADER_BYTES, resolver);
+  if (offset < 0) throw new Error('truncated buffer');
+  if (offset < bytes.length) throw new Error('trailing data');
+  return value;
 }
 
 function notWireFormat(topic: TopicSpec, bytes: Buffer | null): DecodeError {

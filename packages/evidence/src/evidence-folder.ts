@@ -36,6 +36,7 @@ import type { ArmEvidence, Evaluation, Role } from '@kanary/contracts';
 import { ArmBucket, emptyArmCounts } from './arm-bucket.js';
 import { AssignmentUnits, type CountedUnit } from './assignment-units.js';
 import { bucketStartOf } from './bucket-width.js';
+import { RecentBuckets } from './recent-buckets.js';
 import { bucketKey, watermarkKey, type ArmId } from './evidence-key.js';
 import type { LabelledPairInput, OutputPairInput } from './pair-inputs.js';
 import type { RolloutTerms } from './rollout-terms.js';
@@ -117,6 +118,8 @@ const NOT_YET = Number.NEGATIVE_INFINITY;
 
 export class EvidenceFolder {
   private readonly buckets = new Map<string, ArmBucket>();
+  /** The buckets `bucketOf` found last; a restore, which replaces buckets, forgets them. */
+  private readonly recent = new RecentBuckets<ArmBucket>();
   /** Changed since the last `changes()`. */
   private readonly changed = new Set<string>();
   /** Changed since their last publication. */
@@ -145,6 +148,7 @@ export class EvidenceFolder {
    * next checkpoint.
    */
   restore(record: ArmEvidence): void {
+    this.recent.clear();
     if (record.rolloutId !== '') {
       const bucket = ArmBucket.fromRecord(record);
       const key = bucketKey(bucket.arm, bucket.bucketStart, this.options.partition);
@@ -325,14 +329,15 @@ export class EvidenceFolder {
     const terms = this.options.terms(rolloutId);
     if (terms === undefined) return this.skip(FoldOutcome.UNKNOWN_ROLLOUT);
     if (time < terms.startedAt) return this.skip(FoldOutcome.BEFORE_START);
-    const arm: ArmId = {
-      rolloutId,
-      model: terms.model,
-      variant: input.variant,
-      role: input.role,
-      served: input.served,
-    };
     const start = bucketStartOf(time, terms.bucketMs);
+    const { variant, role, served } = input;
+    const recent = this.recent.find({ rolloutId, variant, role, served, start });
+    if (recent !== undefined) {
+      this.changed.add(recent.key);
+      this.unpublished.add(recent.key);
+      return recent.bucket;
+    }
+    const arm: ArmId = { rolloutId, model: terms.model, variant, role, served };
     const key = bucketKey(arm, start, this.options.partition);
     let bucket = this.buckets.get(key);
     if (bucket === undefined) {
@@ -345,6 +350,7 @@ export class EvidenceFolder {
       );
       this.buckets.set(key, bucket);
     }
+    this.recent.remember({ rolloutId, variant, role, served, start, key, bucket });
     this.changed.add(key);
     this.unpublished.add(key);
     return bucket;

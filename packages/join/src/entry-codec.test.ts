@@ -3,7 +3,7 @@ import { ChangelogFormatError } from './changelog-format-error.js';
 import { decodeEntry, encodeEntry } from './entry-codec.js';
 import { entryExpiresAt, type JoinEntry, type PendingPrediction } from './join-entry.js';
 import { T0 } from './join.fixtures.js';
-import { digestText, storeText } from './stored-text.js';
+import { digestText, storeText, type StoredText } from './stored-text.js';
 
 const STABLE_PENDING: PendingPrediction = {
   variant: 'v1',
@@ -117,7 +117,108 @@ const ENTRIES: Array<[string, JoinEntry]> = [
   ],
 ];
 
+/** Version 2 as it was first written, with `JSON.stringify`: `encodeEntry` must give the same text. */
+function stringified(entry: JoinEntry): string {
+  const text = (t: StoredText | null) =>
+    t === null || typeof t === 'string' ? t : [t.length, t.digest, t.numeric];
+  if (entry.kind === 'label') {
+    const l = entry.label;
+    const evaluated = l.evaluated.map(({ variant, pairing: d }) =>
+      d === null
+        ? variant
+        : [
+            variant,
+            d.role,
+            d.served ? 1 : 0,
+            d.rolloutId,
+            d.predictedAt,
+            d.correct ? 1 : 0,
+            text(d.output),
+          ],
+    );
+    return JSON.stringify({
+      v: 2,
+      l: [l.model, text(l.label), l.labeledAt, l.expiresAt, l.matched ? 1 : 0, evaluated],
+    });
+  }
+  return JSON.stringify({
+    v: 2,
+    p: entry.predictions.map((p) => [
+      p.variant,
+      p.model,
+      p.rolloutId,
+      p.role,
+      p.served ? 1 : 0,
+      text(p.output),
+      p.latencyMs,
+      p.status,
+      p.predictedAt,
+      p.expiresAt,
+    ]),
+  });
+}
+
+/** Text that JSON escapes: quotes, backslashes, controls, lone surrogates; and text it keeps. */
+const AWKWARD = [
+  'say "hi"',
+  'C:\\x',
+  'tab\there\n',
+  '\u0000\u001f\u007f',
+  '\ud800 lone',
+  'lone \udfff',
+  '😀 é 中',
+  '',
+];
+
 describe('entry codec', () => {
+  it.each(ENTRIES)('writes %s as JSON.stringify of its positional form did', (_name, entry) => {
+    expect(encodeEntry(entry)).toBe(stringified(entry));
+  });
+
+  it('writes every string and number as JSON.stringify does', () => {
+    for (const s of AWKWARD) {
+      const prediction: PendingPrediction = {
+        ...STABLE_PENDING,
+        variant: s,
+        model: s,
+        rolloutId: s,
+        output: s,
+        latencyMs: s.length === 0 ? Number.NaN : -0.1 / 3,
+      };
+      const entries: JoinEntry[] = [
+        {
+          kind: 'predictions',
+          predictions: [prediction, { ...prediction, output: null, latencyMs: 1e21 }],
+        },
+        {
+          kind: 'label',
+          label: {
+            model: s,
+            label: s,
+            labeledAt: T0,
+            expiresAt: Number.POSITIVE_INFINITY,
+            matched: true,
+            evaluated: [
+              { variant: s, pairing: null },
+              {
+                variant: s,
+                pairing: {
+                  role: 'STABLE',
+                  served: true,
+                  rolloutId: s,
+                  predictedAt: 5e-7,
+                  correct: false,
+                  output: storeText(s.repeat(40), 8),
+                },
+              },
+            ],
+          },
+        },
+      ];
+      for (const entry of entries) expect(encodeEntry(entry)).toBe(stringified(entry));
+    }
+  });
+
   it.each(ENTRIES)('round-trips %s', (_name, entry) => {
     const text = encodeEntry(entry);
     expect(JSON.parse(text)).toMatchObject({ v: 2 });

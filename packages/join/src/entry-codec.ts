@@ -35,48 +35,59 @@ export const ENTRY_FORMAT_VERSION = 2;
 /** The oldest version still read: its labels' evaluated variants are names alone. */
 const OLDEST_READABLE_VERSION = 1;
 
-type WireText = string | [number, number, number | null];
+/*
+ * Written by concatenation rather than `JSON.stringify` of arrays built for the purpose: the same
+ * text (`entry-codec.test.ts` compares both on every shape) in half the time (0.75 → 0.36 µs for
+ * an entry of the evaluator benchmark) — the evaluator encodes an entry for every prediction and
+ * label it reads. Strings that need escaping go through `JSON.stringify`; numbers are formatted
+ * as it formats them.
+ */
 
-function textToWire(text: StoredText): WireText {
-  return typeof text === 'string' ? text : [text.length, text.digest, text.numeric];
+/** A number as `JSON.stringify` writes it: non-finite values become null. */
+const jsonNumber = (n: number): string => (Number.isFinite(n) ? String(n) : 'null');
+
+const jsonFlag = (b: boolean): string => (b ? '1' : '0');
+
+/** Characters `JSON.stringify` escapes in a string: quote, backslash, controls, surrogates. */
+// eslint-disable-next-line no-control-regex
+const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** A string as `JSON.stringify` writes it; most need no escaping and are only quoted. */
+const jsonString = (s: string): string => (ESCAPED.test(s) ? JSON.stringify(s) : `"${s}"`);
+
+function jsonText(text: StoredText | null): string {
+  if (text === null) return 'null';
+  if (typeof text === 'string') return jsonString(text);
+  return `[${jsonNumber(text.length)},${jsonNumber(text.digest)},${text.numeric === null ? 'null' : jsonNumber(text.numeric)}]`;
 }
 
-function evaluatedToWire({ variant, pairing: d }: EvaluatedVariant): unknown {
-  if (d === null) return variant;
-  const output = d.output === null ? null : textToWire(d.output);
-  return [variant, d.role, d.served ? 1 : 0, d.rolloutId, d.predictedAt, d.correct ? 1 : 0, output];
+function jsonEvaluated({ variant, pairing: d }: EvaluatedVariant): string {
+  if (d === null) return jsonString(variant);
+  return `[${jsonString(variant)},${jsonString(d.role)},${jsonFlag(d.served)},${jsonString(d.rolloutId)},${jsonNumber(d.predictedAt)},${jsonFlag(d.correct)},${jsonText(d.output)}]`;
+}
+
+function jsonPrediction(p: PendingPrediction): string {
+  return `[${jsonString(p.variant)},${jsonString(p.model)},${p.rolloutId === null ? 'null' : jsonString(p.rolloutId)},${jsonString(p.role)},${jsonFlag(p.served)},${jsonText(p.output)},${jsonNumber(p.latencyMs)},${jsonString(p.status)},${jsonNumber(p.predictedAt)},${jsonNumber(p.expiresAt)}]`;
+}
+
+function jsonList<T>(items: readonly T[], item: (value: T) => string): string {
+  let out = '';
+  for (let i = 0; i < items.length; i++) out += i === 0 ? item(items[i]!) : `,${item(items[i]!)}`;
+  return `[${out}]`;
 }
 
 export function encodeEntry(entry: JoinEntry): string {
+  let text: string;
   if (entry.kind === 'label') {
     const l = entry.label;
-    return JSON.stringify({
-      v: ENTRY_FORMAT_VERSION,
-      l: [
-        l.model,
-        textToWire(l.label),
-        l.labeledAt,
-        l.expiresAt,
-        l.matched ? 1 : 0,
-        l.evaluated.map(evaluatedToWire),
-      ],
-    });
+    text = `{"v":${ENTRY_FORMAT_VERSION},"l":[${jsonString(l.model)},${jsonText(l.label)},${jsonNumber(l.labeledAt)},${jsonNumber(l.expiresAt)},${jsonFlag(l.matched)},${jsonList(l.evaluated, jsonEvaluated)}]}`;
+  } else {
+    text = `{"v":${ENTRY_FORMAT_VERSION},"p":${jsonList(entry.predictions, jsonPrediction)}}`;
   }
-  return JSON.stringify({
-    v: ENTRY_FORMAT_VERSION,
-    p: entry.predictions.map((p) => [
-      p.variant,
-      p.model,
-      p.rolloutId,
-      p.role,
-      p.served ? 1 : 0,
-      p.output === null ? null : textToWire(p.output),
-      p.latencyMs,
-      p.status,
-      p.predictedAt,
-      p.expiresAt,
-    ]),
-  });
+  // Concatenation leaves a tree of string pieces (~1 KB per entry, measured) until something reads
+  // the characters; reading one makes V8 flatten it to one string now, before the store keeps it.
+  text.charCodeAt(0);
+  return text;
 }
 
 const ROLES = new Set<string>(Object.values(Role));

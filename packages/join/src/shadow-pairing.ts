@@ -111,12 +111,15 @@ function labelledPair(
 export function evaluatedVariant(p: PendingPrediction, correct: boolean): EvaluatedVariant {
   const side = sideOf(p);
   if (side === null) return { variant: p.variant, pairing: null };
-  const { variant, ...pairing } = side;
-  return { variant, pairing: { ...pairing, correct } };
+  // Fields named rather than spread: object rest and spread took ~1 % of the evaluator's CPU.
+  const { variant, role, served, rolloutId, predictedAt, output } = side;
+  return { variant, pairing: { role, served, rolloutId, predictedAt, output, correct } };
 }
 
-function labelledSide(e: EvaluatedVariant): LabelledSide | null {
-  return e.pairing === null ? null : { variant: e.variant, ...e.pairing };
+function labelledSide({ variant, pairing: d }: EvaluatedVariant): LabelledSide | null {
+  if (d === null) return null;
+  const { role, served, rolloutId, predictedAt, output, correct } = d;
+  return { variant, role, served, rolloutId, predictedAt, output, correct };
 }
 
 /** The pairs `record` forms with the variants evaluated before it, as [stable, shadow]. */

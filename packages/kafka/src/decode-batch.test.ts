@@ -193,18 +193,27 @@ describe('keyMismatch', () => {
     },
     { case: 'an empty key', key: Buffer.alloc(0), expected: 'r-1', message: 'key "" is not' },
     {
+      case: 'a requestId with a lone surrogate, which UTF-8 encodes as a replacement character',
+      key: Buffer.from('r-\ufffd'),
+      expected: 'r-\ud800',
+      message: undefined,
+    },
+    {
       case: 'a long key, cut',
       key: Buffer.from('x'.repeat(500)),
       expected: 'r-1',
       message: `key "${'x'.repeat(200)}…" is not`,
     },
   ])('$case', ({ key, expected, message }) => {
-    const error = keyMismatch(key, expected, 'requestId');
-    if (message === undefined) expect(error).toBeUndefined();
-    else {
-      expect(error).toBeInstanceOf(KeyMismatchError);
-      expect(error?.message.startsWith(message)).toBe(true);
-      expect(error?.code).toBe('KEY_MISMATCH');
+    // The same answer with and without the key's text.
+    for (const keyText of [undefined, key?.toString('utf8')]) {
+      const error = keyMismatch(key, expected, 'requestId', keyText);
+      if (message === undefined) expect(error).toBeUndefined();
+      else {
+        expect(error).toBeInstanceOf(KeyMismatchError);
+        expect(error?.message.startsWith(message)).toBe(true);
+        expect(error?.code).toBe('KEY_MISMATCH');
+      }
     }
   });
 });

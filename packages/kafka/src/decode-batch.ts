@@ -76,15 +76,17 @@ export function sortDecoded<E extends EventName>(
   for (let i = 0; i < records.length; i++) {
     const m = records[i]!;
     let value = decoded[i];
+    const key = m.key === null ? null : m.key.toString();
     if (keyedBy !== undefined && !(value instanceof KanaryError)) {
-      value = keyMismatch(m.key, keyedBy.of(value as EventTypes[E]), keyedBy.field) ?? value;
+      const expected = keyedBy.of(value as EventTypes[E]);
+      value = keyMismatch(m.key, expected, keyedBy.field, key ?? undefined) ?? value;
     }
     if (!(value instanceof KanaryError)) {
       valid.push({
         topic,
         partition,
         offset: m.offset,
-        key: m.key === null ? null : m.key.toString(),
+        key,
         value,
         timestamp: Number(m.timestamp),
         headers: m.headers,

@@ -56,6 +56,15 @@ describe('keyPartition', () => {
     expect(differ).toBe(0);
   });
 
+  it('hashes keys longer than its scratch space as their UTF-8 bytes', () => {
+    for (const key of ['k'.repeat(1_025), 'é'.repeat(600), `${'a'.repeat(1_023)}😀`]) {
+      for (const n of [3, 4, 6]) {
+        expect(keyPartition(key, n)).toBe(keyPartition(Buffer.from(key, 'utf8'), n));
+      }
+    }
+    expect(keyPartition('é'.repeat(600), 7)).not.toBe(keyPartition('e'.repeat(600), 7));
+  });
+
   it('spreads keys over every partition', () => {
     const seen = new Set(Array.from({ length: 200 }, (_, i) => keyPartition(`r-${i}`, 6)));
     expect(seen).toEqual(new Set([0, 1, 2, 3, 4, 5]));

@@ -7,6 +7,22 @@ const { Partitioners } = kafkajs;
 /** The seed of Kafka's murmur2 (`org.apache.kafka.common.utils.Utils.murmur2`). */
 const KAFKA_MURMUR2_SEED = 0x9747b28c;
 
+/** Longest key, in UTF-8 bytes, that {@link keyBytes} encodes without allocating. */
+const SCRATCH_BYTES = 1024;
+const scratch = new Uint8Array(SCRATCH_BYTES);
+const utf8 = new TextEncoder();
+
+/**
+ * A string key's UTF-8 bytes, in a view of a shared scratch array (valid until the next call).
+ * `murmurhash.v2` given a string constructs a `TextEncoder` and a fresh array for every call:
+ * ~1 µs per key against ~0.1 µs here, paid by every string-keyed record an evaluator produces
+ * and by its partition check of every input.
+ */
+function keyBytes(key: string): Uint8Array {
+  const { read, written } = utf8.encodeInto(key, scratch);
+  return read === key.length ? scratch.subarray(0, written) : utf8.encode(key);
+}
+
 /**
  * The partition a record keyed `key` belongs on: what the Java client's and kafkajs' default
  * partitioners choose (murmur2 of the key's UTF-8 bytes, made positive by clearing the sign bit,
@@ -19,7 +35,8 @@ const KAFKA_MURMUR2_SEED = 0x9747b28c;
  * partitioner), and the result is the same (`key-partition.test.ts` compares them).
  */
 export function keyPartition(key: string | Buffer, partitions: number): number {
-  return (murmurhash.v2(key, KAFKA_MURMUR2_SEED) & 0x7fffffff) % partitions;
+  const bytes = typeof key === 'string' ? keyBytes(key) : key;
+  return (murmurhash.v2(bytes, KAFKA_MURMUR2_SEED) & 0x7fffffff) % partitions;
 }
 
 /**

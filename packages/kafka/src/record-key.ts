@@ -34,12 +34,18 @@ const SHOWN_KEY_BYTES = 32;
  * error to dead-letter the record with, or undefined when the key is right. The comparison is of
  * bytes: text equality alone would take a key with invalid UTF-8 for one whose replacement
  * characters happen to match.
+ *
+ * `keyText`, the key decoded as UTF-8 when the caller has it, answers most checks without
+ * encoding `expected`: equal text without a replacement character means the key was valid UTF-8,
+ * which encodes each text one way, so the bytes are equal too. Otherwise the bytes are compared.
  */
 export function keyMismatch(
   key: Buffer | null,
   expected: string,
   field: string,
+  keyText?: string,
 ): KeyMismatchError | undefined {
+  if (keyText === expected && key !== null && !expected.includes('\ufffd')) return undefined;
   if (key !== null && key.equals(Buffer.from(expected, 'utf8'))) return undefined;
   const how = `produce with key = ${field} (UTF-8)`;
   if (key === null) {

@@ -46,6 +46,7 @@ describe('EventCodec against the schema registry', () => {
       wire(encoded[0]!.readInt32BE(1), avroType('InferenceRequest').toBuffer(blankId)),
       encoded[0]!.subarray(0, 12),
       encoded[1]!,
+      Buffer.concat([encoded[1]!, Buffer.from([0])]),
     ];
 
     const results = await f.codec.decodeAll(requests, values);
@@ -64,7 +65,9 @@ describe('EventCodec against the schema registry', () => {
     expect(results[5]).toBeInstanceOf(ValidationError);
     expect(message(5)).toMatch(/requestId/);
     expect(results[6]).toBeInstanceOf(DecodeError);
-    expect(message(6)).toMatch(/cannot decode InferenceRequest/);
+    expect(message(6)).toMatch(/cannot decode InferenceRequest .*: truncated buffer/);
+    expect(results[8]).toBeInstanceOf(DecodeError);
+    expect(message(8)).toMatch(/cannot decode InferenceRequest .*: trailing data/);
     // decode() of one record throws what decodeAll returns for it.
     await expect(f.codec.decode(requests, values[3]!)).rejects.toThrow(/unknown schema id/);
   });

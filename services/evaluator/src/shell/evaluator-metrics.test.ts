@@ -62,4 +62,31 @@ describe('evaluatorMetrics.count', () => {
     expect(text).toContain(line('label', 'TTL', 1));
     expect(text).toContain(line('prediction', 'TTL', 1));
   });
+
+  it('counts evaluations per model, variant and role', async () => {
+    const registry = createMetricsRegistry('evaluator', { processMetrics: false });
+    const metrics = evaluatorMetrics(registry);
+    const processor = new JoinProcessor({ ttlMs: DAY });
+    processor.init({ now: T0 });
+    const out = new PartitionOutputs(0);
+    const arms = [
+      { variant: 'v1', role: 'STABLE' },
+      { variant: 'v2', role: 'CANARY' },
+      { variant: 'v1', role: 'STABLE' },
+      { variant: 'v2', role: 'SHADOW', served: false },
+      { variant: 'v1', role: 'STABLE' },
+    ] as const;
+    arms.forEach((arm, i) => {
+      out.add(processor.process(predicted({ requestId: `r${i}`, ...arm }), T0));
+      out.add(processor.process(labelled({ requestId: `r${i}` }), T0));
+    });
+    metrics.count(out);
+    metrics.count(out);
+    const text = await registry.metrics();
+    const line = (variant: string, role: string, n: number) =>
+      `kanary_evaluations_total{model="fraud",variant="${variant}",role="${role}",service="evaluator"} ${n}`;
+    expect(text).toContain(line('v1', 'STABLE', 6));
+    expect(text).toContain(line('v2', 'CANARY', 2));
+    expect(text).toContain(line('v2', 'SHADOW', 2));
+  });
 });

@@ -1,3 +1,4 @@
+import type { Evaluation } from '@kanary/contracts';
 import { FoldOutcome } from '@kanary/evidence';
 import { metricFactory, type Registry } from '@kanary/observability';
 import type { JoinProcessor, MetricsSnapshot } from '@kanary/join';
@@ -5,6 +6,32 @@ import type { PartitionOutputs } from './join-outputs.js';
 
 /** Restore durations in seconds, from 10 ms to 5 min. */
 const RESTORE_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
+
+interface EvaluationCount {
+  readonly labels: { readonly model: string; readonly variant: string; readonly role: string };
+  n: number;
+}
+
+/**
+ * Evaluations per label set. prom-client hashes the labels on every `inc`; a batch's evaluations
+ * share a few label sets, so counting them here first costs one `inc` per set instead of one per
+ * evaluation (found by comparing fields, not by building a key per evaluation).
+ */
+function evaluationCounts(evaluations: readonly Evaluation[]): EvaluationCount[] {
+  const counts: EvaluationCount[] = [];
+  for (const { model, variant, role } of evaluations) {
+    let count: EvaluationCount | undefined;
+    for (const c of counts) {
+      if (c.labels.variant === variant && c.labels.model === model && c.labels.role === role) {
+        count = c;
+        break;
+      }
+    }
+    if (count === undefined) counts.push({ labels: { model, variant, role }, n: 1 });
+    else count.n += 1;
+  }
+  return counts;
+}
 
 /**
  * The evaluator's Prometheus metrics. Counters are updated when outputs are produced, before
@@ -88,8 +115,8 @@ export function evaluatorMetrics(registry: Registry) {
     ...metrics,
     /** Counts what one processor produced. */
     count(outputs: PartitionOutputs): void {
-      for (const e of outputs.evaluations) {
-        metrics.evaluations.inc({ model: e.model, variant: e.variant, role: e.role });
+      for (const { labels, n } of evaluationCounts(outputs.evaluations)) {
+        metrics.evaluations.inc(labels, n);
       }
       for (const x of outputs.expired) metrics.expired.inc({ kind: x.kind, reason: x.reason });
       for (const x of outputs.ignored) metrics.ignored.inc({ kind: x.kind, reason: x.reason });
