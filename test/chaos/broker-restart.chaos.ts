@@ -78,6 +78,11 @@ describe.skipIf(!privateBroker.available)(`broker restart${privateBroker.skipped
         requests: REQUESTS,
         outages,
         supervisorRestarts: pipeline.restartSummary(),
+        // The test's own consumers are replaced the same way when kafkajs gives them up.
+        watcherRestarts: {
+          evaluations: watch.evaluations.restarts,
+          reports: watch.reports.restarts,
+        },
         audit,
         seconds: Math.round((Date.now() - started) / 1000),
       });
