@@ -103,6 +103,19 @@ async function inProcess(
   }
 }
 
+/** The issue's two targets for `/v1/assign` throughput, in one verdict. */
+function bothTargets(m: Metric): Metric {
+  const rate = withTarget(m, 'at-least', 5_000, '≥ 5,000 requests/s');
+  const ratio = withTarget(m, 'ratio-at-least', 0.4, '≥ 40 % of the bare Fastify baseline');
+  return {
+    ...m,
+    target: {
+      text: `${rate.target!.text} and ${ratio.target!.text}`,
+      met: rate.target!.met && ratio.target!.met,
+    },
+  };
+}
+
 async function runAssign(stack: BenchStack, context: BenchContext): Promise<Metric[]> {
   const seconds = context.quick ? 3 : 10;
   const inProcessN = context.quick ? 20_000 : 200_000;
@@ -172,24 +185,16 @@ async function runAssign(stack: BenchStack, context: BenchContext): Promise<Metr
       'ms',
       runs.bare.map((r) => r.p99),
     ),
-    withTarget(
-      withTarget(
-        against(
-          metric(
-            'assign.http.router.throughput',
-            label('router POST /v1/assign'),
-            'requests/s',
-            runs.router.map((r) => r.perSecond),
-          ),
-          bareRate,
+    bothTargets(
+      against(
+        metric(
+          'assign.http.router.throughput',
+          label('router POST /v1/assign'),
+          'requests/s',
+          runs.router.map((r) => r.perSecond),
         ),
-        'ratio-at-least',
-        0.4,
-        '≥ 40 % of the bare Fastify baseline',
+        bareRate,
       ),
-      'at-least',
-      5_000,
-      '≥ 5,000 requests/s',
     ),
     metric(
       'assign.http.router.p50',
