@@ -22,6 +22,8 @@ export interface RoutedGrouping {
 export class RecordPublisher {
   private producer: Producer | undefined;
   private readonly routedGroup: GroupCommit<Message>;
+  /** The routed topic's synchronous encoder, once its schema id is known. */
+  private routedEncoder: Promise<(value: RoutedRequest) => Buffer> | undefined;
 
   constructor(
     private readonly kafka: Kafka,
@@ -53,13 +55,21 @@ export class RecordPublisher {
    * @throws GroupCommitFullError when `maxPending` records are already waiting.
    */
   async routed(records: readonly RoutedRequest[]): Promise<void> {
-    const messages = await Promise.all(
-      records.map(async (value) => ({
-        key: value.requestId,
-        value: await this.codec.encode(this.topics.routed, value),
-      })),
-    );
+    const encode = await this.encoderOfRouted();
+    const messages = records.map((value) => ({ key: value.requestId, value: encode(value) }));
     await this.routedGroup.submit(messages);
+  }
+
+  /** One registry lookup for all calls; a failed lookup is asked again by the next call. */
+  private encoderOfRouted(): Promise<(value: RoutedRequest) => Buffer> {
+    if (this.routedEncoder === undefined) {
+      const encoder = this.codec.encoder(this.topics.routed);
+      this.routedEncoder = encoder;
+      encoder.catch(() => {
+        if (this.routedEncoder === encoder) this.routedEncoder = undefined;
+      });
+    }
+    return this.routedEncoder;
   }
 
   async command(command: RolloutCommand): Promise<void> {
