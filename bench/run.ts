@@ -19,6 +19,7 @@ import { evaluatorBenchmark } from './benchmarks/evaluator.js';
 import { recordCostsBenchmark } from './benchmarks/record-costs.js';
 import { pipelineScaleBenchmark } from './benchmarks/pipeline-scale.js';
 import { assignBenchmark } from './benchmarks/assign.js';
+import { modelServersBenchmark } from './benchmarks/model-servers.js';
 import { routerBenchmark } from './benchmarks/router.js';
 import { workerBenchmark } from './benchmarks/worker.js';
 import { describeMachine } from './lib/machine.js';
@@ -32,6 +33,7 @@ const BENCHMARKS: ReadonlyArray<Benchmark<BenchStack>> = [
   routerBenchmark,
   assignBenchmark,
   workerBenchmark,
+  modelServersBenchmark,
   evaluatorBenchmark,
   decisionBenchmark,
   decisionRestartBenchmark,
