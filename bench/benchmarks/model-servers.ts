@@ -5,6 +5,8 @@ import {
   ModelServerKind,
   modelServerAvailability,
   ModelServerProcess,
+  SERVED_MODELS,
+  servedModelVariants,
 } from '../../services/model-worker/test/model-server-process.js';
 import { fillEvents } from '../lib/backlog.js';
 import { compareThroughput } from '../lib/compare-throughput.js';
@@ -12,37 +14,8 @@ import { against } from '../lib/metric.js';
 import type { Benchmark, BenchmarkResult, Metric } from '../lib/results.js';
 import type { BenchStack, BenchTopics } from '../lib/stack.js';
 
-const MODELS = ['weather-sk-tree', 'weather-sk-logreg'] as const;
 /** Rows per V2 call of the batched worker (the single-row one sends one). */
 const BATCH_ROWS = 16;
-
-/** The worker's variants: both scikit-learn models on `baseUrl`, `maxRows` rows per call. */
-function variants(baseUrl: string, maxRows: number): string {
-  return JSON.stringify(
-    Object.fromEntries(
-      MODELS.map((model) => [
-        model,
-        {
-          kind: 'http',
-          endpoint: {
-            protocol: 'kserve-v2',
-            baseUrl,
-            modelName: model,
-            batch: { maxRows },
-            inputs: [
-              {
-                name: 'measurements',
-                datatype: 'FP32',
-                features: ['precipitation', 'temp_max', 'temp_min', 'wind'],
-              },
-            ],
-          },
-          timeoutMs: 5_000,
-        },
-      ]),
-    ),
-  );
-}
 
 async function fillWeatherBacklog(stack: BenchStack, topics: BenchTopics, n: number) {
   const { rows } = await loadWeatherDataset();
@@ -56,7 +29,7 @@ async function fillWeatherBacklog(stack: BenchStack, topics: BenchTopics, n: num
       features: JSON.stringify(weatherFeaturesOf(row)),
       timestamp: now,
       rolloutId: 'ro-model-servers',
-      variant: MODELS[i % MODELS.length]!,
+      variant: SERVED_MODELS[i % SERVED_MODELS.length]!,
       role: 'STABLE',
       served: true,
       routedAt: now,
@@ -99,7 +72,9 @@ export const modelServersBenchmark: Benchmark<BenchStack> = {
                 KANARY_INSTANCE_ID: run,
                 WORKER_GROUP_ID: `${topics.prefix}.worker.${run}`,
                 OPS_PORT: '0',
-                WORKER_VARIANTS: variants(server.baseUrl, maxRows),
+                WORKER_VARIANTS: JSON.stringify(
+                  servedModelVariants(server.baseUrl, { maxRows, timeoutMs: 5_000 }),
+                ),
               }),
               stack.logger,
             );

@@ -106,7 +106,8 @@ describe('GroupCommit', () => {
       lingerMs: 30,
     });
     const a = group.submit([1]);
-    await new Promise((r) => setTimeout(r, 5));
+    // A later turn of the event loop: without the linger, [1] would already be written alone.
+    await new Promise((r) => setImmediate(r));
     const b = group.submit([2]);
     await w.next();
     expect(w.writes).toEqual([[1, 2]]);

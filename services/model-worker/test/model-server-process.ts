@@ -17,6 +17,42 @@ const LOGS_DIR = join(KANARY, 'model-servers', 'logs');
 const KSERVE_SCRIPT = fileURLToPath(new URL('./model-servers/kserve_weather.py', import.meta.url));
 const venv = (kind: ModelServerKind): string => join(KANARY, `venv-${kind}`);
 
+/** The scikit-learn models model-servers/train.py trains; each server serves both. */
+export const SERVED_MODELS = ['weather-sk-tree', 'weather-sk-logreg'] as const;
+
+/**
+ * WORKER_VARIANTS for the served models on a server at `baseUrl`: one `http` variant per model
+ * over KServe v2, `maxRows` rows per call, with the worker's `timeoutMs` and `retry` options.
+ */
+export function servedModelVariants(
+  baseUrl: string,
+  options: { maxRows: number; timeoutMs: number; retry?: Record<string, number> },
+): Record<string, unknown> {
+  return Object.fromEntries(
+    SERVED_MODELS.map((model) => [
+      model,
+      {
+        kind: 'http',
+        endpoint: {
+          protocol: 'kserve-v2',
+          baseUrl,
+          modelName: model,
+          batch: { maxRows: options.maxRows },
+          inputs: [
+            {
+              name: 'measurements',
+              datatype: 'FP32',
+              features: ['precipitation', 'temp_max', 'temp_min', 'wind'],
+            },
+          ],
+        },
+        timeoutMs: options.timeoutMs,
+        ...(options.retry ? { retry: options.retry } : {}),
+      },
+    ]),
+  );
+}
+
 /**
  * Whether `kind` is installed here (its virtual environment and the trained models), and what a
  * suite that needs it adds to its title when it is not, so that it is reported as skipped with

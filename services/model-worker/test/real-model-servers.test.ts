@@ -9,6 +9,8 @@ import {
   ModelServerKind,
   modelServerAvailability,
   ModelServerProcess,
+  SERVED_MODELS,
+  servedModelVariants,
 } from './model-server-process.js';
 import {
   countByRequestAndVariant,
@@ -27,35 +29,16 @@ import {
 afterAll(() => disconnectTestClients());
 
 const logger = createLogger({ service: 'model-worker-test', level: 'silent', pretty: false });
-const MODELS = ['weather-sk-tree', 'weather-sk-logreg'] as const;
+const MODELS = SERVED_MODELS;
 const { rows } = await loadWeatherDataset();
 
 /** One variant per model, each batching up to 16 rows per call. */
-function variants(baseUrl: string): Record<string, unknown> {
-  return Object.fromEntries(
-    MODELS.map((model) => [
-      model,
-      {
-        kind: 'http',
-        endpoint: {
-          protocol: 'kserve-v2',
-          baseUrl,
-          modelName: model,
-          batch: { maxRows: 16 },
-          inputs: [
-            {
-              name: 'measurements',
-              datatype: 'FP32',
-              features: ['precipitation', 'temp_max', 'temp_min', 'wind'],
-            },
-          ],
-        },
-        timeoutMs: 2_000,
-        retry: { retries: 1, minDelayMs: 20, maxDelayMs: 100 },
-      },
-    ]),
-  );
-}
+const variants = (baseUrl: string) =>
+  servedModelVariants(baseUrl, {
+    maxRows: 16,
+    timeoutMs: 2_000,
+    retry: { retries: 1, minDelayMs: 20, maxDelayMs: 100 },
+  });
 
 /** Routed requests `from`..`from + n − 1` over the dataset's days, alternating the two models. */
 function weatherRequests(from: number, n: number): RoutedRequest[] {
