@@ -23,6 +23,7 @@ async function fillWeatherBacklog(stack: BenchStack, topics: BenchTopics, n: num
   await fillEvents(stack, topics.catalog.routed, n, (i) => {
     const row = rows[i % rows.length] as WeatherRow;
     const request: RoutedRequest = {
+      segment: null,
       requestId: `ms-${i}`,
       model: 'weather',
       routingKey: `u-${i % 97}`,

@@ -30,6 +30,7 @@ export const inferenceRequest = (id: string, now: number): InferenceRequest => (
 });
 
 export const routedRequest = (id: string, now: number): RoutedRequest => ({
+  segment: null,
   ...inferenceRequest(id, now),
   rolloutId: null,
   variant: STABLE_VARIANT,
@@ -54,6 +55,8 @@ const armOf = (id: string, i: number, rolloutId: string) =>
 
 /** Predictions of both arms of one rollout. */
 export const prediction = (id: string, i: number, rolloutId: string, now: number): Prediction => ({
+  scores: null,
+  segment: null,
   ...armOf(id, i, rolloutId),
   output: i % 3 === 0 ? 'b' : 'a',
   score: null,
@@ -62,6 +65,7 @@ export const prediction = (id: string, i: number, rolloutId: string, now: number
 });
 
 export const label = (id: string, now: number): GroundTruthLabel => ({
+  outcomes: null,
   requestId: id,
   model: MODEL,
   label: 'a',
@@ -74,6 +78,10 @@ export const evaluation = (
   rolloutId: string,
   predictedAt: number,
 ): Evaluation => ({
+  logLoss: null,
+  brier: null,
+  segment: null,
+  outcomes: null,
   ...armOf(id, i, rolloutId),
   correct: i % 10 !== 0,
   absError: null,

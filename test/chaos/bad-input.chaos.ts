@@ -100,6 +100,7 @@ describe('bad input: every ingress keeps working and accounts for every record',
       await sendOne(
         catalog.labels.name,
         await codec.encode(catalog.labels, {
+          outcomes: null,
           requestId,
           model: MODEL,
           label: 'rain',

@@ -68,6 +68,8 @@ describe('who answers a routed request', () => {
     await bed.produce(
       bed.catalog.predictions,
       answers.map((a): Prediction => ({
+        scores: null,
+        segment: null,
         requestId: a.requestId,
         model: 'weather',
         rolloutId: a.rolloutId,

@@ -124,6 +124,7 @@ describe('rollout status from evidence', () => {
             value: await codec.encode(catalog.routed, {
               ...common,
               routingKey: `user-${i % 200}`,
+              segment: null,
               features: '{}',
               timestamp: now,
               served: true,
@@ -135,6 +136,8 @@ describe('rollout status from evidence', () => {
           predictions.push({
             key: requestId,
             value: await codec.encode(catalog.predictions, {
+              scores: null,
+              segment: null,
               ...common,
               served: true,
               output: right ? 'stays' : 'leaves',
@@ -149,6 +152,7 @@ describe('rollout status from evidence', () => {
             labels.push({
               key: requestId,
               value: await codec.encode(catalog.labels, {
+                outcomes: null,
                 requestId,
                 model: MODEL,
                 label: 'stays',

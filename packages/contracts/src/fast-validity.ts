@@ -12,6 +12,7 @@
  */
 import type { EventName } from './events.js';
 import { MAX_PLAUSIBLE_TIME_MS, MIN_PLAUSIBLE_TIME_MS } from './plausible-time.js';
+import { SCORES_SUM_TOLERANCE } from './scores-tolerance.js';
 
 type Fields = Record<string, unknown>;
 
@@ -21,6 +22,29 @@ const time = (v: unknown): boolean =>
   (v as number) >= MIN_PLAUSIBLE_TIME_MS &&
   (v as number) <= MAX_PLAUSIBLE_TIME_MS;
 const latency = (v: unknown): boolean => Number.isFinite(v) && (v as number) >= 0;
+const absent = (v: unknown): boolean => v === null || v === undefined;
+const optionalId = (v: unknown): boolean => absent(v) || id(v);
+const optionalLoss = (v: unknown): boolean => absent(v) || latency(v);
+/** Null, or a map of finite numbers. */
+const optionalOutcomes = (v: unknown): boolean => {
+  if (absent(v)) return true;
+  if (typeof v !== 'object') return false;
+  for (const value of Object.values(v as Fields)) if (!Number.isFinite(value)) return false;
+  return true;
+};
+/** Null, or at least one class probability in [0, 1], summing to 1 within the tolerance. */
+const optionalScores = (v: unknown): boolean => {
+  if (absent(v)) return true;
+  if (typeof v !== 'object') return false;
+  let sum = 0;
+  let classes = 0;
+  for (const p of Object.values(v as Fields)) {
+    if (!(Number.isFinite(p) && (p as number) >= 0 && (p as number) <= 1)) return false;
+    sum += p as number;
+    classes += 1;
+  }
+  return classes > 0 && Math.abs(sum - 1) <= SCORES_SUM_TOLERANCE;
+};
 /**
  * Feature texts found to be JSON lately. A request's text travels unchanged into its routed
  * records, so the router checks the same string when it decodes the request and again when it
@@ -56,6 +80,7 @@ const checks: Partial<Record<EventName, (v: Fields) => boolean>> = {
     id(v.variant) &&
     time(v.timestamp) &&
     time(v.routedAt) &&
+    optionalId(v.segment) &&
     jsonText(v.features),
   Prediction: (v) =>
     id(v.requestId) &&
@@ -64,15 +89,26 @@ const checks: Partial<Record<EventName, (v: Fields) => boolean>> = {
     latency(v.latencyMs) &&
     time(v.timestamp) &&
     (v.score === null || Number.isFinite(v.score)) &&
+    optionalScores(v.scores) &&
+    optionalId(v.segment) &&
     (v.status === 'OK' || v.status === 'ERROR' || v.status === 'TIMEOUT') &&
     (v.output === null ? v.status !== 'OK' : typeof v.output === 'string'),
-  GroundTruthLabel: (v) => id(v.requestId) && id(v.model) && id(v.label) && time(v.timestamp),
+  GroundTruthLabel: (v) =>
+    id(v.requestId) &&
+    id(v.model) &&
+    id(v.label) &&
+    time(v.timestamp) &&
+    optionalOutcomes(v.outcomes),
   Evaluation: (v) =>
     id(v.requestId) &&
     id(v.model) &&
     id(v.variant) &&
     latency(v.latencyMs) &&
     (v.absError === null || latency(v.absError)) &&
+    optionalLoss(v.logLoss) &&
+    optionalLoss(v.brier) &&
+    optionalId(v.segment) &&
+    optionalOutcomes(v.outcomes) &&
     time(v.predictedAt) &&
     time(v.labeledAt),
 };

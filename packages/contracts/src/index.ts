@@ -32,7 +32,12 @@ export {
   type TopicCatalogOptions,
   type TopicSpec,
 } from './topics.js';
-export { semanticIssues, MIN_PLAUSIBLE_TIME_MS, MAX_PLAUSIBLE_TIME_MS } from './validators.js';
+export {
+  semanticIssues,
+  MIN_PLAUSIBLE_TIME_MS,
+  MAX_PLAUSIBLE_TIME_MS,
+  SCORES_SUM_TOLERANCE,
+} from './validators.js';
 export {
   EventCodec,
   RegistryUnavailableError,

@@ -8,8 +8,9 @@ import type { EventName, EventTypes } from './events.js';
 import { certainlyValid } from './fast-validity.js';
 import { RolloutAction } from './enums.js';
 import { MAX_PLAUSIBLE_TIME_MS, MIN_PLAUSIBLE_TIME_MS } from './plausible-time.js';
+import { SCORES_SUM_TOLERANCE } from './scores-tolerance.js';
 
-export { MAX_PLAUSIBLE_TIME_MS, MIN_PLAUSIBLE_TIME_MS };
+export { MAX_PLAUSIBLE_TIME_MS, MIN_PLAUSIBLE_TIME_MS, SCORES_SUM_TOLERANCE };
 
 const id = z.string().trim().min(1, 'must not be empty');
 const time = z
@@ -21,6 +22,28 @@ const latency = z.number().finite('must be finite').min(0, 'must be >= 0');
 const weight = z.number().min(0, 'must be in [0, 1]').max(1, 'must be in [0, 1]');
 const share = weight.nullable();
 const count = z.number().int().min(0, 'must be >= 0');
+const probability = z
+  .number()
+  .finite('must be finite')
+  .min(0, 'must be in [0, 1]')
+  .max(1, 'must be in [0, 1]');
+const scores = z
+  .record(probability)
+  .refine((s) => Object.keys(s).length > 0, 'must name at least one class')
+  .refine(
+    (s) => Math.abs(Object.values(s).reduce((a, b) => a + b, 0) - 1) <= SCORES_SUM_TOLERANCE,
+    'must sum to 1 (the probabilities of every class)',
+  )
+  .nullish();
+const outcomes = z.record(z.number().finite('must be finite')).nullish();
+const segment = id.nullish();
+const loss = z.number().finite('must be finite').min(0, 'must be >= 0').nullish();
+const moments = z.object({
+  metric: id,
+  n: z.number().int().min(0, 'must be >= 0'),
+  sum: z.number().finite('must be finite'),
+  squares: z.number().finite('must be finite').min(0, 'must be >= 0'),
+});
 const jsonText = z.string().refine((s) => {
   try {
     JSON.parse(s);
@@ -41,7 +64,7 @@ const routed = {
 
 const rules: { readonly [E in EventName]: z.ZodType<Partial<EventTypes[E]>> } = {
   InferenceRequest: z.object({ requestId: id, model: id, features: jsonText, timestamp: time }),
-  RoutedRequest: z.object(routed),
+  RoutedRequest: z.object({ ...routed, segment }),
   Prediction: z
     .object({
       requestId: id,
@@ -52,17 +75,23 @@ const rules: { readonly [E in EventName]: z.ZodType<Partial<EventTypes[E]>> } = 
       score: z.number().finite().nullable(),
       status: z.enum(['OK', 'ERROR', 'TIMEOUT']),
       output: z.string().nullable(),
+      scores,
+      segment,
     })
     .refine((p) => p.status !== 'OK' || p.output !== null, {
       message: 'output must be set when status is OK',
     }),
-  GroundTruthLabel: z.object({ requestId: id, model: id, label: id, timestamp: time }),
+  GroundTruthLabel: z.object({ requestId: id, model: id, label: id, timestamp: time, outcomes }),
   Evaluation: z.object({
     requestId: id,
     model: id,
     variant: id,
     latencyMs: latency,
     absError: latency.nullable(),
+    logLoss: loss,
+    brier: loss,
+    segment,
+    outcomes,
     predictedAt: time,
     labeledAt: time,
   }),
@@ -126,6 +155,16 @@ const rules: { readonly [E in EventName]: z.ZodType<Partial<EventTypes[E]>> } = 
     absErrorSum: latency,
     absErrorSquares: latency,
     latencyAccuracy: z.number().gt(0, 'must be > 0').lt(1, 'must be < 1'),
+    means: z.array(moments),
+    segments: z.array(
+      z.object({
+        segment: id,
+        labelled: count,
+        correct: count,
+        errors: count,
+        means: z.array(moments),
+      }),
+    ),
   }),
   DecisionReport: z.object({
     decisionId: id,

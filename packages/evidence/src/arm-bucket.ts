@@ -151,6 +151,8 @@ export class ArmBucket {
     const [zeros, bins] = this.latency.encode();
     const { arm, counts } = this;
     return {
+      means: [],
+      segments: [],
       sourcePartition: source.partition,
       sourcePartitions: source.partitions,
       watermark: source.watermark,

@@ -386,6 +386,8 @@ function watermarkRecord(
     bucketMs: 1,
     maturityMs: 0,
     ...emptyArmCounts(),
+    means: [],
+    segments: [],
     latencyAccuracy: 0.01,
     latencyZeros: 0,
     latencyBins: [],

@@ -14,6 +14,7 @@ export const TERMS: RolloutTerms = {
 
 export function routed(overrides: Partial<RoutedRequest> = {}): RoutedRequest {
   return {
+    segment: null,
     requestId: 'r-1',
     model: 'weather',
     routingKey: null,
@@ -31,6 +32,10 @@ export function routed(overrides: Partial<RoutedRequest> = {}): RoutedRequest {
 
 export function evaluation(overrides: Partial<Evaluation> = {}): Evaluation {
   return {
+    logLoss: null,
+    brier: null,
+    segment: null,
+    outcomes: null,
     requestId: 'r-1',
     model: 'weather',
     rolloutId: 'ro-1',

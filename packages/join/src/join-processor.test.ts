@@ -24,6 +24,10 @@ const variants = (evaluations: readonly Evaluation[]): string[] =>
 
 describe('JoinProcessor joins', () => {
   const expected: Evaluation = {
+    logLoss: null,
+    brier: null,
+    segment: null,
+    outcomes: null,
     requestId: 'req-1',
     model: 'fraud',
     rolloutId: 'ro-1',

@@ -25,10 +25,14 @@ export function evaluationRecord(
     served: p.served,
     correct: result.correct,
     absError: result.absError,
+    logLoss: null,
+    brier: null,
     latencyMs: p.latencyMs,
     status: p.status,
     predictedAt: p.predictedAt,
     labeledAt: held.labeledAt,
+    segment: null,
+    outcomes: null,
   };
 }
 

@@ -9,6 +9,8 @@ export const DAY = 24 * HOUR;
 
 export function prediction(overrides: Partial<Prediction> = {}): Prediction {
   return {
+    scores: null,
+    segment: null,
     requestId: 'req-1',
     model: 'fraud',
     rolloutId: 'ro-1',
@@ -26,7 +28,14 @@ export function prediction(overrides: Partial<Prediction> = {}): Prediction {
 }
 
 export function label(overrides: Partial<GroundTruthLabel> = {}): GroundTruthLabel {
-  return { requestId: 'req-1', model: 'fraud', label: 'fraud', timestamp: T0 + HOUR, ...overrides };
+  return {
+    requestId: 'req-1',
+    model: 'fraud',
+    label: 'fraud',
+    timestamp: T0 + HOUR,
+    ...overrides,
+    outcomes: null,
+  };
 }
 
 export const predicted = (overrides: Partial<Prediction> = {}): JoinInput => ({

@@ -78,6 +78,7 @@ export function copyRunner(
             requestId: r.value.requestId,
             model: r.value.model,
             label: 'copied',
+            outcomes: null,
             timestamp: r.value.timestamp,
           },
         })),

@@ -65,6 +65,8 @@ export {
   policySchema,
 } from './policy/policy-schema.js';
 export type { Policy, PolicyInput } from './policy/policy-schema.js';
+export { MetricName, OUTCOME_PREFIX, PrimaryTest } from './policy/scorecard-schema.js';
+export type { Scorecard, SegmentsPolicy } from './policy/scorecard-schema.js';
 export { defaultPolicyProblems, parsePolicy, PolicyError } from './policy/parse-policy.js';
 export { nextStep, startingWeight } from './policy/step-plan.js';
 export type { StepTarget } from './policy/step-plan.js';

@@ -261,6 +261,7 @@ export class LabelFeeder {
           model: d.model,
           label: d.label,
           timestamp: d.dueAt,
+          outcomes: null,
         };
         return {
           key: d.requestId,

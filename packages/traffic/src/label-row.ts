@@ -71,7 +71,7 @@ export function labelFromRow(
     if (typeof parsed === 'string') return { ok: false, error: `timestamp ${parsed}` };
     timestamp = parsed;
   }
-  const value: GroundTruthLabel = { requestId, model, label, timestamp };
+  const value: GroundTruthLabel = { requestId, model, label, timestamp, outcomes: null };
   const issues = semanticIssues('GroundTruthLabel', value);
   return issues.length > 0 ? { ok: false, error: issues.join('; ') } : { ok: true, label: value };
 }

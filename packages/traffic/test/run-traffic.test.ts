@@ -90,6 +90,8 @@ describe('runTraffic on the broker', () => {
             const truth = (JSON.parse(r.features) as { trueLabel: string }).trueLabel;
             const wrong = Number(r.requestId.split('-').pop()) % 2 === 0;
             const prediction: Prediction = {
+              scores: null,
+              segment: null,
               requestId: r.requestId,
               model: r.model,
               rolloutId: null,

@@ -303,8 +303,11 @@ export function servedRequest(
       served: true,
       routedAt: at,
       dispatch: 'WORKER',
+      segment: null,
     },
     prediction: {
+      scores: null,
+      segment: null,
       requestId,
       model: MODEL,
       rolloutId,
@@ -318,7 +321,7 @@ export function servedRequest(
       error: null,
       timestamp: at,
     },
-    label: { requestId, model: MODEL, label: 'fraud', timestamp: labelledAt },
+    label: { requestId, model: MODEL, label: 'fraud', timestamp: labelledAt, outcomes: null },
   };
 }
 

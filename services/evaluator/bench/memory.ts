@@ -37,6 +37,8 @@ const ROLLOUT_ID = randomUUID();
 function prediction(i: number): Prediction {
   const canary = i % 2 === 1;
   return {
+    scores: null,
+    segment: null,
     requestId: randomUUID(),
     model: 'fraud-detector',
     rolloutId: ROLLOUT_ID,

@@ -34,6 +34,8 @@ const now = Date.now();
 
 function prediction(i: number): Prediction {
   return {
+    scores: null,
+    segment: null,
     requestId: randomUUID(),
     model: 'fraud-detector',
     rolloutId: 'ro-2026-11-27',
@@ -53,7 +55,13 @@ function inputs(n: number): JoinInput[] {
   const out: JoinInput[] = [];
   for (let i = 0; i < n; i++) {
     const p = prediction(i);
-    const l = { requestId: p.requestId, model: p.model, label: 'ok', timestamp: now + i };
+    const l = {
+      requestId: p.requestId,
+      model: p.model,
+      label: 'ok',
+      timestamp: now + i,
+      outcomes: null,
+    };
     // Half the labels come first.
     if (i % 2 === 0) out.push({ kind: 'prediction', value: p }, { kind: 'label', value: l });
     else out.push({ kind: 'label', value: l }, { kind: 'prediction', value: p });

@@ -114,6 +114,8 @@ export function predicted(
   return {
     kind: 'prediction',
     value: {
+      scores: null,
+      segment: null,
       requestId,
       model: 'm',
       rolloutId: 'ro-1',
@@ -138,7 +140,14 @@ export function labelled(
 ): { readonly kind: 'label'; readonly value: GroundTruthLabel } {
   return {
     kind: 'label',
-    value: { requestId, model: 'm', label: 'a', timestamp: Date.now(), ...overrides },
+    value: {
+      requestId,
+      model: 'm',
+      label: 'a',
+      timestamp: Date.now(),
+      outcomes: null,
+      ...overrides,
+    },
   };
 }
 
@@ -189,6 +198,8 @@ export function workload(requests: number, seed: number, runId = uniqueTopic('w'
           served: role === 'STABLE',
           output,
           score: null,
+          scores: null,
+          segment: null,
           latencyMs: 1 + Math.floor(random() * 50),
           status: failed ? 'ERROR' : 'OK',
           error: failed ? 'backend failed' : null,
@@ -200,7 +211,7 @@ export function workload(requests: number, seed: number, runId = uniqueTopic('w'
     if (labelled) {
       records.push({
         kind: 'label',
-        value: { requestId, model: 'm', label: truth, timestamp: now + i + 1 },
+        value: { requestId, model: 'm', label: truth, timestamp: now + i + 1, outcomes: null },
       });
     }
   }

@@ -57,6 +57,7 @@ function weatherRequests(from: number, n: number): RoutedRequest[] {
       served: true,
       routedAt: Date.UTC(2026, 0, 1) + i + 1,
       dispatch: 'WORKER',
+      segment: null,
     };
   });
 }

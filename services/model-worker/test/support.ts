@@ -64,6 +64,7 @@ export const routed = (
   variant: string,
   trueLabel = i % 3 === 0 ? 'b' : 'a',
 ): RoutedRequest => ({
+  segment: null,
   requestId: `r-${i}`,
   model: 'm',
   routingKey: `u-${i % 17}`,

@@ -47,6 +47,7 @@ for (let i = 0; i < n; i += 2_000) {
   const messages = await Promise.all(
     Array.from({ length: Math.min(2_000, n - i) }, async (_, k) => {
       const r: RoutedRequest = {
+        segment: null,
         requestId: `r-${i + k}`,
         model: 'm',
         routingKey: null,

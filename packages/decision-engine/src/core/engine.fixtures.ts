@@ -60,6 +60,10 @@ const stableRequest = () => ({
 /** An evaluation of the stable arm, labelled 1 s after a prediction at T0 + 1 s, correct. */
 export function evaluation(overrides: Partial<Evaluation> = {}): Evaluation {
   return {
+    logLoss: null,
+    brier: null,
+    segment: null,
+    outcomes: null,
     ...stableRequest(),
     correct: true,
     absError: null,
@@ -84,6 +88,8 @@ export function routed(overrides: Partial<RoutedObservation> = {}): RoutedObserv
 
 export function prediction(overrides: Partial<Prediction> = {}): Prediction {
   return {
+    scores: null,
+    segment: null,
     ...stableRequest(),
     output: 'yes',
     score: null,

@@ -255,6 +255,8 @@ export class Replayer {
       served,
       output,
       score: null,
+      scores: null,
+      segment: null,
       latencyMs,
       status,
       error,
@@ -276,7 +278,7 @@ export class Replayer {
     this.counts.labels += 1;
     const { requestId, model, label, timestamp } = event;
     const out = this.join.process(
-      { kind: 'label', value: { requestId, model, label, timestamp } },
+      { kind: 'label', value: { requestId, model, label, timestamp, outcomes: null } },
       now,
     );
     if (this.ignored(out)) return;

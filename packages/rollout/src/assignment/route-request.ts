@@ -62,6 +62,7 @@ function routedRecord(
     role,
     served,
     dispatch: routing.dispatch,
+    segment: null,
   };
 }
 

@@ -26,6 +26,7 @@ export function metricEvidence(
 ): MetricEvidence {
   return {
     metric,
+    segment: null,
     outcome,
     nStable: n.stable,
     nCanary: n.canary,

@@ -6,6 +6,12 @@
  * validated ({@link parsePolicy}); nothing is converted later.
  */
 import { z } from 'zod';
+import {
+  DEFAULT_SCORECARD,
+  DEFAULT_SEGMENTS,
+  scorecardSchema,
+  segmentsSchema,
+} from './scorecard-schema.js';
 import { confirmWebhookSchema, notificationTargetSchema } from './webhook-schema.js';
 
 /** How a rollout begins: serving a share of traffic, or answering copies first (shadow). */
@@ -37,6 +43,8 @@ export const DEFAULT_POLICY = Object.freeze({
   harmMargin: 0,
   latency: Object.freeze({ enabled: true, quantile: 0.95, maxRatio: 1.2, referenceSamples: 1000 }),
   errorRate: Object.freeze({ enabled: true, maxIncrease: 0.01 }),
+  metrics: DEFAULT_SCORECARD,
+  segments: DEFAULT_SEGMENTS,
   labelMaturityMs: HOUR_MS,
   maxStepDurationMs: 24 * HOUR_MS,
   onStepTimeout: StepTimeoutAction.PAUSE,
@@ -171,6 +179,10 @@ export const policySchema = z
       .default(DEFAULT_POLICY.harmMargin),
     latency,
     errorRate,
+    /** The primary metric and the guardrails; defaults follow the data. @default {} */
+    metrics: scorecardSchema,
+    /** Per-segment guards. @default {} */
+    segments: segmentsSchema,
     /**
      * Label maturity window M (ms): a prediction counts once it is M old, and only with a label
      * that arrived within M of it, in both arms alike. 0 turns the defence off (every evaluation

@@ -20,6 +20,8 @@ export function toPrediction(
     served: request.served,
     output: outcome.output,
     score: outcome.score,
+    scores: null,
+    segment: request.segment,
     latencyMs: outcome.latencyMs,
     status: outcome.status,
     error: outcome.error,
