@@ -2,8 +2,9 @@
 //
 // Every test here may be re-run after every batch of data, and its error guarantee holds over all
 // those looks together (a confidence sequence / anytime-valid p-value), unlike a fixed-horizon
-// test (naiveZTest, exported for comparison only). Inputs are plain per-arm counts, which the
-// decision service keeps as mergeable, JSON-serialisable sufficient statistics (counters).
+// test (naiveZTest, exported for comparison only). Inputs are plain per-arm counts (or moments
+// n, Σx, Σx² for means), which the decision service keeps as mergeable, JSON-serialisable
+// sufficient statistics (counters).
 //
 // Conventions: differences are canary − stable, in proportion points (0.01 = one point);
 // alpha is the error level over the whole monitoring window; planN tunes where a test is most
@@ -12,6 +13,8 @@
 export type {
   ProportionCounts,
   TwoArmCounts,
+  MeanMoments,
+  TwoArmMoments,
   ConfidenceSequence,
   NormalConfidenceSequence,
 } from './types.js';
@@ -20,6 +23,7 @@ export {
   restrictedVariance,
   type ProportionDifferenceOptions,
 } from './proportion-difference.js';
+export { meanDifferenceCS, meanOf, type MeanDifferenceOptions } from './mean-difference.js';
 export {
   proportionCS,
   betaBinomialConcentration,
@@ -69,6 +73,8 @@ export {
   pairedScenario,
   splitScenario,
   proportionScenario,
+  twoArmMeanScenario,
+  type ObservationSampler,
   type MonitoringPlan,
   type MonitoringScenario,
   type Monitor,
@@ -83,4 +89,7 @@ export {
   srmSequentialAlarm,
   srmChiSquareAlarm,
   proportionMiscoverage,
+  meanDifferenceExcludes,
+  meanDifferenceAbove,
+  meanDifferenceBelow,
 } from './reference-monitors.js';

@@ -2,6 +2,7 @@
 // repeated fixed-horizon tests they replace, so simulations, benchmarks and documentation measure
 // exactly the decision rules the policy uses.
 import { type PairedCounts } from './counters.js';
+import { meanDifferenceCS, type MeanDifferenceOptions } from './mean-difference.js';
 import { type Monitor } from './monitoring-simulation.js';
 import { naiveZTest } from './naive-z-test.js';
 import { pairedDifferenceCS, type PairedDifferenceOptions } from './paired-difference.js';
@@ -11,7 +12,7 @@ import {
   type ProportionDifferenceOptions,
 } from './proportion-difference.js';
 import { srmChiSquareTest, srmSequentialTest } from './sample-ratio-mismatch.js';
-import { type ProportionCounts, type TwoArmCounts } from './types.js';
+import { type ProportionCounts, type TwoArmCounts, type TwoArmMoments } from './types.js';
 
 const FIXED_Z_95 = 1.959963984540054;
 
@@ -42,6 +43,42 @@ export function twoArmNaive(options: {
     counts.stable.total >= minPerArm &&
     counts.canary.total >= minPerArm &&
     naiveZTest(counts, { alpha: options.alpha }).reject;
+}
+
+/**
+ * Fires when the mean-difference confidence sequence excludes `value` on either side; with the
+ * true θ as `value`, the firing rate is the time-uniform miscoverage.
+ */
+export function meanDifferenceExcludes(
+  value: number,
+  options: MeanDifferenceOptions,
+): Monitor<TwoArmMoments> {
+  return (arms) => {
+    const result = meanDifferenceCS(arms, options);
+    return result.reliable && (result.lower > value || result.upper < value);
+  };
+}
+
+/** Always-valid one-sided decision: the lower bound of θ is above `value` (e.g. a higher loss). */
+export function meanDifferenceAbove(
+  value: number,
+  options: MeanDifferenceOptions,
+): Monitor<TwoArmMoments> {
+  return (arms) => {
+    const result = meanDifferenceCS(arms, options);
+    return result.reliable && result.lower > value;
+  };
+}
+
+/** Always-valid one-sided decision: the upper bound of θ is below `value` (e.g. non-inferior). */
+export function meanDifferenceBelow(
+  value: number,
+  options: MeanDifferenceOptions,
+): Monitor<TwoArmMoments> {
+  return (arms) => {
+    const result = meanDifferenceCS(arms, options);
+    return result.reliable && result.upper < value;
+  };
 }
 
 /** Always-valid paired test: the confidence sequence excludes 0. */

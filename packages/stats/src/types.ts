@@ -15,6 +15,22 @@ export interface TwoArmCounts {
 }
 
 /**
+ * Mergeable sufficient statistics of one arm's real-valued observations (a loss, revenue, clicks):
+ * count, Σx, Σx². Field-wise sums of partial moments are the moments of the union.
+ */
+export interface MeanMoments {
+  readonly n: number;
+  readonly sum: number;
+  readonly squares: number;
+}
+
+/** Per-arm moments for a two-arm comparison of means. */
+export interface TwoArmMoments {
+  readonly stable: MeanMoments;
+  readonly canary: MeanMoments;
+}
+
+/**
  * An always-valid (anytime-valid) confidence sequence and the matching p-value at one look.
  *
  * "Always valid" means the guarantee holds simultaneously over every look, including looks chosen
@@ -25,11 +41,17 @@ export interface TwoArmCounts {
  * up to the caller.
  */
 export interface ConfidenceSequence {
-  /** Point estimate of the parameter (a proportion, or a difference of proportions, in [−1, 1]). */
+  /**
+   * Point estimate of the parameter (a proportion, or a difference of proportions, in [−1, 1]; a
+   * difference of means, in the observations' unit).
+   */
   readonly estimate: number;
-  /** Lower confidence bound; −1 (or 0 for a single proportion) when not `reliable`. */
+  /**
+   * Lower confidence bound; when not `reliable`, the bottom of the parameter's range: −1 (0 for a
+   * single proportion), −Infinity for a difference of means.
+   */
   readonly lower: number;
-  /** Upper confidence bound; 1 when not `reliable`. */
+  /** Upper confidence bound; when not `reliable`, 1 (+Infinity for a difference of means). */
   readonly upper: number;
   /** Error level the bounds were computed for. */
   readonly alpha: number;
@@ -49,7 +71,10 @@ export interface ConfidenceSequence {
 
 /** A confidence sequence from a normal approximation, with its z-scale diagnostics. */
 export interface NormalConfidenceSequence extends ConfidenceSequence {
-  /** Standard error of `estimate` under the null (restricted-MLE variance at `nullValue`). */
+  /**
+   * Standard error of `estimate` under the null (restricted-MLE variance at `nullValue`; the
+   * plug-in variance for a difference of means, which does not depend on the null).
+   */
   readonly standardError: number;
   /** (estimate − nullValue) / standardError. */
   readonly z: number;

@@ -33,3 +33,9 @@ export function assertFinite(name: string, value: number): void {
     throw new RangeError(`${name} must be a finite number, got ${String(value)}`);
   }
 }
+
+export function assertNonNegative(name: string, value: number): void {
+  if (!(value >= 0) || !Number.isFinite(value)) {
+    throw new RangeError(`${name} must be a finite number ≥ 0, got ${String(value)}`);
+  }
+}
