@@ -73,9 +73,19 @@ export type { StepTarget } from './policy/step-plan.js';
 export type {
   ArmCounts,
   LatencyThreshold,
+  MeanCounts,
   RolloutObservations,
+  SegmentCounts,
   WindowCounts,
 } from './policy/observations.js';
+export {
+  dataShape,
+  isProportion,
+  momentsKey,
+  momentsOf,
+  resolveScorecard,
+} from './policy/scorecard.js';
+export type { DataShape, MetricSpec, ResolvedScorecard, SegmentGuard } from './policy/scorecard.js';
 export { DecisionCode } from './policy/decision.js';
 export type { Decision } from './policy/decision.js';
 export { decide } from './policy/decide.js';

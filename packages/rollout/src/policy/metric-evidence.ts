@@ -23,10 +23,11 @@ export function metricEvidence(
   n: { readonly stable: number; readonly canary: number },
   numbers: Numbers,
   detail: string,
+  segment: string | null = null,
 ): MetricEvidence {
   return {
     metric,
-    segment: null,
+    segment,
     outcome,
     nStable: n.stable,
     nCanary: n.canary,

@@ -11,7 +11,22 @@
  * - Concurrent control: in canary mode the stable arm counts only predictions made since the
  *   canary began serving; in shadow mode both arms count from the rollout's start.
  */
-import type { DisagreementCounts, PairedCounts } from '@kanary/stats';
+import type { DisagreementCounts, MeanMoments, PairedCounts } from '@kanary/stats';
+
+/**
+ * Mean-based metrics of labelled predictions by key: `absError`, `squaredError`, `logLoss`,
+ * `brier`, `outcome:<name>` (see @kanary/evidence). A key that is absent has no values.
+ */
+export type MeanCounts = Readonly<Record<string, MeanMoments>>;
+
+/** The counts of one segment of an arm over a window (mature, labelled within the window). */
+export interface SegmentCounts {
+  readonly labelled: number;
+  readonly correct: number;
+  readonly errors: number;
+  /** Mean-based metrics of the segment, absError included. */
+  readonly means: MeanCounts;
+}
 
 /** Counts of one arm over a window. */
 export interface ArmCounts {
@@ -27,6 +42,10 @@ export interface ArmCounts {
   readonly timed: number;
   /** Among `timed`, slower than the latency threshold. */
   readonly slow: number;
+  /** Mean-based metrics over `labelled`, absError included. @default none */
+  readonly means?: MeanCounts;
+  /** Per-segment counts of the labelled predictions that carry a segment. @default none */
+  readonly segments?: Readonly<Record<string, SegmentCounts>>;
 }
 
 /** Per-arm counts plus the labelled shadow pairs of the same window. */
@@ -77,4 +96,10 @@ export interface RolloutObservations {
    * null when not measured (predictions not fed, numeric labels seen, or canary mode).
    */
   readonly agreement: DisagreementCounts | null;
+  /**
+   * The segments seen in the comparison, in order of first appearance (earliest event-time
+   * bucket, then name): the order in which segments get their share of the error level.
+   * @default none
+   */
+  readonly segmentOrder?: readonly string[];
 }
