@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkHttpBatch, httpConfigObjectSchema } from './http-config.js';
+import { checkHttpConfig, httpConfigObjectSchema } from './http-config.js';
 import { modelConfigSchema } from './model-config.js';
 import { checkSimRates, simConfigObjectSchema } from './sim-config.js';
 
@@ -13,7 +13,7 @@ export const backendConfigSchema = z
   .discriminatedUnion('kind', [simConfigObjectSchema, modelConfigSchema, httpConfigObjectSchema])
   .superRefine((config, ctx) => {
     if (config.kind === 'sim') checkSimRates(config, ctx);
-    if (config.kind === 'http') checkHttpBatch(config, ctx);
+    if (config.kind === 'http') checkHttpConfig(config, ctx);
   });
 
 export type BackendConfig = z.input<typeof backendConfigSchema>;

@@ -36,12 +36,20 @@ interface ResultTiming {
   readonly simulatedLatencyMs: number;
 }
 
+/** Probability of every class, by class name: each in [0, 1], together summing to 1. */
+export type ClassScores = Readonly<Record<string, number>>;
+
 export interface OkResult extends ResultTiming {
   readonly status: typeof BackendStatus.OK;
   /** Predicted class, or numeric text for regression outputs. */
   readonly output: string | null;
   /** Confidence of the predicted class, or the numeric prediction itself. */
   readonly score: number | null;
+  /**
+   * The model's probability of every class it knows (see {@link classScores}), or null when the
+   * model gives none: numeric outputs, models without probabilities, servers not asked for them.
+   */
+  readonly scores: ClassScores | null;
 }
 
 export interface FailedResult extends ResultTiming {
@@ -60,8 +68,9 @@ export function okResult(
   output: string | null,
   score: number | null,
   simulatedLatencyMs = 0,
+  scores: ClassScores | null = null,
 ): OkResult {
-  return { status: BackendStatus.OK, output, score, simulatedLatencyMs };
+  return { status: BackendStatus.OK, output, score, scores, simulatedLatencyMs };
 }
 
 export function errorResult(error: string, simulatedLatencyMs = 0): FailedResult {

@@ -1,4 +1,4 @@
-import type { PredictRequest } from './backend.js';
+import type { ClassScores, PredictRequest } from './backend.js';
 
 /** One request's part of a call: where it goes and its row of the body. */
 export interface EncodedRow {
@@ -8,7 +8,12 @@ export interface EncodedRow {
 
 /** A prediction read from a response, or why none could be read. */
 export type DecodedPrediction =
-  { readonly output: string | null; readonly score: number | null } | { readonly error: string };
+  | {
+      readonly output: string | null;
+      readonly score: number | null;
+      readonly scores: ClassScores | null;
+    }
+  | { readonly error: string };
 
 /**
  * Maps requests to one protocol's HTTP calls and its responses back to predictions; pure. A call

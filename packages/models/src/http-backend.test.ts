@@ -62,6 +62,7 @@ describe('http backend, KServe v2 protocol', () => {
       status: 'OK',
       output: 'sun',
       score: 0.7,
+      scores: null,
       simulatedLatencyMs: 0,
     });
     expect(server.received).toHaveLength(1);
@@ -115,6 +116,7 @@ describe('http backend, plain JSON protocol', () => {
       status: 'OK',
       output: 'fog',
       score: 0.64,
+      scores: null,
       simulatedLatencyMs: 0,
     });
     expect(server.received[0]).toMatchObject({ method: 'POST', url: '/predict', body: FEATURES });
@@ -144,6 +146,7 @@ describe('http backend retries and deadlines', () => {
       status: 'OK',
       output: '12.5',
       score: 12.5,
+      scores: null,
       simulatedLatencyMs: 0,
     });
     expect(server.received).toHaveLength(2);

@@ -126,7 +126,7 @@ function endpointCaller(
       const prediction = decoded[i] ?? { error: 'no prediction for this row' };
       return 'error' in prediction
         ? errorResult(`${url}: ${prediction.error}`)
-        : okResult(prediction.output, prediction.score);
+        : okResult(prediction.output, prediction.score, 0, prediction.scores);
     });
   };
   return (rows) => call(rows).finally(() => slots.release());

@@ -18,6 +18,12 @@ export const KSERVE_DATATYPES = [
 ] as const;
 export type KserveDatatype = (typeof KSERVE_DATATYPES)[number];
 
+/** Class names, in the order of a model's probability columns. */
+const classNamesSchema = z
+  .array(z.string().min(1, 'must not be empty'))
+  .min(2, 'must name at least 2 classes')
+  .refine((classes) => new Set(classes).size === classes.length, 'must be distinct');
+
 const kserveInputSchema = z
   .object({
     /** Input tensor name the model server expects. */
@@ -41,7 +47,7 @@ const kserveInputSchema = z
  * The chosen output tensor is read as: BYTES → its first element is the output; a single number
  * → a class index into `labels` if given, else a numeric prediction (output and score); several
  * numbers → class scores, the arg-max is the output (its label, or its index) and its value the
- * score.
+ * score. With `scores`, each row's class probabilities are read from their own output tensor.
  */
 const kserveEndpointSchema = z
   .object({
@@ -77,6 +83,26 @@ const kserveEndpointSchema = z
       })
       .strict()
       .default({}),
+    /**
+     * The class probabilities to put on each prediction, from an output tensor of one row of
+     * probabilities per input row, one column per class: `predict_proba` of MLServer's
+     * scikit-learn runtime, or `output-0` of KServe's sklearnserver run with PREDICT_PROBA=true
+     * (then `output.name` is `output-0` too, and the predicted class is the most likely one).
+     * The request then lists the outputs it reads (`output.name`, `output.scoreName` and this
+     * one), as a server returns only the outputs a request lists, or a default set without
+     * `predict_proba`. A row whose probabilities are not `classes.length` numbers in [0, 1]
+     * summing to 1 (±0.01) is an ERROR. Where `output` gives no score, the probability of the
+     * predicted class is the score. @default none: predictions carry no scores
+     */
+    scores: z
+      .object({
+        /** Output tensor of the probabilities, e.g. `predict_proba`. */
+        output: z.string().min(1, 'must name an output tensor'),
+        /** The class of each column, in order (scikit-learn: the estimator's `classes_`). */
+        classes: classNamesSchema,
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -92,6 +118,22 @@ const jsonEndpointSchema = z
     /** Dotted path of the prediction in the response, e.g. `prediction` or `result.label`. */
     outputPath: z.string().min(1),
     scorePath: z.string().min(1).optional(),
+    /**
+     * The class probabilities to put on each prediction: at `path`, an object class →
+     * probability, or an array of probabilities in the order of `classes`. Absent or null in a
+     * response: that prediction has no scores. Probabilities that are not numbers in [0, 1]
+     * summing to 1 (±0.01) make the prediction an ERROR. Without `scorePath`, the probability of
+     * the predicted class is the score. @default none: predictions carry no scores
+     */
+    scores: z
+      .object({
+        /** Dotted path of the probabilities in the response, e.g. `probabilities`. */
+        path: z.string().min(1, 'must not be empty'),
+        /** The class of each element when the probabilities are an array. */
+        classes: classNamesSchema.optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -149,13 +191,25 @@ export const httpConfigObjectSchema = z
   })
   .strict();
 
-/** Rows stack along the first dimension, so a batching endpoint's input shapes must start at 1. */
-export function checkHttpBatch(
+/**
+ * Rules across fields of a KServe endpoint. Rows stack along the first dimension, so a batching
+ * endpoint's input shapes must start at 1. With `scores` the request lists the outputs it reads,
+ * so the output of the predicted class needs its name.
+ */
+export function checkHttpConfig(
   config: z.output<typeof httpConfigObjectSchema>,
   ctx: z.RefinementCtx,
 ): void {
   const { endpoint } = config;
-  if (endpoint.protocol !== 'kserve-v2' || endpoint.batch.maxRows === 1) return;
+  if (endpoint.protocol !== 'kserve-v2') return;
+  if (endpoint.scores !== undefined && endpoint.output.name === undefined) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      message: `with scores, name the output of the predicted class (for example 'predict', or '${endpoint.scores.output}' for the most likely class): the request lists the outputs it reads`,
+      path: ['endpoint', 'output', 'name'],
+    });
+  }
+  if (endpoint.batch.maxRows === 1) return;
   endpoint.inputs.forEach((input, i) => {
     if (input.shape !== undefined && input.shape[0] !== 1) {
       ctx.addIssue({
@@ -168,7 +222,7 @@ export function checkHttpBatch(
 }
 
 /** A model served by an external HTTP model server. */
-export const httpConfigSchema = httpConfigObjectSchema.superRefine(checkHttpBatch);
+export const httpConfigSchema = httpConfigObjectSchema.superRefine(checkHttpConfig);
 
 export type HttpConfig = z.input<typeof httpConfigObjectSchema>;
 export type CompiledHttpConfig = z.output<typeof httpConfigObjectSchema>;

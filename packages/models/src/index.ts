@@ -6,12 +6,19 @@ export {
   okResult,
   timeoutResult,
   type BackendResult,
+  type ClassScores,
   type FailedResult,
   type ModelBackend,
   type OkResult,
   type PredictRequest,
 } from './backend.js';
 export { isTimeoutReason } from './abort-reason.js';
+export {
+  classScores,
+  mostLikelyClass,
+  PROBABILITY_SUM_TOLERANCE,
+  type ClassScoresResult,
+} from './class-scores.js';
 
 // Registry and configs
 export { createBackend, type CreateBackendOptions } from './create-backend.js';

@@ -1,8 +1,12 @@
+import { classScores, type ClassScoresResult } from './class-scores.js';
 import type { DecodedPrediction, EndpointCodec } from './endpoint-codec.js';
 import type { JsonEndpoint } from './http-config.js';
 import { valueAtPath } from './json-path.js';
 
-function decode(endpoint: JsonEndpoint, body: unknown): DecodedPrediction {
+function decodeOutput(
+  endpoint: JsonEndpoint,
+  body: unknown,
+): { output: string | null; score: number | null } | { error: string } {
   const value = valueAtPath(body, endpoint.outputPath);
   let output: string | null;
   if (value === undefined) return { error: `response has no ${endpoint.outputPath}` };
@@ -20,9 +24,39 @@ function decode(endpoint: JsonEndpoint, body: unknown): DecodedPrediction {
     : { error: `response field ${endpoint.scorePath} is not a number` };
 }
 
+/** The probabilities at `scores.path`; null when the response has none. */
+function decodeScores(
+  scores: NonNullable<JsonEndpoint['scores']>,
+  body: unknown,
+): ClassScoresResult | null {
+  const value = valueAtPath(body, scores.path);
+  if (value === undefined || value === null) return null;
+  const what = `response field ${scores.path}`;
+  if (Array.isArray(value)) {
+    return scores.classes === undefined
+      ? { ok: false, error: `${what} is an array: name its classes in scores.classes` }
+      : classScores(scores.classes, value, what);
+  }
+  if (typeof value === 'object') return classScores(Object.keys(value), Object.values(value), what);
+  return { ok: false, error: `${what} is neither an object of class probabilities nor an array` };
+}
+
+function decode(endpoint: JsonEndpoint, body: unknown): DecodedPrediction {
+  const decoded = decodeOutput(endpoint, body);
+  if ('error' in decoded) return decoded;
+  const scored = endpoint.scores === undefined ? null : decodeScores(endpoint.scores, body);
+  if (scored === null) return { ...decoded, scores: null };
+  if (!scored.ok) return { error: scored.error };
+  const { output } = decoded;
+  const { scores } = scored;
+  const own = output !== null && Object.hasOwn(scores, output);
+  const score = endpoint.scorePath === undefined && own ? (scores[output] ?? null) : decoded.score;
+  return { output, score, scores };
+}
+
 /**
- * Plain JSON codec: the features are the body; output and score are read at dotted paths. One
- * request per call: the protocol has no batches.
+ * Plain JSON codec: the features are the body; output, score and class probabilities are read at
+ * dotted paths. One request per call: the protocol has no batches.
  */
 export function jsonCodec(endpoint: JsonEndpoint): EndpointCodec {
   return {

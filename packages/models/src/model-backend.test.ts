@@ -1,10 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readManifest, readModelArtifact } from './artifact-loader.js';
 import type { ModelBackend } from './backend.js';
+import { DecisionTreeClassifier } from 'ml-cart';
+import { mostLikelyClass } from './class-scores.js';
+import { compileClassifier } from './classifier.js';
 import { createBackend } from './create-backend.js';
 import { loadWeatherDataset } from './dataset-loader.js';
 import type { Manifest } from './model-artifact.js';
 import { createModelBackend } from './model-backend.js';
+import { featureVector, weatherFeaturesSchema } from './weather-features.js';
 import { WEATHER_CLASSES } from './weather-rows.js';
 import { createWeatherTraffic, type WeatherTraffic } from './weather-traffic.js';
 
@@ -84,6 +88,56 @@ describe('trained weather models', () => {
       expect(WEATHER_CLASSES).toContain(result.output);
       expect(result.score).toBeGreaterThan(0);
       expect(result.score).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('gives the probability of every class, summing to 1, most likely for the predicted one', async () => {
+    for (const entry of manifest.models) {
+      const backend = createModelBackend(await readModelArtifact(entry.name));
+      const leaves = new Set<string>();
+      for (const [i, sample] of traffic.heldOut.entries()) {
+        const result = await backend.predict({
+          requestId: `p-${i}`,
+          model: 'weather',
+          features: sample.features,
+        });
+        if (result.status !== 'OK') throw new Error(`${entry.name} row ${i}: ${result.status}`);
+        const scores = result.scores ?? {};
+        expect(Object.keys(scores), entry.name).toEqual(entry.classes);
+        const sum = Object.values(scores).reduce((a, b) => a + b, 0);
+        expect(Math.abs(sum - 1), entry.name).toBeLessThan(1e-9);
+        for (const p of Object.values(scores)) expect(p >= 0 && p <= 1).toBe(true);
+        expect(mostLikelyClass(scores), entry.name).toBe(result.output);
+        expect(result.score).toBe(scores[result.output!]);
+        leaves.add(JSON.stringify(scores));
+      }
+      // Real distributions, not one-hot votes: a tree has a few leaves, the regression a
+      // distribution per day; and some day is predicted with less than certainty.
+      expect(leaves.size, entry.name).toBeGreaterThan(1);
+      expect(
+        [...leaves].some((l) => Object.values(JSON.parse(l) as object).every((p) => p < 1)),
+        entry.name,
+      ).toBe(true);
+    }
+  });
+
+  it("names every class where a tree's leaf holds only the lower class ids", async () => {
+    // ml-cart sizes a leaf's distribution by the highest class id among its rows: weather-tree-v2's
+    // wet-day leaves (precipitation ≥ 0.15) hold no `sun` (id 4), so they list four shares.
+    const artifact = await readModelArtifact('weather-tree-v2');
+    const tree = DecisionTreeClassifier.load(artifact.model);
+    const classify = compileClassifier(artifact);
+    const wet = traffic.heldOut
+      .map((sample) =>
+        featureVector(weatherFeaturesSchema.parse(sample.features), artifact.features),
+      )
+      .filter((vector) => tree.root.classify(vector).columns < artifact.classes.length);
+    expect(wet.length).toBeGreaterThan(10);
+    for (const vector of wet) {
+      const { scores } = classify(vector);
+      expect(Object.keys(scores)).toEqual(artifact.classes);
+      expect(scores.sun).toBe(0);
+      expect(Object.values(scores).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
     }
   });
 

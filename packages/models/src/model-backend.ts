@@ -7,7 +7,7 @@ import {
   okResult,
   type PredictRequest,
 } from './backend.js';
-import { compileClassifier } from './classifier.js';
+import { type Classification, compileClassifier } from './classifier.js';
 import { hashUniform } from './hash-uniform.js';
 import { type CompiledLatency, latencyAt, ZERO_LATENCY } from './latency.js';
 import type { ModelArtifact } from './model-artifact.js';
@@ -22,7 +22,9 @@ export interface ModelBackendOptions {
 
 /**
  * A backend serving a trained weather model. Invalid features are an ERROR outcome naming the
- * problem, not an exception. Output is the class name; score is the model's probability for it.
+ * problem, not an exception. Output is the class name; score is the model's probability for it,
+ * and scores the probability of every class of the artifact (both model types give them: the
+ * tree its leaf's class shares, the regression its normalised one-vs-rest probabilities).
  */
 export function createModelBackend(
   artifact: ModelArtifact,
@@ -43,18 +45,18 @@ export function createModelBackend(
           .join('; ');
         return errorResult(`${artifact.name}: invalid features: ${reasons}`);
       }
-      let vector: number[];
+      let classification: Classification;
       try {
-        vector = featureVector(parsed.data, artifact.features);
+        classification = classify(featureVector(parsed.data, artifact.features));
       } catch (error) {
         return errorResult(`${artifact.name}: ${(error as Error).message}`);
       }
-      const { label, score } = classify(vector);
+      const { label, score, scores } = classification;
       const simulatedLatencyMs = latencyAt(
         latency,
         hashUniform(seed, request.variant ?? '', request.requestId, 'latency'),
       );
-      return okResult(label, score, simulatedLatencyMs);
+      return okResult(label, score, simulatedLatencyMs, scores);
     },
   };
 }

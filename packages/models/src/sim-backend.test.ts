@@ -57,6 +57,7 @@ describe('sim backend determinism', () => {
       {
         "output": "sun",
         "score": null,
+        "scores": null,
         "simulatedLatencyMs": 37.610040789789664,
         "status": "OK",
       }

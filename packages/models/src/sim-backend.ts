@@ -50,6 +50,8 @@ function simulate(sim: CompiledSimConfig, request: PredictRequest): BackendResul
     const value = truth.value + sim.noiseSd * normalQuantile(draw('noise'), 0, 1);
     return okResult(String(value), value, latencyMs);
   }
+  // A classification answer carries no class probabilities (scores null): the sim draws right or
+  // wrong with a fixed accuracy, which is not a probability model whose confidence means anything.
   if (sim.classes === undefined)
     return errorResult('sim: classification requests need `classes` in the sim config');
   if (draw('correct') < sim.accuracy) return okResult(truth.label, null, latencyMs);

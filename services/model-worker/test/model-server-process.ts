@@ -4,6 +4,7 @@ import { createWriteStream, existsSync, readdirSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { WEATHER_CLASSES } from '@kanary/models';
 import { freePort, waitFor } from '@kanary/testkit';
 
 /** The real Open Inference (V2) servers that scripts/model-servers installs. */
@@ -22,11 +23,17 @@ export const SERVED_MODELS = ['weather-sk-tree', 'weather-sk-logreg'] as const;
 
 /**
  * WORKER_VARIANTS for the served models on a server at `baseUrl`: one `http` variant per model
- * over KServe v2, `maxRows` rows per call, with the worker's `timeoutMs` and `retry` options.
+ * over KServe v2, `maxRows` rows per call, with the worker's `timeoutMs` and `retry` options;
+ * with `scores`, the predictions carry the class probabilities (`predict_proba`) as well.
  */
 export function servedModelVariants(
   baseUrl: string,
-  options: { maxRows: number; timeoutMs: number; retry?: Record<string, number> },
+  options: {
+    maxRows: number;
+    timeoutMs: number;
+    retry?: Record<string, number>;
+    scores?: boolean;
+  },
 ): Record<string, unknown> {
   return Object.fromEntries(
     SERVED_MODELS.map((model) => [
@@ -45,6 +52,13 @@ export function servedModelVariants(
               features: ['precipitation', 'temp_max', 'temp_min', 'wind'],
             },
           ],
+          ...(options.scores
+            ? {
+                output: { name: 'predict' },
+                // The order of the probability columns, the estimators' classes_ (train.py checks).
+                scores: { output: 'predict_proba', classes: WEATHER_CLASSES },
+              }
+            : {}),
         },
         timeoutMs: options.timeoutMs,
         ...(options.retry ? { retry: options.retry } : {}),

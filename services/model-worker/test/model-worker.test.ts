@@ -1,6 +1,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Prediction } from '@kanary/contracts';
+import {
+  loadWeatherDataset,
+  mostLikelyClass,
+  WEATHER_CLASSES,
+  weatherFeaturesOf,
+} from '@kanary/models';
 import { createLogger } from '@kanary/observability';
 import { disconnectTestClients, freePort, waitFor } from '@kanary/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -162,6 +168,53 @@ describe('model worker on the broker', () => {
       expect(p.status).toBe('TIMEOUT');
       expect(p.error).toBeTruthy();
     }
+  });
+
+  it("publishes a trained model's class probabilities and the routed request's segment", async () => {
+    const f = await workerFixture();
+    const { rows } = await loadWeatherDataset();
+    const segments = ['north', 'south', null];
+    const requests = Array.from({ length: 60 }, (_, i) => ({
+      ...routed(i, i % 2 === 0 ? 'tree' : 'sim'),
+      features: JSON.stringify(weatherFeaturesOf(rows[i * 7]!)),
+      segment: segments[i % 3]!,
+    }));
+    await produceRouted(f, requests);
+    const worker = await startWorker(f, {
+      WORKER_VARIANTS: JSON.stringify({
+        tree: { kind: 'model', name: 'weather-tree-v2' },
+        // The sim has no probability model, so its predictions carry no scores.
+        sim: { kind: 'sim', classes: [...WEATHER_CLASSES] },
+      }),
+      WORKER_SIMULATE_LATENCY: 'false',
+    });
+    try {
+      await waitFor(async () => (await predictionsCounted(worker)) === 60, {
+        timeoutMs: 60_000,
+        description: '60 predictions',
+      });
+    } finally {
+      await worker.stop();
+    }
+    const predictions = await readAllPredictions(f);
+    expect(predictions).toHaveLength(60);
+    for (const p of predictions) {
+      const i = Number(p.requestId.slice(2));
+      expect(p.segment, p.requestId).toBe(segments[i % 3]);
+      if (p.variant === 'sim') {
+        expect(p.scores).toBeNull();
+        continue;
+      }
+      expect(p.status).toBe('OK');
+      const scores = p.scores ?? {};
+      expect(Object.keys(scores).sort()).toEqual([...WEATHER_CLASSES].sort());
+      expect(Object.values(scores).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+      expect(mostLikelyClass(scores)).toBe(p.output);
+      expect(p.score).toBe(scores[p.output!]);
+    }
+    // Different days land in different leaves of the tree.
+    const distinct = new Set(predictions.map((p) => JSON.stringify(p.scores)));
+    expect(distinct.size).toBeGreaterThan(3);
   });
 
   it("reproduces the sim backend's configured accuracy and latency", async () => {

@@ -1,5 +1,10 @@
 import type { Prediction, RoutedRequest } from '@kanary/contracts';
-import { loadWeatherDataset, WEATHER_CLASSES, weatherFeaturesOf } from '@kanary/models';
+import {
+  loadWeatherDataset,
+  mostLikelyClass,
+  WEATHER_CLASSES,
+  weatherFeaturesOf,
+} from '@kanary/models';
 import type { WeatherRow } from '@kanary/models';
 import { createLogger } from '@kanary/observability';
 import { disconnectTestClients, waitFor } from '@kanary/testkit';
@@ -32,12 +37,13 @@ const logger = createLogger({ service: 'model-worker-test', level: 'silent', pre
 const MODELS = SERVED_MODELS;
 const { rows } = await loadWeatherDataset();
 
-/** One variant per model, each batching up to 16 rows per call. */
+/** One variant per model, each batching up to 16 rows per call, with class probabilities. */
 const variants = (baseUrl: string) =>
   servedModelVariants(baseUrl, {
     maxRows: 16,
     timeoutMs: 2_000,
     retry: { retries: 1, minDelayMs: 20, maxDelayMs: 100 },
+    scores: true,
   });
 
 /** Routed requests `from`..`from + n − 1` over the dataset's days, alternating the two models. */
@@ -139,6 +145,18 @@ for (const kind of [ModelServerKind.MLSERVER, ModelServerKind.KSERVE]) {
       for (const p of [...up, ...restarted]) {
         expect(p).toMatchObject({ status: 'OK', error: null });
         expect(WEATHER_CLASSES).toContain(p.output);
+        // The server's predict_proba row: every class, summing to 1, most likely the predicted
+        // class (scikit-learn's predict is the arg-max of predict_proba for both models).
+        const scores = p.scores ?? {};
+        expect(Object.keys(scores)).toEqual([...WEATHER_CLASSES]);
+        expect(Object.values(scores).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+        expect(mostLikelyClass(scores), p.requestId).toBe(p.output);
+        expect(p.score).toBe(scores[p.output!]);
+      }
+      // Probabilities, not one-hot votes: some days are predicted with less than certainty.
+      for (const model of MODELS) {
+        const doubtful = up.filter((p) => p.variant === model && (p.score ?? 1) < 0.9);
+        expect(doubtful.length, model).toBeGreaterThan(10);
       }
       // Real models, not noise: the trained models are about 80 % accurate on held-out days.
       for (const model of MODELS) {
@@ -155,6 +173,7 @@ for (const kind of [ModelServerKind.MLSERVER, ModelServerKind.KSERVE]) {
         expect(p.status).toBe('ERROR');
         expect(p.error).toMatch(/ECONNREFUSED/);
         expect(p.output).toBeNull();
+        expect(p.scores).toBeNull();
       }
       // Killed mid-run: each request answered, OK before the kill, ERROR or TIMEOUT after it.
       const killed = phase(400, 500);

@@ -1,11 +1,13 @@
 import type { PredictionStatus } from '@kanary/contracts';
-import type { BackendResult } from '@kanary/models';
+import { type BackendResult, type ClassScores, classScores } from '@kanary/models';
 
 /** What one backend call amounted to, ready to become a Prediction. */
 export interface CallOutcome {
   readonly status: PredictionStatus;
   readonly output: string | null;
   readonly score: number | null;
+  /** Probability of every class, when the backend gave them; null otherwise. */
+  readonly scores: ClassScores | null;
   /** Error text for ERROR and TIMEOUT, null for OK. */
   readonly error: string | null;
   /** Reported latency: simulated latency plus the real time the call took, in milliseconds. */
@@ -42,12 +44,30 @@ export function callOutcome(result: BackendResult, realMs: number, timeoutMs: nu
   if (result.output === null)
     return failed('ERROR', 'the backend answered without an output', latencyMs);
   const score = result.score !== null && Number.isFinite(result.score) ? result.score : null;
-  return { status: 'OK', output: result.output, score, error: null, latencyMs };
+  return {
+    status: 'OK',
+    output: result.output,
+    score,
+    scores: usable(result.scores),
+    error: null,
+    latencyMs,
+  };
+}
+
+/**
+ * A backend's class probabilities if they are probabilities (the built-in backends check theirs;
+ * a backend of a library user might not), else null: a Prediction that breaks its schema's rule
+ * (numbers in [0, 1] summing to 1) would be dead-lettered, losing the answer with them.
+ */
+function usable(scores: ClassScores | null): ClassScores | null {
+  if (scores === null) return null;
+  const checked = classScores(Object.keys(scores), Object.values(scores), 'scores');
+  return checked.ok ? checked.scores : null;
 }
 
 /** The outcome of a call that did not produce a backend result (deadline, thrown error, bad input). */
 export function failed(status: 'ERROR' | 'TIMEOUT', error: string, latencyMs: number): CallOutcome {
-  return { status, output: null, score: null, error, latencyMs };
+  return { status, output: null, score: null, scores: null, error, latencyMs };
 }
 
 const round = (ms: number): number => Math.round(ms * 100) / 100;

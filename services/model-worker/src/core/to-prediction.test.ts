@@ -7,10 +7,11 @@ import { toPrediction } from './to-prediction.js';
 const routed = exampleEvents.RoutedRequest;
 
 describe('toPrediction', () => {
-  it('copies the routing fields and the outcome', () => {
+  it('copies the routing fields, the segment and the outcome with its class probabilities', () => {
+    const scores = { rain: 0.9, sun: 0.1 };
     const prediction = toPrediction(
-      routed,
-      { status: 'OK', output: 'rain', score: 0.9, error: null, latencyMs: 12 },
+      { ...routed, segment: 'north' },
+      { status: 'OK', output: 'rain', score: 0.9, scores, error: null, latencyMs: 12 },
       1_767_225_600_100,
     );
     expect(prediction).toEqual({
@@ -22,6 +23,8 @@ describe('toPrediction', () => {
       served: routed.served,
       output: 'rain',
       score: 0.9,
+      scores,
+      segment: 'north',
       latencyMs: 12,
       status: 'OK',
       error: null,
@@ -40,6 +43,8 @@ describe('toPrediction', () => {
       error: 'too slow',
       output: null,
       score: null,
+      scores: null,
+      segment: routed.segment,
       latencyMs: 1_000,
     });
   });

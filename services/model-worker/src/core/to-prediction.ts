@@ -3,8 +3,9 @@ import type { CallOutcome } from './call-outcome.js';
 
 /**
  * The Prediction record for a routed request and the outcome of its backend call. Rollout,
- * variant, role and served are copied from the routed request, so the evaluator can attribute
- * the prediction without looking anything up.
+ * variant, role, served and segment are copied from the routed request, so the evaluator can
+ * attribute the prediction without looking anything up; output, score and the class
+ * probabilities (scores) come from the outcome.
  */
 export function toPrediction(
   request: RoutedRequest,
@@ -20,7 +21,7 @@ export function toPrediction(
     served: request.served,
     output: outcome.output,
     score: outcome.score,
-    scores: null,
+    scores: outcome.scores,
     segment: request.segment,
     latencyMs: outcome.latencyMs,
     status: outcome.status,

@@ -50,7 +50,7 @@ describe('predictionProcessor', () => {
         peak = Math.max(peak, concurrent);
         await new Promise((r) => setTimeout(r, 5));
         concurrent -= 1;
-        return { status: 'OK', output: 'x', score: null, simulatedLatencyMs: 0 };
+        return { status: 'OK', output: 'x', score: null, scores: null, simulatedLatencyMs: 0 };
       },
     };
     const process = predictionProcessor({
@@ -86,7 +86,13 @@ describe('predictionProcessor', () => {
       kind: BackendKind.SIM,
       predict() {
         calls += 1;
-        return Promise.resolve({ status: 'OK', output: 'x', score: null, simulatedLatencyMs: 0 });
+        return Promise.resolve({
+          status: 'OK',
+          output: 'x',
+          score: null,
+          scores: null,
+          simulatedLatencyMs: 0,
+        });
       },
     };
     const process = predictionProcessor({

@@ -9,7 +9,8 @@ Reads seattle-weather.csv from the vega-datasets npm package the repository alre
 
 The models take the four measurements [precipitation, temp_max, temp_min, wind] as one FP32
 row each and predict the weather class as a string (drizzle, fog, rain, snow, sun), which both
-servers return as a BYTES output tensor.
+servers return as a BYTES output tensor (`predict`); their class probabilities (`predict_proba`)
+have one column per class in that order, the estimators' `classes_`.
 
 Usage: python train.py <dataset.csv> <out dir>   (a few seconds)
 """
@@ -60,6 +61,9 @@ def main() -> None:
     )
     for name, make in MODELS.items():
         model = make().fit(x_train, y_train)
+        # The model worker's config names the probability columns in this order.
+        if list(model.classes_) != CLASSES:
+            raise SystemExit(f"{name}: classes_ {list(model.classes_)} are not {CLASSES}")
         accuracy = float(model.score(x_test, y_test))
         target = out / name
         target.mkdir(parents=True, exist_ok=True)
