@@ -1,5 +1,6 @@
 import type { Dispatch, InferenceRequest, RoutedRequest } from '@kanary/contracts';
 import { assign } from './assign.js';
+import { requestSegment } from './request-segment.js';
 import type { RoutingTable } from './routing-table.js';
 
 /** What {@link routeRequest} decided for one request. */
@@ -16,6 +17,10 @@ export type RoutingOutcome =
  * copy per shadow variant, each saying who answers it (`dispatch`: the model workers for the
  * Kafka ingress, the caller for an HTTP assignment). A model with neither a rollout state nor a
  * default variant is `unknown-model`, with a reason for the dead-letter record.
+ *
+ * Every record of a request in a live rollout whose policy names a segment feature carries the
+ * request's segment ({@link requestSegment}); the features are parsed for it only then, since
+ * parsing is what routing a request mostly costs.
  */
 export function routeRequest(
   table: RoutingTable,
@@ -34,7 +39,9 @@ export function routeRequest(
   // Object literals, not `{ ...base, variant }`: V8 (Node 20) adds properties after a spread
   // slowly, ~4 µs per record here (bench/RESULTS.md).
   const { rolloutId, served } = assignment;
-  const routing = { routedAt, dispatch };
+  const feature = rolloutId === null ? undefined : table.segmentFeatures.get(request.model);
+  const segment = feature === undefined ? null : requestSegment(request.features, feature);
+  const routing = { routedAt, dispatch, segment };
   const records = [routedRecord(request, rolloutId, routing, served.variant, served.role, true)];
   for (const shadow of assignment.shadows) {
     records.push(routedRecord(request, rolloutId, routing, shadow.variant, shadow.role, false));
@@ -45,7 +52,11 @@ export function routeRequest(
 function routedRecord(
   request: InferenceRequest,
   rolloutId: string | null,
-  routing: { readonly routedAt: number; readonly dispatch: Dispatch },
+  routing: {
+    readonly routedAt: number;
+    readonly dispatch: Dispatch;
+    readonly segment: string | null;
+  },
   variant: string,
   role: RoutedRequest['role'],
   served: boolean,
@@ -62,7 +73,7 @@ function routedRecord(
     role,
     served,
     dispatch: routing.dispatch,
-    segment: null,
+    segment: routing.segment,
   };
 }
 
@@ -74,6 +85,12 @@ export interface AssignAnswer {
   readonly role: string;
   readonly rolloutId: string | null;
   readonly shadows: readonly string[];
+  /**
+   * The request's segment, from the feature the rollout's policy names (`segments.feature`);
+   * null when it names none or the request lacks it. A caller that publishes the Prediction
+   * copies it there, as the model workers do.
+   */
+  readonly segment: string | null;
 }
 
 /** The answer for the records {@link routeRequest} made for one request (served record first). */
@@ -87,5 +104,6 @@ export function answerOf(records: readonly RoutedRequest[]): AssignAnswer {
     role: served.role,
     rolloutId: served.rolloutId,
     shadows: shadows.map((shadow) => shadow.variant),
+    segment: served.segment,
   };
 }

@@ -32,6 +32,7 @@ describe('routeRequest', () => {
           served: true,
           routedAt: NOW,
           dispatch: 'WORKER',
+          segment: null,
         },
       ],
     });

@@ -21,6 +21,7 @@ describe('POST /v1/assign', () => {
       role: 'STABLE',
       rolloutId: 'r1',
       shadows: ['v2', 'v3'],
+      segment: null,
     });
     expect(routed.map((r) => [r.variant, r.served, r.features, r.dispatch])).toEqual([
       ['v1', true, '{"t":3}', 'CALLER'],
