@@ -1,13 +1,28 @@
 /**
  * The evidence of one arm over one event-time bucket from one source partition: plain counts,
- * sums for mean-based metrics and a latency sketch, all of which add across partitions and
- * buckets. Mutable on purpose (one is updated per routed request and per evaluation); converted
+ * moments of mean-based metrics (mean-moments.ts), per-segment counts (segment-counts.ts) and a
+ * latency sketch, all of which add across partitions and buckets. Mutable on purpose (one is updated per routed request and per evaluation); converted
  * to and from the wire record `ArmEvidence` only when written or read.
  */
 import { PredictionStatus, type ArmEvidence, type Evaluation } from '@kanary/contracts';
 import type { ArmId } from './evidence-key.js';
 import type { LabelledPairInput } from './pair-inputs.js';
 import { LatencySketch } from './latency-sketch.js';
+import {
+  addEvaluationMeans,
+  addMeans,
+  meansFromRecord,
+  meansRecord,
+  type MeanMoments,
+  type Moments,
+} from './mean-moments.js';
+import {
+  addSegmentEvaluation,
+  addSegments,
+  segmentsFromRecord,
+  segmentsRecord,
+  type SegmentCounts,
+} from './segment-counts.js';
 
 const { OK } = PredictionStatus;
 
@@ -75,10 +90,44 @@ export function addArmCounts(into: ArmCounts, from: Readonly<ArmCounts>): void {
   for (const field of COUNT_FIELDS) into[field] += from[field];
 }
 
-export class ArmBucket {
+/** What adds across buckets and source partitions, besides the latency sketch. */
+export interface ArmSums {
+  readonly counts: ArmCounts;
+  /**
+   * Moments of the mean-based metrics of the labelled evaluations, by metric, except absError
+   * (in `counts`; read every metric alike with `momentsOf`).
+   */
+  readonly means: Map<string, Moments>;
+  /** Per-segment counts of the labelled evaluations that carry a segment. */
+  readonly segments: Map<string, SegmentCounts>;
+}
+
+export const emptyArmSums = (): ArmSums => ({
+  counts: emptyArmCounts(),
+  means: new Map(),
+  segments: new Map(),
+});
+
+/** Adds `from` into `into`: counts field by field, moments by metric, segments by name. */
+export function addArmSums(
+  into: ArmSums,
+  from: {
+    readonly counts: Readonly<ArmCounts>;
+    readonly means: ReadonlyMap<string, MeanMoments>;
+    readonly segments: ReadonlyMap<string, SegmentCounts>;
+  },
+): void {
+  addArmCounts(into.counts, from.counts);
+  addMeans(into.means, from.means);
+  addSegments(into.segments, from.segments);
+}
+
+export class ArmBucket implements ArmSums {
   readonly counts: ArmCounts;
   /** Latencies of the labelled evaluations (those within the maturity window). */
   readonly latency: LatencySketch;
+  readonly means: Map<string, Moments>;
+  readonly segments: Map<string, SegmentCounts>;
 
   constructor(
     readonly arm: ArmId,
@@ -88,9 +137,13 @@ export class ArmBucket {
     relativeAccuracy: number,
     counts: ArmCounts = emptyArmCounts(),
     latency?: LatencySketch,
+    means: Map<string, Moments> = new Map(),
+    segments: Map<string, SegmentCounts> = new Map(),
   ) {
     this.counts = counts;
     this.latency = latency ?? new LatencySketch(relativeAccuracy);
+    this.means = means;
+    this.segments = segments;
   }
 
   /** Counts a routed request of this arm, and whether it is a new assignment unit. */
@@ -124,7 +177,8 @@ export class ArmBucket {
 
   /**
    * Counts an evaluation of this arm: labelled when its label came within the maturity window
-   * of the prediction (the same rule for every arm), late otherwise.
+   * of the prediction (the same rule for every arm), late otherwise. A labelled one adds to the
+   * counts, the latency sketch, the mean-based metrics and its segment's counts.
    */
   addEvaluation(evaluation: Evaluation): void {
     const counts = this.counts;
@@ -141,6 +195,8 @@ export class ArmBucket {
       counts.absErrorSum += absError;
       counts.absErrorSquares += absError * absError;
     }
+    addEvaluationMeans(this.means, evaluation, false);
+    addSegmentEvaluation(this.segments, evaluation);
     this.latency.add(Math.max(0, evaluation.latencyMs));
   }
 
@@ -151,8 +207,6 @@ export class ArmBucket {
     const [zeros, bins] = this.latency.encode();
     const { arm, counts } = this;
     return {
-      means: [],
-      segments: [],
       sourcePartition: source.partition,
       sourcePartitions: source.partitions,
       watermark: source.watermark,
@@ -165,6 +219,8 @@ export class ArmBucket {
       bucketMs: this.bucketMs,
       maturityMs: this.maturityMs,
       ...counts,
+      means: meansRecord(this.means),
+      segments: segmentsRecord(this.segments),
       latencyAccuracy: this.latency.relativeAccuracy,
       latencyZeros: zeros,
       latencyBins: bins,
@@ -172,6 +228,7 @@ export class ArmBucket {
     };
   }
 
+  /** The bucket of a record; one of an older writer (no means or segments) has none. */
   static fromRecord(record: ArmEvidence): ArmBucket {
     const { rolloutId, model, variant, role, served } = record;
     return new ArmBucket(
@@ -182,6 +239,8 @@ export class ArmBucket {
       record.latencyAccuracy,
       countsOf(record),
       LatencySketch.decode([record.latencyZeros, record.latencyBins, []], record.latencyAccuracy),
+      meansFromRecord(record.means),
+      segmentsFromRecord(record.segments),
     );
   }
 }

@@ -2,6 +2,7 @@ import type { ArmEvidence } from '@kanary/contracts';
 import { describe, expect, it } from 'vitest';
 import { EvidenceBook } from './evidence-book.js';
 import { EvidenceFolder } from './evidence-folder.js';
+import { MeanMetric, momentsOf } from './mean-moments.js';
 import { T0, TERMS, evaluation, routed } from './evidence.fixtures.js';
 
 function folder(partition: number): EvidenceFolder {
@@ -42,6 +43,38 @@ describe('EvidenceBook', () => {
     expect(stable?.counts).toMatchObject({ routed: 40, labelled: 40, correct });
     expect(stable?.latency.count).toBe(40);
     expect(book.rolloutIds()).toEqual(['ro-1']);
+  });
+
+  it('sums mean metrics by metric and segments by name over partitions and buckets', () => {
+    const book = new EvidenceBook();
+    const parts = [folder(0), folder(1)];
+    for (let i = 0; i < 8; i += 1) {
+      (parts[i % 2] as EvidenceFolder).onEvaluation(
+        evaluation({
+          requestId: `r-${i}`,
+          predictedAt: T0 + i * 700,
+          absError: i,
+          logLoss: i / 4,
+          segment: i < 6 ? 'eu' : 'us',
+          correct: i % 2 === 0,
+        }),
+      );
+    }
+    for (const f of parts) for (const r of f.checkpoint(T0 + 10_000)) book.apply(r);
+    expect(book.buckets('ro-1').length).toBeGreaterThan(2);
+    const [totals] = book.armTotals('ro-1');
+    if (totals === undefined) throw new Error('no totals');
+    // Σi = 28, Σi² = 140, Σi⁴ = 4,676 over i = 0…7.
+    expect(momentsOf(totals, MeanMetric.ABS_ERROR)).toEqual({ n: 8, sum: 28, squares: 140 });
+    expect(momentsOf(totals, MeanMetric.SQUARED_ERROR)).toEqual({ n: 8, sum: 140, squares: 4676 });
+    expect(momentsOf(totals, MeanMetric.LOG_LOSS)).toEqual({ n: 8, sum: 7, squares: 8.75 });
+    expect(totals.segments.get('eu')).toMatchObject({ labelled: 6, correct: 3 });
+    expect(totals.segments.get('us')).toMatchObject({ labelled: 2, correct: 1 });
+    expect(momentsOf(totals.segments.get('us') ?? { means: new Map() }, 'absError')).toEqual({
+      n: 2,
+      sum: 13,
+      squares: 85,
+    });
   });
 
   it('counts a version applied after the buckets were read, and only the latest version', () => {

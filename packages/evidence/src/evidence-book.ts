@@ -5,15 +5,17 @@
  * record that partition last committed.
  */
 import type { ArmEvidence } from '@kanary/contracts';
-import { ArmBucket, addArmCounts, emptyArmCounts, type ArmCounts } from './arm-bucket.js';
+import { ArmBucket, addArmSums, emptyArmSums, type ArmSums } from './arm-bucket.js';
 import { armKey, type ArmId } from './evidence-key.js';
 import { EvidenceFolder } from './evidence-folder.js';
 import { LatencySketch } from './latency-sketch.js';
 
-/** One arm of a rollout summed over every bucket and source partition. */
-export interface ArmTotals {
+/**
+ * One arm of a rollout summed over every bucket and source partition: counts, mean-based
+ * metrics (`momentsOf`), segments and latency.
+ */
+export interface ArmTotals extends ArmSums {
   readonly arm: ArmId;
-  readonly counts: ArmCounts;
   readonly latency: LatencySketch;
 }
 
@@ -94,12 +96,12 @@ export class EvidenceBook {
       if (totals === undefined) {
         totals = {
           arm: bucket.arm,
-          counts: emptyArmCounts(),
+          ...emptyArmSums(),
           latency: new LatencySketch(bucket.latency.relativeAccuracy),
         };
         arms.set(key, totals);
       }
-      addArmCounts(totals.counts, bucket.counts);
+      addArmSums(totals, bucket);
       totals.latency.merge(bucket.latency);
     }
     return [...arms.keys()].sort().map((key) => arms.get(key) as ArmTotals);

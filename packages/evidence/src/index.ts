@@ -6,7 +6,34 @@
  *
  * @packageDocumentation
  */
-export { ArmBucket, addArmCounts, emptyArmCounts, type ArmCounts } from './arm-bucket.js';
+export {
+  ArmBucket,
+  addArmCounts,
+  addArmSums,
+  emptyArmCounts,
+  emptyArmSums,
+  type ArmCounts,
+  type ArmSums,
+} from './arm-bucket.js';
+export {
+  MeanMetric,
+  addEvaluationMeans,
+  addMeans,
+  momentsOf,
+  outcomeMetric,
+  outcomeName,
+  type MeanInputs,
+  type MeanMoments,
+  type Moments,
+  type MomentsSource,
+} from './mean-moments.js';
+export {
+  MAX_SEGMENTS,
+  OTHER_SEGMENT,
+  addSegmentEvaluation,
+  boundedSegment,
+  type SegmentCounts,
+} from './segment-counts.js';
 export { bucketStartOf, bucketWidthMs } from './bucket-width.js';
 export { armReport, type ArmReport } from './arm-report.js';
 export { EvidenceBook, type ArmTotals, type SourceProgress } from './evidence-book.js';

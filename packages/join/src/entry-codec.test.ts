@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ChangelogFormatError } from './changelog-format-error.js';
 import { decodeEntry, encodeEntry } from './entry-codec.js';
-import { entryExpiresAt, type JoinEntry, type PendingPrediction } from './join-entry.js';
+import {
+  entryExpiresAt,
+  type EvaluatedVariant,
+  type JoinEntry,
+  type PendingPrediction,
+} from './join-entry.js';
 import { T0 } from './join.fixtures.js';
 import { digestText, storeText, type StoredText } from './stored-text.js';
 
@@ -16,7 +21,36 @@ const STABLE_PENDING: PendingPrediction = {
   status: 'OK',
   predictedAt: T0,
   expiresAt: T0 + 50,
+  scores: null,
+  segment: null,
 };
+
+/** A served stable evaluated against a label, with the details its shadow pair needs. */
+const STABLE_EVALUATED: EvaluatedVariant = {
+  variant: 'v1',
+  pairing: {
+    role: 'STABLE',
+    served: true,
+    rolloutId: 'ro-1',
+    predictedAt: T0 - 5,
+    correct: true,
+    output: 'fraud',
+  },
+};
+
+/** A matched label as versions 1 and 2 held it (no outcomes), with these evaluated variants. */
+const olderLabel = (evaluated: EvaluatedVariant[]): JoinEntry => ({
+  kind: 'label',
+  label: {
+    model: 'fraud',
+    label: 'fraud',
+    labeledAt: T0,
+    expiresAt: T0 + 9,
+    matched: true,
+    evaluated,
+    outcomes: null,
+  },
+});
 
 const ENTRIES: Array<[string, JoinEntry]> = [
   [
@@ -36,6 +70,8 @@ const ENTRIES: Array<[string, JoinEntry]> = [
           status: 'OK',
           predictedAt: T0,
           expiresAt: T0 + 20,
+          scores: null,
+          segment: null,
         },
         {
           variant: 'v3',
@@ -48,6 +84,23 @@ const ENTRIES: Array<[string, JoinEntry]> = [
           status: 'TIMEOUT',
           predictedAt: T0,
           expiresAt: T0 + 30,
+          scores: null,
+          segment: null,
+        },
+      ],
+    },
+  ],
+  [
+    'a waiting prediction with class probabilities and a segment',
+    {
+      kind: 'predictions',
+      predictions: [
+        {
+          ...STABLE_PENDING,
+          model: 'fraud',
+          output: 'fraud',
+          scores: { fraud: 0.875, legit: 0.125, '10': 0, '2': 1e-7 },
+          segment: 'eu-west',
         },
       ],
     },
@@ -62,19 +115,10 @@ const ENTRIES: Array<[string, JoinEntry]> = [
         labeledAt: T0,
         expiresAt: T0 + 99,
         matched: true,
+        outcomes: { revenue: 12.5, clicks: 3, refund: -0.25 },
         evaluated: [
           { variant: 'v3', pairing: null },
-          {
-            variant: 'v1',
-            pairing: {
-              role: 'STABLE',
-              served: true,
-              rolloutId: 'ro-1',
-              predictedAt: T0 - 5,
-              correct: true,
-              output: 'fraud',
-            },
-          },
+          STABLE_EVALUATED,
           {
             variant: 'v2',
             pairing: {
@@ -111,13 +155,14 @@ const ENTRIES: Array<[string, JoinEntry]> = [
         labeledAt: T0,
         expiresAt: T0 + 7,
         matched: false,
+        outcomes: null,
         evaluated: [],
       },
     },
   ],
 ];
 
-/** Version 2 as it was first written, with `JSON.stringify`: `encodeEntry` must give the same text. */
+/** The positional form written with `JSON.stringify`: `encodeEntry` must give the same text. */
 function stringified(entry: JoinEntry): string {
   const text = (t: StoredText | null) =>
     t === null || typeof t === 'string' ? t : [t.length, t.digest, t.numeric];
@@ -137,12 +182,20 @@ function stringified(entry: JoinEntry): string {
           ],
     );
     return JSON.stringify({
-      v: 2,
-      l: [l.model, text(l.label), l.labeledAt, l.expiresAt, l.matched ? 1 : 0, evaluated],
+      v: 3,
+      l: [
+        l.model,
+        text(l.label),
+        l.labeledAt,
+        l.expiresAt,
+        l.matched ? 1 : 0,
+        evaluated,
+        l.outcomes,
+      ],
     });
   }
   return JSON.stringify({
-    v: 2,
+    v: 3,
     p: entry.predictions.map((p) => [
       p.variant,
       p.model,
@@ -154,6 +207,8 @@ function stringified(entry: JoinEntry): string {
       p.status,
       p.predictedAt,
       p.expiresAt,
+      p.scores,
+      p.segment,
     ]),
   });
 }
@@ -184,11 +239,16 @@ describe('entry codec', () => {
         rolloutId: s,
         output: s,
         latencyMs: s.length === 0 ? Number.NaN : -0.1 / 3,
+        scores: { [s]: 0.1 / 3, [`${s}2`]: 1 - 0.1 / 3 },
+        segment: s,
       };
       const entries: JoinEntry[] = [
         {
           kind: 'predictions',
-          predictions: [prediction, { ...prediction, output: null, latencyMs: 1e21 }],
+          predictions: [
+            prediction,
+            { ...prediction, output: null, latencyMs: 1e21, scores: null, segment: null },
+          ],
         },
         {
           kind: 'label',
@@ -198,6 +258,7 @@ describe('entry codec', () => {
             labeledAt: T0,
             expiresAt: Number.POSITIVE_INFINITY,
             matched: true,
+            outcomes: { [s]: -1e-7, [`${s}!`]: 5e21 },
             evaluated: [
               { variant: s, pairing: null },
               {
@@ -221,22 +282,31 @@ describe('entry codec', () => {
 
   it.each(ENTRIES)('round-trips %s', (_name, entry) => {
     const text = encodeEntry(entry);
-    expect(JSON.parse(text)).toMatchObject({ v: 2 });
+    expect(JSON.parse(text)).toMatchObject({ v: 3 });
     expect(decodeEntry('k', text)).toEqual(entry);
     expect(encodeEntry(decodeEntry('k', text))).toBe(text);
   });
 
   it('gives an entry the earliest deadline of its items', () => {
-    expect(ENTRIES.map(([, e]) => entryExpiresAt(e) - T0)).toEqual([20, 99, 7]);
+    expect(ENTRIES.map(([, e]) => entryExpiresAt(e) - T0)).toEqual([20, 50, 99, 7]);
   });
 
   it('writes a label in the documented positional form', () => {
-    const entry = ENTRIES[1]?.[1] as JoinEntry;
+    const entry = ENTRIES[2]?.[1] as JoinEntry;
     expect(encodeEntry(entry)).toBe(
-      `{"v":2,"l":["fraud","fraud",${T0},${T0 + 99},1,["v3",` +
+      `{"v":3,"l":["fraud","fraud",${T0},${T0 + 99},1,["v3",` +
         `["v1","STABLE",1,"ro-1",${T0 - 5},1,"fraud"],` +
         `["v2","SHADOW",0,"ro-1",${T0 - 4},0,null],` +
-        `["v4","SHADOW",0,"ro-1",${T0 - 3},0,[300,${digestText('z'.repeat(300))},null]]]]}`,
+        `["v4","SHADOW",0,"ro-1",${T0 - 3},0,[300,${digestText('z'.repeat(300))},null]]],` +
+        `{"revenue":12.5,"clicks":3,"refund":-0.25}]}`,
+    );
+  });
+
+  it('writes a prediction in the documented positional form', () => {
+    const entry = ENTRIES[1]?.[1] as JoinEntry;
+    expect(encodeEntry(entry)).toBe(
+      `{"v":3,"p":[["v1","fraud","ro-1","STABLE",1,"fraud",3.25,"OK",${T0},${T0 + 50},` +
+        `{"2":1e-7,"10":0,"fraud":0.875,"legit":0.125},"eu-west"]]}`,
     );
   });
 
@@ -244,20 +314,10 @@ describe('entry codec', () => {
     [
       'a matched label: its evaluated variants carry no pairing details',
       `{"v":1,"l":["fraud","fraud",${T0},${T0 + 9},1,["v1","v2"]]}`,
-      {
-        kind: 'label',
-        label: {
-          model: 'fraud',
-          label: 'fraud',
-          labeledAt: T0,
-          expiresAt: T0 + 9,
-          matched: true,
-          evaluated: [
-            { variant: 'v1', pairing: null },
-            { variant: 'v2', pairing: null },
-          ],
-        },
-      },
+      olderLabel([
+        { variant: 'v1', pairing: null },
+        { variant: 'v2', pairing: null },
+      ]),
     ],
     [
       'waiting predictions, unchanged in version 2',
@@ -268,8 +328,26 @@ describe('entry codec', () => {
     expect(decodeEntry('k', value)).toEqual(entry);
   });
 
+  it.each<[string, string, JoinEntry]>([
+    [
+      'waiting predictions: no scores, no segment',
+      `{"v":2,"p":[["v1","eta","ro-1","STABLE",1,"12.5",3.25,"OK",${T0},${T0 + 50}]]}`,
+      { kind: 'predictions', predictions: [STABLE_PENDING] },
+    ],
+    [
+      'a matched label with pairing details: no outcomes',
+      `{"v":2,"l":["fraud","fraud",${T0},${T0 + 9},1,["v3",["v1","STABLE",1,"ro-1",${T0 - 5},1,"fraud"]]]}`,
+      olderLabel([{ variant: 'v3', pairing: null }, STABLE_EVALUATED]),
+    ],
+  ])('reads a version-2 entry: %s', (_name, value, entry) => {
+    const decoded = decodeEntry('k', value);
+    expect(decoded).toEqual(entry);
+    // Written again as version 3, it reads back the same.
+    expect(decodeEntry('k', encodeEntry(decoded))).toEqual(entry);
+  });
+
   it.each([
-    ['newer version', '{"v":3,"p":[]}', /unsupported version 3/],
+    ['newer version', '{"v":4,"p":[]}', /unsupported version 4/],
     ['no version', '{"p":[]}', /unsupported version undefined/],
     ['fractional version', '{"v":1.5,"p":[]}', /unsupported version 1.5/],
     ['not JSON', 'nope', /not JSON/],
@@ -298,6 +376,31 @@ describe('entry codec', () => {
       'pairing details without a rollout',
       '{"v":2,"l":["m","x",1,2,1,[["v1","STABLE",1,null,1,1,"x"]]]}',
       /evaluated variant 0: field 3 must be a string/,
+    ],
+    [
+      'a version-3 prediction without scores and segment',
+      '{"v":3,"p":[["v1","m",null,"STABLE",1,"x",1,"OK",1,2]]}',
+      /prediction 0: expected an array of 12/,
+    ],
+    [
+      'a version-3 label without outcomes',
+      '{"v":3,"l":["m","x",1,2,1,[]]}',
+      /label: expected an array of 7/,
+    ],
+    [
+      'scores that are not numbers',
+      '{"v":3,"p":[["v1","m",null,"STABLE",1,"x",1,"OK",1,2,{"x":"0.5"},null]]}',
+      /field 10 must hold numbers, "x" does not/,
+    ],
+    [
+      'outcomes that are a list',
+      '{"v":3,"l":["m","x",1,2,1,[],[1,2]]}',
+      /field 6 must be an object/,
+    ],
+    [
+      'a segment that is not a string',
+      '{"v":3,"p":[["v1","m",null,"STABLE",1,"x",1,"OK",1,2,null,7]]}',
+      /field 11 must be a string/,
     ],
   ])('refuses a value with %s', (_name, value, message) => {
     expect(() => decodeEntry('req-9', value)).toThrow(ChangelogFormatError);

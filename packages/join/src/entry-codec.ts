@@ -1,23 +1,26 @@
 /**
  * The changelog value of a join entry, which is also how the in-memory store holds it: one
- * compact JSON text per requestId, positional arrays instead of named fields. Version 2:
+ * compact JSON text per requestId, positional arrays instead of named fields. Version 3:
  *
- *   waiting predictions  {"v":2,"p":[[variant, model, rolloutId|null, role, served 0|1,
- *                                     output, latencyMs, status, predictedAt, expiresAt], …]}
- *   label                {"v":2,"l":[model, label, labeledAt, expiresAt, matched 0|1,
- *                                     [evaluated, …]]}
+ *   waiting predictions  {"v":3,"p":[[variant, model, rolloutId|null, role, served 0|1,
+ *                                     output, latencyMs, status, predictedAt, expiresAt,
+ *                                     scores|null, segment|null], …]}
+ *   label                {"v":3,"l":[model, label, labeledAt, expiresAt, matched 0|1,
+ *                                     [evaluated, …], outcomes|null]}
  *
  * where an evaluated variant is its name alone when it carries no pairing details, else
  * [variant, role, served 0|1, rolloutId, predictedAt, correct 0|1, output] (see
  * `EvaluatedVariant`: only a served stable or an unserved shadow of a rollout carries them, so
- * entries of requests that never pair are as small as in version 1). Output and label are
- * text, or [length, digest, numeric|null] when reduced (see stored-text.ts); an output may be
- * null. Times are epoch ms.
+ * entries of requests that never pair stay small). Output and label are text, or
+ * [length, digest, numeric|null] when reduced (see stored-text.ts); an output may be null.
+ * Scores (class → probability) and outcomes (name → value) are JSON objects of numbers. Times
+ * are epoch ms.
  *
- * Version 1 differs only in that evaluated variants are names alone: it is still read, its
- * evaluated variants carrying no pairing details (they pair with nothing, the pairs they would
- * have formed are lost with the upgrade). Every write is version 2. A reader meeting a higher
- * version fails loudly instead of guessing.
+ * Older versions are still read: version 2 lacks the trailing scores, segment and outcomes (read
+ * as null: an entry written before the upgrade gives evaluations without log-loss, Brier score,
+ * segment or outcomes); version 1 also has evaluated variants as names alone (they carry no
+ * pairing details, so the pairs they would have formed are lost with the upgrade). Every write is
+ * version 3. A reader meeting a higher version fails loudly instead of guessing.
  */
 import { PredictionStatus, Role } from '@kanary/contracts';
 import { ChangelogFormatError } from './changelog-format-error.js';
@@ -31,16 +34,19 @@ import type {
 import type { StoredText } from './stored-text.js';
 import { parseVersionedJson } from './versioned-json.js';
 
-export const ENTRY_FORMAT_VERSION = 2;
+export const ENTRY_FORMAT_VERSION = 3;
 /** The oldest version still read: its labels' evaluated variants are names alone. */
 const OLDEST_READABLE_VERSION = 1;
+/** The first version with scores and segments of predictions and outcomes of labels. */
+const SCORES_VERSION = 3;
 
 /*
  * Written by concatenation rather than `JSON.stringify` of arrays built for the purpose: the same
  * text (`entry-codec.test.ts` compares both on every shape) in half the time (0.75 → 0.36 µs for
- * an entry of the evaluator benchmark) — the evaluator encodes an entry for every prediction and
- * label it reads. Strings that need escaping go through `JSON.stringify`; numbers are formatted
- * as it formats them.
+ * an entry of the evaluator benchmark, version 2; version 3's two trailing nulls add ~5 % to a
+ * waiting prediction, nothing measurable to a label) — the evaluator encodes an entry for every
+ * prediction and label it reads. Strings that need escaping go through `JSON.stringify`; numbers
+ * are formatted as it formats them; objects list their keys in `Object.keys` order, as it does.
  */
 
 /** A number as `JSON.stringify` writes it: non-finite values become null. */
@@ -61,13 +67,25 @@ function jsonText(text: StoredText | null): string {
   return `[${jsonNumber(text.length)},${jsonNumber(text.digest)},${text.numeric === null ? 'null' : jsonNumber(text.numeric)}]`;
 }
 
+/** An object of numbers (scores, outcomes) as `JSON.stringify` writes it, or null. */
+function jsonNumbers(map: Readonly<Record<string, number>> | null): string {
+  if (map === null) return 'null';
+  let out = '';
+  let first = true;
+  for (const key of Object.keys(map)) {
+    out += `${first ? '' : ','}${jsonString(key)}:${jsonNumber(map[key] as number)}`;
+    first = false;
+  }
+  return `{${out}}`;
+}
+
 function jsonEvaluated({ variant, pairing: d }: EvaluatedVariant): string {
   if (d === null) return jsonString(variant);
   return `[${jsonString(variant)},${jsonString(d.role)},${jsonFlag(d.served)},${jsonString(d.rolloutId)},${jsonNumber(d.predictedAt)},${jsonFlag(d.correct)},${jsonText(d.output)}]`;
 }
 
 function jsonPrediction(p: PendingPrediction): string {
-  return `[${jsonString(p.variant)},${jsonString(p.model)},${p.rolloutId === null ? 'null' : jsonString(p.rolloutId)},${jsonString(p.role)},${jsonFlag(p.served)},${jsonText(p.output)},${jsonNumber(p.latencyMs)},${jsonString(p.status)},${jsonNumber(p.predictedAt)},${jsonNumber(p.expiresAt)}]`;
+  return `[${jsonString(p.variant)},${jsonString(p.model)},${p.rolloutId === null ? 'null' : jsonString(p.rolloutId)},${jsonString(p.role)},${jsonFlag(p.served)},${jsonText(p.output)},${jsonNumber(p.latencyMs)},${jsonString(p.status)},${jsonNumber(p.predictedAt)},${jsonNumber(p.expiresAt)},${jsonNumbers(p.scores)},${p.segment === null ? 'null' : jsonString(p.segment)}]`;
 }
 
 function jsonList<T>(items: readonly T[], item: (value: T) => string): string {
@@ -80,7 +98,7 @@ export function encodeEntry(entry: JoinEntry): string {
   let text: string;
   if (entry.kind === 'label') {
     const l = entry.label;
-    text = `{"v":${ENTRY_FORMAT_VERSION},"l":[${jsonString(l.model)},${jsonText(l.label)},${jsonNumber(l.labeledAt)},${jsonNumber(l.expiresAt)},${jsonFlag(l.matched)},${jsonList(l.evaluated, jsonEvaluated)}]}`;
+    text = `{"v":${ENTRY_FORMAT_VERSION},"l":[${jsonString(l.model)},${jsonText(l.label)},${jsonNumber(l.labeledAt)},${jsonNumber(l.expiresAt)},${jsonFlag(l.matched)},${jsonList(l.evaluated, jsonEvaluated)},${jsonNumbers(l.outcomes)}]}`;
   } else {
     text = `{"v":${ENTRY_FORMAT_VERSION},"p":${jsonList(entry.predictions, jsonPrediction)}}`;
   }
@@ -143,6 +161,20 @@ class Fields {
   nullableText(i: number): StoredText | null {
     return this.at(i) === null ? null : this.text(i);
   }
+  /** An object of finite numbers, or null. */
+  nullableNumbers(i: number): Record<string, number> | null {
+    const v = this.at(i);
+    if (v === null) return null;
+    if (typeof v !== 'object' || Array.isArray(v)) return this.fail(`field ${i} must be an object`);
+    const map = v as Record<string, unknown>;
+    for (const key of Object.keys(map)) {
+      const n = map[key];
+      if (typeof n !== 'number' || !Number.isFinite(n)) {
+        this.fail(`field ${i} must hold numbers, ${JSON.stringify(key)} does not`);
+      }
+    }
+    return map as Record<string, number>;
+  }
   list(i: number): unknown[] {
     const v = this.at(i);
     return Array.isArray(v) ? v : this.fail(`field ${i} must be a list`);
@@ -175,8 +207,14 @@ function decodeEvaluated(
   return decodePairing(key, raw, index);
 }
 
-function decodePrediction(key: string, raw: unknown, index: number): PendingPrediction {
-  const f = new Fields(key, `prediction ${index}`, raw, 10);
+function decodePrediction(
+  key: string,
+  raw: unknown,
+  index: number,
+  version: number,
+): PendingPrediction {
+  const scored = version >= SCORES_VERSION;
+  const f = new Fields(key, `prediction ${index}`, raw, scored ? 12 : 10);
   return {
     variant: f.string(0),
     model: f.string(1),
@@ -188,11 +226,14 @@ function decodePrediction(key: string, raw: unknown, index: number): PendingPred
     status: f.oneOf<PredictionStatus>(7, STATUSES),
     predictedAt: f.number(8),
     expiresAt: f.number(9),
+    scores: scored ? f.nullableNumbers(10) : null,
+    segment: scored ? f.nullableString(11) : null,
   };
 }
 
 function decodeLabel(key: string, raw: unknown, version: number): HeldLabel {
-  const f = new Fields(key, 'label', raw, 6);
+  const scored = version >= SCORES_VERSION;
+  const f = new Fields(key, 'label', raw, scored ? 7 : 6);
   return {
     model: f.string(0),
     label: f.text(1),
@@ -200,6 +241,7 @@ function decodeLabel(key: string, raw: unknown, version: number): HeldLabel {
     expiresAt: f.number(3),
     matched: f.flag(4),
     evaluated: f.list(5).map((e, i) => decodeEvaluated(key, e, i, version)),
+    outcomes: scored ? f.nullableNumbers(6) : null,
   };
 }
 
@@ -209,7 +251,7 @@ export function decodeEntry(key: string, value: string): JoinEntry {
   if (Array.isArray(record.p) && record.p.length > 0 && record.l === undefined) {
     return {
       kind: 'predictions',
-      predictions: record.p.map((raw, i) => decodePrediction(key, raw, i)),
+      predictions: record.p.map((raw, i) => decodePrediction(key, raw, i, record.v as number)),
     };
   }
   if (record.l !== undefined && record.p === undefined) {

@@ -47,6 +47,7 @@ export type {
   EvaluatedVariant,
   HeldLabel,
   JoinEntry,
+  Outcomes,
   PairingDetails,
   PendingPrediction,
 } from './join-entry.js';
@@ -55,6 +56,8 @@ export { ChangelogFormatError } from './changelog-format-error.js';
 // Classification
 export { classify } from './classify.js';
 export type { Classification } from './classify.js';
+export { LOG_LOSS_CLIP, evaluationScores, scoreProbabilities } from './probability-scores.js';
+export type { ClassScores, ProbabilityScores } from './probability-scores.js';
 export { parseNumericText, storeText } from './stored-text.js';
 export type { StoredText, TextDigest } from './stored-text.js';
 
@@ -62,6 +65,6 @@ export type { StoredText, TextDigest } from './stored-text.js';
 export { MetricsAggregator } from './metrics-aggregator.js';
 export type { MeteredPrediction, MetricsSnapshot } from './metrics-aggregator.js';
 export { VariantAggregate } from './variant-aggregate.js';
-export type { VariantCounters, VariantId } from './variant-aggregate.js';
+export type { MeteredEvaluation, VariantCounters, VariantId } from './variant-aggregate.js';
 export type { LabelMetrics } from './label-aggregate.js';
 export { LatencySketch, LATENCY_SKETCH_BIN_LIMIT, type EncodedSketch } from '@kanary/evidence';

@@ -8,7 +8,11 @@
  * once.
  */
 import type { PredictionStatus, Role } from '@kanary/contracts';
+import type { ClassScores } from './probability-scores.js';
 import type { StoredText } from './stored-text.js';
+
+/** A label's named numeric outcomes. */
+export type Outcomes = Readonly<Record<string, number>>;
 
 /** A prediction waiting for its label: only the fields an evaluation or a metric needs. */
 export interface PendingPrediction {
@@ -22,6 +26,10 @@ export interface PendingPrediction {
   readonly status: PredictionStatus;
   readonly predictedAt: number;
   readonly expiresAt: number;
+  /** Class probabilities, scored against the label (log-loss, Brier); null: none. */
+  readonly scores: ClassScores | null;
+  /** The request's segment, carried into the evaluation; null: none. */
+  readonly segment: string | null;
 }
 
 /**
@@ -52,6 +60,8 @@ export interface HeldLabel {
   readonly model: string;
   readonly label: StoredText;
   readonly labeledAt: number;
+  /** The label's named outcomes, carried into every evaluation against it; null: none. */
+  readonly outcomes: Outcomes | null;
   /** Unmatched: when it expires unseen. Matched: TTL after the latest match. */
   readonly expiresAt: number;
   readonly matched: boolean;

@@ -68,6 +68,60 @@ describe('JoinProcessor joins', () => {
     expect(feed(started(), steps)).toEqual([expected]);
   });
 
+  it.each<[string, boolean]>([
+    ['prediction first', true],
+    ['label first', false],
+  ])(
+    '%s: scores the class probabilities, carries the segment and the outcomes',
+    (_name, predictionFirst) => {
+      const steps: Array<[JoinInput, number]> = [
+        [predicted({ scores: { fraud: 0.8, legit: 0.2 }, segment: 'eu' }), T0],
+        [labelled({ outcomes: { amount: 120, chargeback: 0 } }), T0 + HOUR],
+      ];
+      const [evaluation] = feed(started(), predictionFirst ? steps : steps.reverse());
+      expect(evaluation).toEqual({
+        ...expected,
+        // −ln 0.8; (1 − 0.8)² + 0.2²
+        logLoss: expect.closeTo(0.2231435513142097, 12) as number,
+        brier: expect.closeTo(0.08, 12) as number,
+        segment: 'eu',
+        outcomes: { amount: 120, chargeback: 0 },
+      });
+    },
+  );
+
+  it('scores a label that is none of the classes at the clipped log-loss', () => {
+    const [evaluation] = feed(started(), [
+      [predicted({ output: 'legit', scores: { fraud: 0.25, legit: 0.75 } }), T0],
+      [labelled({ label: 'unknown' }), T0 + HOUR],
+    ]);
+    expect(evaluation).toMatchObject({ correct: false, logLoss: -Math.log(1e-4) });
+    // 0.25² + 0.75² + 1 for the label's missing class.
+    expect(evaluation?.brier).toBeCloseTo(1.625, 12);
+  });
+
+  it('gives no log-loss or Brier score to failed calls and to numeric labels', () => {
+    const evaluations = feed(started(), [
+      [predicted({ status: 'ERROR', output: null, scores: { fraud: 1 }, segment: 's' }), T0],
+      [predicted({ variant: 'v2', output: '4', scores: { fraud: 0.5, legit: 0.5 } }), T0],
+      [labelled({ label: '3' }), T0 + HOUR],
+    ]);
+    expect(evaluations.map((e) => [e.variant, e.absError, e.logLoss, e.brier, e.segment])).toEqual([
+      ['v1', null, null, null, 's'],
+      ['v2', 1, null, null, null],
+    ]);
+  });
+
+  it('evaluates a prediction restored from a version-2 entry, without scores or segment', () => {
+    const processor = new JoinProcessor({ ttlMs: TTL });
+    const v2 = `{"v":2,"p":[["v1","fraud","ro-1","STABLE",1,"fraud",12,"OK",${T0},${T0 + TTL}]]}`;
+    processor.restore([{ key: 'req-1', value: v2 }]);
+    processor.init({ now: T0 });
+    const out = processor.process(labelled({ outcomes: { amount: 7 } }), T0 + HOUR);
+    expect(out.evaluations).toEqual([{ ...expected, outcomes: { amount: 7 } }]);
+    expect(JSON.parse(out.changelog[0]?.value ?? '')).toMatchObject({ v: 3 });
+  });
+
   it('matches a stable, a canary and a shadow for one request once each', () => {
     const processor = started();
     const evaluations = feed(processor, [
@@ -280,8 +334,10 @@ describe('JoinProcessor life cycle and metrics schedule', () => {
   it('emits a cumulative snapshot every metricsIntervalMs of punctuation', () => {
     const processor = started({ metricsIntervalMs: 10_000 });
     feed(processor, [
-      [predicted({ latencyMs: 10 }), T0],
-      [labelled(), T0 + 1],
+      [predicted({ latencyMs: 10, scores: { fraud: 0.8, legit: 0.2 }, segment: 'eu' }), T0],
+      [labelled({ outcomes: { amount: 120 } }), T0 + 1],
+      [predicted({ requestId: 'req-2', latencyMs: 10, output: 'legit', segment: 'eu' }), T0],
+      [labelled({ requestId: 'req-2', outcomes: { amount: 30 } }), T0 + 1],
     ]);
     const snapshots = [T0 + 9_999, T0 + 10_000, T0 + 15_000, T0 + 20_000].map(
       (now) => processor.punctuate(now).metrics,
@@ -293,11 +349,17 @@ describe('JoinProcessor life cycle and metrics schedule', () => {
         model: 'fraud',
         variant: 'v1',
         role: 'STABLE',
-        predictions: 1,
-        labelled: 1,
+        predictions: 2,
+        labelled: 2,
         correct: 1,
-        accuracy: 1,
+        accuracy: 0.5,
         meanAbsError: null,
+        rootMeanSquaredError: null,
+        // One prediction with probabilities: −ln 0.8, (1 − 0.8)² + 0.2².
+        logLoss: expect.closeTo(0.2231435513142097, 12) as number,
+        brier: expect.closeTo(0.08, 12) as number,
+        outcomes: { amount: 75 },
+        segments: [{ segment: 'eu', labelled: 2, correct: 1, accuracy: 0.5 }],
         errors: 0,
         timeouts: 0,
         errorRate: 0,

@@ -242,6 +242,7 @@ export class JoinProcessor {
       model,
       label: storeText(label.label, this.config.maxOutputChars),
       labeledAt: label.timestamp,
+      outcomes: label.outcomes,
       expiresAt: now + this.config.ttlMs,
       matched: entry !== undefined,
       evaluated,
@@ -264,8 +265,9 @@ export class JoinProcessor {
 
   private evaluate(requestId: string, p: PendingPrediction, held: HeldLabel): Evaluation {
     const result = classify(p.status, p.output, held.label, this.config.numericTolerance);
-    this.metrics.onEvaluation(p, result);
-    return evaluationRecord(requestId, p, held, result);
+    const evaluation = evaluationRecord(requestId, p, held, result);
+    this.metrics.onEvaluation(evaluation);
+    return evaluation;
   }
 
   /** Evicts the entries closest to expiry until one more key fits under `maxPending`. */
@@ -318,6 +320,8 @@ export class JoinProcessor {
       status: p.status,
       predictedAt: p.timestamp,
       expiresAt: now + this.config.ttlMs,
+      scores: p.scores,
+      segment: p.segment,
     };
   }
 

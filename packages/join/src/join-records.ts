@@ -3,6 +3,7 @@ import type { Evaluation, GroundTruthLabel, Prediction } from '@kanary/contracts
 import type { Classification } from './classify.js';
 import type { ExpiryReason } from './expiry-reason.js';
 import type { HeldLabel, PendingPrediction } from './join-entry.js';
+import { evaluationScores } from './probability-scores.js';
 import type {
   ExpiredLabel,
   ExpiredPrediction,
@@ -10,12 +11,17 @@ import type {
   IgnoreReason,
 } from './processor-output.js';
 
+/**
+ * The evaluation of a prediction against its label: the classification, the scores of its class
+ * probabilities (probability-scores.ts), its segment and the label's outcomes.
+ */
 export function evaluationRecord(
   requestId: string,
   p: PendingPrediction,
   held: HeldLabel,
   result: Classification,
 ): Evaluation {
+  const scored = evaluationScores(p.status, p.output, p.scores, held.label);
   return {
     requestId,
     model: p.model,
@@ -25,14 +31,14 @@ export function evaluationRecord(
     served: p.served,
     correct: result.correct,
     absError: result.absError,
-    logLoss: null,
-    brier: null,
+    logLoss: scored === null ? null : scored.logLoss,
+    brier: scored === null ? null : scored.brier,
     latencyMs: p.latencyMs,
     status: p.status,
     predictedAt: p.predictedAt,
     labeledAt: held.labeledAt,
-    segment: null,
-    outcomes: null,
+    segment: p.segment,
+    outcomes: held.outcomes,
   };
 }
 

@@ -33,8 +33,8 @@ export function label(overrides: Partial<GroundTruthLabel> = {}): GroundTruthLab
     model: 'fraud',
     label: 'fraud',
     timestamp: T0 + HOUR,
-    ...overrides,
     outcomes: null,
+    ...overrides,
   };
 }
 

@@ -13,10 +13,14 @@
  */
 import type { PredictionStatus, VariantMetrics } from '@kanary/contracts';
 import { labelMetricsKey, variantMetricsKey, type ChangelogEntry } from './changelog.js';
-import type { Classification } from './classify.js';
 import type { ExpiryReason } from './expiry-reason.js';
 import { LabelAggregate, type LabelMetrics } from './label-aggregate.js';
-import { VariantAggregate, variantIdText, type VariantId } from './variant-aggregate.js';
+import {
+  VariantAggregate,
+  variantIdText,
+  type MeteredEvaluation,
+  type VariantId,
+} from './variant-aggregate.js';
 
 /** One metrics snapshot: cumulative since the join state began (restores included). */
 export interface MetricsSnapshot {
@@ -62,8 +66,9 @@ export class MetricsAggregator {
     this.variant(p, true).recordDuplicate();
   }
 
-  onEvaluation(p: MeteredPrediction, result: Classification): void {
-    this.variant(p, true).recordEvaluation(p.status, result);
+  /** An evaluation of a variant (an `Evaluation` has it all). */
+  onEvaluation(e: VariantId & MeteredEvaluation): void {
+    this.variant(e, true).recordEvaluation(e);
   }
 
   onPredictionExpired(p: VariantId, reason: ExpiryReason): void {

@@ -57,7 +57,10 @@ function scenario(seed: number, events: number): Step[] {
       const guess = numeric
         ? (Number(truth) + (random() - 0.5) * 2).toFixed(2)
         : pick(['fraud', 'legit']);
+      const pFraud = Math.round(random() * 100) / 100;
       const value = prediction({
+        scores: numeric || random() < 0.3 ? null : { fraud: pFraud, legit: 1 - pFraud },
+        segment: pick(['eu', 'us', null]),
         requestId,
         model,
         rolloutId,
@@ -77,7 +80,8 @@ function scenario(seed: number, events: number): Step[] {
     }
     if (random() < 0.85) {
       const at = t + Math.floor(-Math.log(1 - random()) * 40 * 60_000);
-      const value = label({ requestId, model, label: truth, timestamp: at });
+      const outcomes = random() < 0.5 ? { amount: Math.floor(random() * 100) } : null;
+      const value = label({ requestId, model, label: truth, timestamp: at, outcomes });
       timed.push({ at, input: { kind: 'label', value } });
       if (random() < 0.05) {
         timed.push({
@@ -253,6 +257,8 @@ describe('changelog restore', () => {
       expect(evaluations.length).toBeGreaterThan(1500);
       expect(evaluations.some((e) => e.absError !== null)).toBe(true);
       expect(evaluations.some((e) => e.status !== 'OK')).toBe(true);
+      expect(evaluations.some((e) => e.logLoss !== null && e.segment !== null)).toBe(true);
+      expect(evaluations.some((e) => e.outcomes !== null)).toBe(true);
       expect(expired.some((e) => e.reason === 'TTL' && e.kind === 'prediction')).toBe(true);
       expect(expired.some((e) => e.reason === 'TTL' && e.kind === 'label')).toBe(true);
       expect(expired.some((e) => e.reason === 'EVICTED')).toBe(true);

@@ -244,9 +244,9 @@ describe('a label restored from a version-1 entry', () => {
     expect(late.evaluations.map((e) => e.variant)).toEqual(['v2']);
     expect([late.outputPairs, late.labelledPairs]).toEqual([[], []]);
     expect(processor.process(stable(), T0 + 2).ignored.map((i) => i.reason)).toEqual(['DUPLICATE']);
-    // Rewritten as version 2: the old variant by name, the new one with its details.
+    // Rewritten as version 3: the old variant by name, the new one with its details.
     expect(JSON.parse(late.changelog[0]?.value ?? '')).toEqual({
-      v: 2,
+      v: 3,
       l: [
         'fraud',
         'fraud',
@@ -254,6 +254,7 @@ describe('a label restored from a version-1 entry', () => {
         T0 + 1 + TTL,
         1,
         ['v1', ['v2', 'SHADOW', 0, 'ro-1', T0 + 7, 0, 'legit']],
+        null,
       ],
     });
   });

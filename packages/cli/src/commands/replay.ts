@@ -57,7 +57,11 @@ Lines (other fields are ignored; role and status are case-insensitive):
    "output":"deny","latencyMs":41.5,"status":"ok","timestamp":1767225600000}
   {"kind":"label","requestId":"r1","model":"m","label":"deny","timestamp":1767225660000}
 role: stable, canary or shadow; status: ok, error or timeout (output may be null unless ok);
-timestamp: epoch milliseconds.
+timestamp: epoch milliseconds. Optional: a prediction's "scores" (class probabilities, each in
+[0, 1], summing to 1 within 0.01: log-loss and Brier score) and "segment"; a label's
+"outcomes" (name -> number), e.g.
+  {"kind":"prediction", ..., "scores":{"deny":0.8,"allow":0.2},"segment":"eu"}
+  {"kind":"label", ..., "outcomes":{"revenue":12.5}}
 
 Per model, the stable is the first variant with role stable and the canary the first with
 role canary or shadow; the rollout (replay-<model>) starts when both have answered. Events are

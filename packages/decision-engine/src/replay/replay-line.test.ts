@@ -54,7 +54,57 @@ describe('parseReplayLine', () => {
     });
   });
 
+  it('reads class probabilities and a segment of a prediction, and outcomes of a label', () => {
+    const scores = { deny: 0.75, allow: 0.25 };
+    expect(parseReplayLine(line({ ...prediction, scores, segment: 'eu' }), 1)).toEqual({
+      ok: true,
+      event: { ...prediction, role: 'CANARY', status: 'OK', scores, segment: 'eu' },
+    });
+    const outcomes = { revenue: 12.5, refunds: -1 };
+    expect(parseReplayLine(line({ ...label, outcomes }), 2)).toEqual({
+      ok: true,
+      event: { ...label, outcomes },
+    });
+    // Within the tolerance, and null as absent.
+    const loose = { a: 0.333, b: 0.333, c: 0.333 };
+    expect(parseReplayLine(line({ ...prediction, scores: loose }), 3)).toMatchObject({
+      ok: true,
+      event: { scores: loose },
+    });
+    expect(parseReplayLine(line({ ...prediction, scores: null, segment: null }), 4)).toMatchObject({
+      ok: true,
+      event: { scores: null, segment: null },
+    });
+  });
+
   const wrong: [string, unknown, string][] = [
+    [
+      'scores not summing to 1',
+      { ...prediction, scores: { deny: 0.6, allow: 0.3 } },
+      'scores: must sum to 1 (± 0.01), not 0.9',
+    ],
+    [
+      'a probability above 1',
+      { ...prediction, scores: { deny: 1.5, allow: -0.5 } },
+      'scores.deny: must be in [0, 1]; scores.allow: must be in [0, 1]',
+    ],
+    ['no class', { ...prediction, scores: {} }, 'scores: must name at least one class'],
+    [
+      'scores as a list',
+      { ...prediction, scores: [0.5, 0.5] },
+      'scores: must be an object of class probabilities',
+    ],
+    [
+      'a probability as text',
+      { ...prediction, scores: { deny: '1' } },
+      'scores.deny: must be a number',
+    ],
+    ['an empty segment', { ...prediction, segment: ' ' }, 'segment: must not be empty'],
+    [
+      'an outcome as text',
+      { ...label, outcomes: { revenue: '12' } },
+      'outcomes.revenue: must be a number',
+    ],
     ['unknown kind', { ...label, kind: 'feedback' }, 'kind: must be "prediction" or "label"'],
     ['missing kind', { requestId: 'r1' }, 'kind: must be "prediction" or "label"'],
     ['missing requestId', { ...label, requestId: undefined }, 'requestId: is required'],

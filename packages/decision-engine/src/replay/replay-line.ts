@@ -9,14 +9,18 @@
  * role is stable, canary or shadow; status ok, error or timeout (both case-insensitive, so
  * records exported from the Kafka topics, which spell them in capitals, read as well); output
  * may be null when status is not ok. Outputs and labels may also be numbers (regression), which
- * are compared as the evaluator compares numeric text. Other fields are ignored. An invalid line
- * gives one issue naming its line number and every offending field.
+ * are compared as the evaluator compares numeric text. Optional, as on the topics: a
+ * prediction's "scores" (class → probability, each in [0, 1], summing to 1 within 0.01; scored
+ * with log-loss and the Brier score) and "segment" (a name), a label's "outcomes" (name → number).
+ * Other fields are ignored. An invalid line gives one issue naming its line number and every
+ * offending field.
  */
 import {
   MAX_PLAUSIBLE_TIME_MS,
   MIN_PLAUSIBLE_TIME_MS,
   PredictionStatus,
   Role,
+  SCORES_SUM_TOLERANCE,
 } from '@kanary/contracts';
 // zod 4's engine (shipped inside the zod 3.25 package as 'zod/v4'): about three times faster
 // than zod 3 on these records, which matters at millions of lines.
@@ -34,6 +38,10 @@ export interface ReplayPrediction {
   readonly status: PredictionStatus;
   /** When the prediction was made, epoch ms. */
   readonly timestamp: number;
+  /** Probability of each class; absent or null: none. */
+  readonly scores?: Readonly<Record<string, number>> | null;
+  /** The request's segment; absent or null: none. */
+  readonly segment?: string | null;
 }
 
 /** A recorded ground-truth label. */
@@ -44,6 +52,8 @@ export interface ReplayLabel {
   readonly label: string;
   /** When the label became known, epoch ms. */
   readonly timestamp: number;
+  /** Named numeric outcomes of the request; absent or null: none. */
+  readonly outcomes?: Readonly<Record<string, number>> | null;
 }
 
 export type ReplayEvent = ReplayPrediction | ReplayLabel;
@@ -71,6 +81,33 @@ const timestamp = z
   .int('must be whole epoch milliseconds')
   .min(MIN_PLAUSIBLE_TIME_MS, 'must be epoch milliseconds after 2000-01-01 (seconds?)')
   .max(MAX_PLAUSIBLE_TIME_MS, 'must be epoch milliseconds before 2100-01-01');
+
+const probability = z
+  .number(typed('must be a number'))
+  .min(0, 'must be in [0, 1]')
+  .max(1, 'must be in [0, 1]');
+/** Class → probability: at least one class, the probabilities summing to 1 (± the tolerance). */
+const scores = z
+  .record(z.string(), probability, typed('must be an object of class probabilities'))
+  .superRefine((classes, ctx) => {
+    const values = Object.values(classes);
+    if (values.length === 0) {
+      ctx.addIssue({ code: 'custom', message: 'must name at least one class' });
+      return;
+    }
+    const sum = values.reduce((a, b) => a + b, 0);
+    if (Math.abs(sum - 1) > SCORES_SUM_TOLERANCE) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must sum to 1 (± ${SCORES_SUM_TOLERANCE}), not ${Number(sum.toPrecision(6))}`,
+      });
+    }
+  });
+const outcomes = z.record(
+  z.string(),
+  z.number(typed('must be a number')),
+  typed('must be an object of numbers'),
+);
 
 /** A case-insensitive name mapped onto the contracts' value. */
 function named<V extends string>(values: Readonly<Record<string, V>>, expected: string) {
@@ -106,6 +143,8 @@ const prediction = z.object({
   latencyMs: z.number(typed('must be a number')).min(0, 'must be >= 0'),
   status: named(STATUSES, 'ok, error or timeout'),
   timestamp,
+  scores: scores.nullish(),
+  segment: id.nullish(),
 });
 
 const label = z.object({
@@ -114,6 +153,7 @@ const label = z.object({
   model: id,
   label: text,
   timestamp,
+  outcomes: outcomes.nullish(),
 });
 
 const lineSchema = z.discriminatedUnion('kind', [prediction, label], {

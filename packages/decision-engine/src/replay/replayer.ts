@@ -255,8 +255,8 @@ export class Replayer {
       served,
       output,
       score: null,
-      scores: null,
-      segment: null,
+      scores: event.scores ?? null,
+      segment: event.segment ?? null,
       latencyMs,
       status,
       error,
@@ -277,8 +277,9 @@ export class Replayer {
   private onLabel(event: Extract<ReplayEvent, { kind: 'label' }>, now: number): void {
     this.counts.labels += 1;
     const { requestId, model, label, timestamp } = event;
+    const outcomes = event.outcomes ?? null;
     const out = this.join.process(
-      { kind: 'label', value: { requestId, model, label, timestamp, outcomes: null } },
+      { kind: 'label', value: { requestId, model, label, timestamp, outcomes } },
       now,
     );
     if (this.ignored(out)) return;

@@ -1,21 +1,23 @@
 import {
-  addArmCounts,
+  addArmSums,
   armKey,
-  emptyArmCounts,
+  emptyArmSums,
   LatencySketch,
   type ArmBucket,
-  type ArmCounts,
   type ArmId,
+  type ArmSums,
 } from '@kanary/evidence';
 import { compareArms } from './arm-role.js';
 import { isMature } from './label-progress.js';
 
-/** One arm's evidence over one stretch of event time, summed over every source partition. */
-export interface EvidenceSlot {
+/**
+ * One arm's evidence over one stretch of event time, summed over every source partition: counts,
+ * mean-based metrics and segments (`ArmSums`) and latency.
+ */
+export interface EvidenceSlot extends ArmSums {
   /** Epoch ms, event time: the slot holds the buckets in [start, end). */
   readonly start: number;
   readonly end: number;
-  readonly counts: ArmCounts;
   /** Latencies of the evaluations labelled within the window. */
   readonly latency: LatencySketch;
   /** True when every bucket in it is mature (see `isMature`). */
@@ -28,9 +30,8 @@ export interface ArmSeries {
   readonly slots: readonly EvidenceSlot[];
 }
 
-interface MutableSlot {
+interface MutableSlot extends ArmSums {
   start: number;
-  counts: ArmCounts;
   latency: LatencySketch;
   mature: boolean;
 }
@@ -80,13 +81,13 @@ export function evidenceSeries(
     if (slot === undefined) {
       slot = {
         start,
-        counts: emptyArmCounts(),
+        ...emptyArmSums(),
         latency: new LatencySketch(bucket.latency.relativeAccuracy),
         mature: true,
       };
       arm.slots.set(start, slot);
     }
-    addArmCounts(slot.counts, bucket.counts);
+    addArmSums(slot, bucket);
     slot.latency.merge(bucket.latency);
     slot.mature &&= isMature(bucket, options.low);
   }

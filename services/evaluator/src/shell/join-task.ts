@@ -1,6 +1,5 @@
 import {
   KanaryError,
-  semanticIssues,
   type ArmEvidence,
   type EventCodec,
   type TopicCatalog,
@@ -16,7 +15,6 @@ import type { Logger } from '@kanary/observability';
 import type { Kafka } from 'kafkajs';
 import {
   MetricsAggregator,
-  evidenceStateKey,
   isEvidenceStateKey,
   parseUnitKey,
   unitKey,
@@ -25,6 +23,7 @@ import {
   type JoinInput,
   type JoinProcessor,
 } from '@kanary/join';
+import { evidenceFromChangelog, evidenceStateEntry } from './evidence-state.js';
 import { readToEnd, type RawRecord } from './read-to-end.js';
 import type { EvaluatorMetrics } from './evaluator-metrics.js';
 import type { InputProgress } from './input-progress.js';
@@ -58,21 +57,6 @@ export interface JoinTaskOptions {
   logger: Logger;
   metrics: EvaluatorMetrics;
   clock: () => number;
-}
-
-/** An evidence record kept in the changelog (`evidenceState`), read back on restore. */
-function evidenceFromChangelog(entry: ChangelogEntry): ArmEvidence {
-  const value: unknown = entry.value === null ? null : JSON.parse(entry.value);
-  const issues =
-    typeof value === 'object' && value !== null
-      ? semanticIssues('ArmEvidence', value as ArmEvidence)
-      : ['not an object'];
-  if (issues.length > 0) {
-    throw new Error(
-      `malformed evidence entry ${JSON.stringify(entry.key)} in the changelog: ${issues.join('; ')}`,
-    );
-  }
-  return value as ArmEvidence;
 }
 
 /** Changelog records carry the requestId (or a reserved key) and UTF-8 JSON, or a tombstone. */
@@ -301,12 +285,7 @@ export function joinTask(options: JoinTaskOptions) {
         value: String(epoch),
       })),
     );
-    out.addChangelog(
-      folder.changes(now).map((record) => ({
-        key: evidenceStateKey(EvidenceFolder.keyOf(record)),
-        value: JSON.stringify(record),
-      })),
-    );
+    out.addChangelog(folder.changes(now).map(evidenceStateEntry));
   };
 
   /** Rollouts still unknown after a catch-up, and until when they are not waited for again. */
