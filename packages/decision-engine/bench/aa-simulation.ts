@@ -16,11 +16,10 @@
 // at the first look where a two-sided z-test at α = 0.05 finds the canary worse: (a) on the
 // policy's own counts (mature, concurrent), which isolates the cost of peeking; (b) on every
 // evaluation as it arrives, as a dashboard would. They only watch: the policy drives every run.
-import type { DecisionReport, Evaluation } from '@kanary/contracts';
+import type { Evaluation } from '@kanary/contracts';
 import { naiveZTest, type TwoArmCounts } from '@kanary/stats';
-import betaQuantile from '@stdlib/stats-base-dists-beta-quantile';
-import { quantileSorted } from 'simple-statistics';
 import { simulateRollout, type RolloutScenario } from '../src/simulation/simulate-rollout.js';
+import { causeOf, medianP90, rate } from './rates.js';
 
 const runs = Number(process.argv[2] ?? 300);
 const only = process.argv[3]?.split(',');
@@ -40,38 +39,10 @@ interface Tallies {
   canaryLabelledAtRollback: number[];
 }
 
-/** Exact (Clopper–Pearson) 95 % interval of a binomial proportion k / n. */
-function binomialInterval(k: number, n: number): { lower: number; upper: number } {
-  return {
-    lower: k === 0 ? 0 : betaQuantile(0.025, k, n - k + 1),
-    upper: k === n ? 1 : betaQuantile(0.975, k + 1, n - k),
-  };
-}
-
-const rate = (k: number, n: number): string => {
-  const { lower, upper } = binomialInterval(k, n);
-  const pc = (x: number) => (100 * x).toFixed(1);
-  return `${pc(k / n)} % (${pc(lower)}–${pc(upper)})`;
-};
-
-const medianP90 = (values: number[], digits: number): string => {
-  if (values.length === 0) return '–';
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (p: number) => quantileSorted(sorted, p).toFixed(digits);
-  return `${at(0.5)} (${at(0.9)})`;
-};
-
 const worse = (counts: TwoArmCounts): boolean => {
   const test = naiveZTest(counts);
   return test.reject && test.estimate < 0;
 };
-
-function causeOf(report: DecisionReport | null): string {
-  const failed = report?.evidence.filter((e) => e.outcome === 'FAIL').map((e) => e.metric) ?? [];
-  if (failed.length > 0) return failed.join('+');
-  const details = JSON.parse(report?.details ?? '{}') as { code?: string };
-  return details.code ?? 'unknown';
-}
 
 function measure(scenario: Omit<RolloutScenario, 'seed'>, seed: number, count: number): Tallies {
   const tallies: Tallies = {

@@ -19,6 +19,7 @@ export {
   MeanMetric,
   addEvaluationMeans,
   addMeans,
+  addMoments,
   momentsOf,
   outcomeMetric,
   outcomeName,
@@ -31,6 +32,7 @@ export {
   MAX_SEGMENTS,
   OTHER_SEGMENT,
   addSegmentEvaluation,
+  addSegments,
   boundedSegment,
   type SegmentCounts,
 } from './segment-counts.js';

@@ -9,6 +9,7 @@
  * it from there, so readers ask for every metric alike. A segment's moments hold absError too.
  */
 import type { ArmEvidence, Evaluation } from '@kanary/contracts';
+import { OUTCOME_PREFIX } from '@kanary/rollout';
 
 /** One metric's moments on the wire. */
 type MeanEvidence = ArmEvidence['means'][number];
@@ -21,8 +22,6 @@ export const MeanMetric = {
   BRIER: 'brier',
 } as const;
 export type MeanMetric = (typeof MeanMetric)[keyof typeof MeanMetric];
-
-const OUTCOME_PREFIX = 'outcome:';
 
 /** The metric of a label's named outcome. */
 export const outcomeMetric = (name: string): string => OUTCOME_PREFIX + name;
@@ -85,15 +84,18 @@ export function addEvaluationMeans(
 
 /** Adds every metric of `from` into `into`. */
 export function addMeans(into: Map<string, Moments>, from: ReadonlyMap<string, MeanMoments>): void {
-  for (const [metric, m] of from) {
-    const target = into.get(metric);
-    if (target === undefined) {
-      into.set(metric, { n: m.n, sum: m.sum, squares: m.squares });
-    } else {
-      target.n += m.n;
-      target.sum += m.sum;
-      target.squares += m.squares;
-    }
+  for (const [metric, m] of from) addMoments(into, metric, m);
+}
+
+/** Adds the moments `m` of one metric into `into`. */
+export function addMoments(into: Map<string, Moments>, metric: string, m: MeanMoments): void {
+  const target = into.get(metric);
+  if (target === undefined) {
+    into.set(metric, { n: m.n, sum: m.sum, squares: m.squares });
+  } else {
+    target.n += m.n;
+    target.sum += m.sum;
+    target.squares += m.squares;
   }
 }
 

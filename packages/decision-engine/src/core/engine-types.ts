@@ -60,6 +60,26 @@ export interface ArmSummary {
   readonly latencyP99: number | null;
   /** Routed (served) requests seen. */
   readonly routed: number;
+  /** Mean absolute error of numeric predictions; null without any. */
+  readonly mae: number | null;
+  /** Root mean squared error of numeric predictions; null without any. */
+  readonly rmse: number | null;
+  /** Mean log-loss of predictions with class probabilities; null without any. */
+  readonly logLoss: number | null;
+  /** Mean Brier score of predictions with class probabilities; null without any. */
+  readonly brier: number | null;
+  /** Mean of each named outcome of the labels. */
+  readonly outcomes: Readonly<Record<string, number | null>>;
+  /** Per segment, by name. */
+  readonly segments: readonly SegmentSummary[];
+}
+
+/** One segment of an arm (mature labelled predictions). */
+export interface SegmentSummary {
+  readonly segment: string;
+  readonly labelled: number;
+  readonly accuracy: number | null;
+  readonly mae: number | null;
 }
 
 export interface RolloutSummary {

@@ -21,9 +21,18 @@
  * a restarted service fixes the same threshold; once fixed it never moves.
  */
 import { RolloutPhase } from '@kanary/contracts';
-import { LatencySketch, type ArmBucket, type EvidenceBook } from '@kanary/evidence';
+import {
+  LatencySketch,
+  MeanMetric,
+  addMeans,
+  addMoments,
+  addSegments,
+  momentsOf,
+  type ArmBucket,
+  type EvidenceBook,
+} from '@kanary/evidence';
 import type { LatencyThreshold, Policy, RolloutObservations } from '@kanary/rollout';
-import { Arm, addTally, emptyTally, windowCounts, type ArmTally, type Tally } from './tally.js';
+import { Arm, emptyTally, windowCounts, type ArmTally, type Tally } from './tally.js';
 
 const { STABLE, CANARY, SHADOW } = Arm;
 
@@ -44,6 +53,24 @@ interface Totals {
   numeric: boolean;
   /** Buckets folded with another label maturity window than the policy's. */
   mismatched: number;
+  /** Segments of the compared arms' mature buckets: the earliest bucket start of each. */
+  readonly segmentsSeen: Map<string, number>;
+}
+
+/** Adds one mature bucket's counts into an arm's tally. */
+function addBucket(into: ArmTally, bucket: ArmBucket, timed: number, slow: number): void {
+  const counts = bucket.counts;
+  into.routed += counts.routed;
+  into.labelled += counts.labelled;
+  into.correct += counts.correct;
+  into.errors += counts.errors;
+  into.timed += timed;
+  into.slow += slow;
+  // A bucket keeps absolute errors in its plain counts; the policy reads them among the means.
+  const absError = momentsOf(bucket, MeanMetric.ABS_ERROR);
+  if (absError.n > 0) addMoments(into.means, MeanMetric.ABS_ERROR, absError);
+  addMeans(into.means, bucket.means);
+  addSegments(into.segments, bucket.segments);
 }
 
 export class EvidenceStatistics {
@@ -130,26 +157,27 @@ export class EvidenceStatistics {
       const start = bucket.bucketStart;
       if (arm !== SHADOW && start >= this.windowStart) totals.units[arm] += counts.units;
       if (end + maturity > low) continue;
-      const tally = emptyTally();
-      const armTally: ArmTally = tally[arm];
-      armTally.routed = counts.routed;
-      armTally.labelled = counts.labelled;
-      armTally.correct = counts.correct;
-      armTally.errors = counts.errors;
-      if (threshold !== null && start > threshold.referenceEnd) {
-        armTally.timed = bucket.latency.count;
-        armTally.slow = slowCount(bucket, threshold.value.thresholdMs);
-      }
-      if (arm === SHADOW && this.shadowPhase) {
-        tally.pairs.nPairs = counts.labelledPairs;
-        tally.pairs.n10 = counts.shadowOnlyCorrect;
-        tally.pairs.n01 = counts.stableOnlyCorrect;
-      }
-      addTally(totals.sinceStart, tally);
+      const latency = threshold !== null && start > threshold.referenceEnd;
+      const timed = latency ? bucket.latency.count : 0;
+      const slow = latency ? slowCount(bucket, threshold.value.thresholdMs) : 0;
+      const pairs = arm === SHADOW && this.shadowPhase;
+      const targets = [totals.sinceStart];
       if (this.comparisonStart !== null && start >= this.comparisonStart) {
-        addTally(totals.sinceComparison, tally);
+        targets.push(totals.sinceComparison);
       }
-      if (start >= this.windowStart) addTally(totals.window, tally);
+      if (start >= this.windowStart) targets.push(totals.window);
+      for (const target of targets) {
+        addBucket(target[arm], bucket, timed, slow);
+        if (pairs) {
+          target.pairs.nPairs += counts.labelledPairs;
+          target.pairs.n10 += counts.shadowOnlyCorrect;
+          target.pairs.n01 += counts.stableOnlyCorrect;
+        }
+      }
+      for (const segment of bucket.segments.keys()) {
+        const seen = totals.segmentsSeen.get(segment);
+        if (seen === undefined || start < seen) totals.segmentsSeen.set(segment, start);
+      }
     }
     this.totals = totals;
   }
@@ -174,6 +202,9 @@ export class EvidenceStatistics {
       latencyReferenceCollected: this.threshold?.value.referenceSamples ?? this.collected,
       agreement:
         shadow && !totals.numeric && totals.agreement.nPairs > 0 ? { ...totals.agreement } : null,
+      segmentOrder: [...totals.segmentsSeen]
+        .sort(([a, x], [b, y]) => x - y || (a < b ? -1 : a > b ? 1 : 0))
+        .map(([segment]) => segment),
     };
   }
 
@@ -234,6 +265,7 @@ export class EvidenceStatistics {
       overall: { stable: overall(), canary: overall(), shadow: overall() },
       numeric: false,
       mismatched: 0,
+      segmentsSeen: new Map(),
     };
   }
 }

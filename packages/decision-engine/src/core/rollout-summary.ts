@@ -1,8 +1,13 @@
 /** The human-facing summary of one rollout (status pages, the demo, `replay --json`). */
 import { RolloutPhase, Role } from '@kanary/contracts';
 import { proportionCS } from '@kanary/stats';
-import { PLANNED_CANARY_SAMPLES } from '@kanary/rollout';
-import type { ArmSummary, RolloutSummary } from './engine-types.js';
+import {
+  OUTCOME_PREFIX as OUTCOME,
+  PLANNED_CANARY_SAMPLES,
+  momentsOf,
+  type ArmCounts,
+} from '@kanary/rollout';
+import type { ArmSummary, RolloutSummary, SegmentSummary } from './engine-types.js';
 import type { RolloutTracker } from './rollout-tracker.js';
 import { Arm } from './tally.js';
 
@@ -35,7 +40,7 @@ function armSummary(
   arm: Arm,
   variant: string,
   role: Role,
-  counts: { labelled: number; correct: number; errors: number },
+  counts: ArmCounts,
 ): ArmSummary {
   const overall = tracker.statistics.overall(arm);
   const quantile = (q: number) => overall.latency?.quantile(q) ?? null;
@@ -59,5 +64,31 @@ function armSummary(
     latencyP95: quantile(0.95),
     latencyP99: quantile(0.99),
     routed: overall.routed,
+    mae: mean(counts, 'mae'),
+    rmse: rootOf(mean(counts, 'rmse')),
+    logLoss: mean(counts, 'logLoss'),
+    brier: mean(counts, 'brier'),
+    outcomes: Object.fromEntries(
+      Object.keys(counts.means ?? {})
+        .filter((key) => key.startsWith(OUTCOME))
+        .sort()
+        .map((key) => [key.slice(OUTCOME.length), mean(counts, key)]),
+    ),
+    segments: Object.entries(counts.segments ?? {})
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([segment, s]): SegmentSummary => ({
+        segment,
+        labelled: s.labelled,
+        accuracy: s.labelled > 0 ? s.correct / s.labelled : null,
+        mae: mean(s, 'mae'),
+      })),
   };
 }
+
+/** The mean of a metric's values, null without any. */
+function mean(counts: Parameters<typeof momentsOf>[0], metric: string): number | null {
+  const moments = momentsOf(counts, metric);
+  return moments.n > 0 ? moments.sum / moments.n : null;
+}
+
+const rootOf = (value: number | null): number | null => (value === null ? null : Math.sqrt(value));

@@ -1,9 +1,11 @@
 /**
- * Sufficient statistics of one rollout over some span of time: per arm plain counts, and the
- * labelled shadow pairs. Mutable on purpose — one is updated per evaluation, and allocating new
- * objects per event would dominate the cost of the engine.
+ * Sufficient statistics of one rollout over some span of time: per arm plain counts, the moments
+ * of mean-based metrics and per-segment counts, and the labelled shadow pairs. Mutable on purpose
+ * — one is updated per evidence bucket at every tick, and allocating new objects per bucket would
+ * dominate the cost of the engine.
  */
-import type { WindowCounts } from '@kanary/rollout';
+import type { MeanMoments, Moments, SegmentCounts as SegmentTally } from '@kanary/evidence';
+import type { MeanCounts, SegmentCounts, WindowCounts } from '@kanary/rollout';
 
 /** The arms the engine tells apart: served stable, served canary, and the canary's shadow copies. */
 export const Arm = { STABLE: 'stable', CANARY: 'canary', SHADOW: 'shadow' } as const;
@@ -16,6 +18,9 @@ export interface ArmTally {
   errors: number;
   timed: number;
   slow: number;
+  /** Mean-based metrics by evidence key, absError included. */
+  readonly means: Map<string, Moments>;
+  readonly segments: Map<string, SegmentTally>;
 }
 
 export interface PairTally {
@@ -38,6 +43,8 @@ const emptyArm = (): ArmTally => ({
   errors: 0,
   timed: 0,
   slow: 0,
+  means: new Map(),
+  segments: new Map(),
 });
 
 export const emptyTally = (): Tally => ({
@@ -47,30 +54,36 @@ export const emptyTally = (): Tally => ({
   pairs: { nPairs: 0, n10: 0, n01: 0 },
 });
 
-function addArm(into: ArmTally, from: ArmTally): void {
-  into.routed += from.routed;
-  into.labelled += from.labelled;
-  into.correct += from.correct;
-  into.errors += from.errors;
-  into.timed += from.timed;
-  into.slow += from.slow;
-}
+const frozenMeans = (means: ReadonlyMap<string, MeanMoments>): MeanCounts =>
+  Object.freeze(Object.fromEntries([...means].map(([key, m]) => [key, Object.freeze({ ...m })])));
 
-/** Adds `from` into `into`, field by field. */
-export function addTally(into: Tally, from: Tally): void {
-  addArm(into.stable, from.stable);
-  addArm(into.canary, from.canary);
-  addArm(into.shadow, from.shadow);
-  into.pairs.nPairs += from.pairs.nPairs;
-  into.pairs.n10 += from.pairs.n10;
-  into.pairs.n01 += from.pairs.n01;
+function frozenArm(arm: ArmTally) {
+  const segments: Record<string, SegmentCounts> = {};
+  for (const [name, s] of arm.segments) {
+    segments[name] = Object.freeze({
+      labelled: s.labelled,
+      correct: s.correct,
+      errors: s.errors,
+      means: frozenMeans(s.means),
+    });
+  }
+  return Object.freeze({
+    routed: arm.routed,
+    labelled: arm.labelled,
+    correct: arm.correct,
+    errors: arm.errors,
+    timed: arm.timed,
+    slow: arm.slow,
+    means: frozenMeans(arm.means),
+    segments: Object.freeze(segments),
+  });
 }
 
 /** A frozen copy of the arms the policy compares: stable against the canary or its shadow. */
 export function windowCounts(tally: Tally, canaryArm: Arm): WindowCounts {
   return Object.freeze({
-    stable: Object.freeze({ ...tally.stable }),
-    canary: Object.freeze({ ...tally[canaryArm] }),
+    stable: frozenArm(tally.stable),
+    canary: frozenArm(tally[canaryArm]),
     pairs: Object.freeze({ ...tally.pairs }),
   });
 }

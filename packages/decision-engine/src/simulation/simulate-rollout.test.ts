@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { DecisionReport, Evaluation } from '@kanary/contracts';
 import { parsePolicy, twoArmPlan } from '@kanary/rollout';
 import { proportionDifferenceCS, type TwoArmCounts } from '@kanary/stats';
-import { simulateRollout, type RolloutScenario } from './simulate-rollout.js';
+import { SIMULATION_START, simulateRollout, type RolloutScenario } from './simulate-rollout.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -21,6 +21,9 @@ const base = {
   policy: { labelMaturityMs: 2 * MINUTE },
   maxDurationMs: 12 * HOUR,
 } satisfies Partial<RolloutScenario>;
+
+/** Later than any simulated run ends. */
+const SIMULATION_END = SIMULATION_START + 48 * HOUR;
 
 const actions = (decisions: readonly DecisionReport[]) =>
   decisions.map((d) => `${d.action}@${d.stepIndex}`);
@@ -84,6 +87,67 @@ describe('simulated rollouts', () => {
     const run = simulateRollout({ ...base, shadow: true, canary: { accuracy: 0.8 } });
     expect(run.outcome).toBe('ROLLED_BACK');
     expect(run.final).toMatchObject({ action: 'ROLLBACK', phase: 'SHADOW' });
+  });
+});
+
+describe('simulated rollouts judged by the scorecard the data resolves', () => {
+  const failing = (report: DecisionReport | null) =>
+    report?.evidence
+      .filter((e) => e.outcome === 'FAIL')
+      .map((e) => (e.segment === null ? e.metric : `${e.metric}[${e.segment}]`));
+
+  it('numeric predictions: a canary with 25 % higher MAE is rolled back on mae', () => {
+    const run = simulateRollout({
+      ...base,
+      stable: { accuracy: 0, meanAbsError: 2 },
+      canary: { accuracy: 0, meanAbsError: 2.5 },
+    });
+    expect(run.outcome).toBe('ROLLED_BACK');
+    expect(failing(run.final)).toEqual(['mae']);
+    expect(outcomeOf(run.final, 'accuracy')).toBeUndefined();
+  });
+
+  it('numeric predictions: a canary with 25 % lower MAE is promoted through every step', () => {
+    const run = simulateRollout({
+      ...base,
+      stable: { accuracy: 0, meanAbsError: 2 },
+      canary: { accuracy: 0, meanAbsError: 1.5 },
+    });
+    expect(run.outcome).toBe('PROMOTED');
+    expect(actions(run.decisions)).toEqual(['ADVANCE@0', 'ADVANCE@1', 'ADVANCE@2', 'PROMOTE@3']);
+    const mae = run.final?.evidence.find((e) => e.metric === 'mae');
+    expect(mae?.estimateCanary).toBeCloseTo(1.5, 0);
+    const [stable, canary] = run.engine.summary(SIMULATION_END)[0]?.arms ?? [];
+    expect(canary?.mae).toBeLessThan(stable?.mae ?? 0);
+    expect(canary?.rmse).toBeGreaterThan(canary?.mae ?? Infinity);
+  });
+
+  it('class probabilities: an overconfident canary of equal accuracy is rolled back on log-loss', () => {
+    const run = simulateRollout({
+      ...base,
+      stable: { accuracy: 0.85, confidence: 'calibrated' },
+      canary: { accuracy: 0.85, confidence: 0.99 },
+    });
+    expect(run.outcome).toBe('ROLLED_BACK');
+    expect(failing(run.final)).toEqual(['logLoss']);
+    expect(outcomeOf(run.final, 'accuracy')).not.toBe('FAIL');
+  });
+
+  it('segments: better overall, 20 points worse on a 15 % segment — rolled back naming it', () => {
+    const run = simulateRollout({
+      ...base,
+      segments: [
+        { name: 'most', share: 0.85 },
+        { name: 'winter', share: 0.15 },
+      ],
+      stable: { accuracy: 0.8 },
+      canary: { accuracy: 0.8, segmentAccuracy: { most: 0.85, winter: 0.6 } },
+    });
+    expect(run.outcome).toBe('ROLLED_BACK');
+    expect(failing(run.final)).toEqual(['accuracy[winter]']);
+    expect(run.final?.reason).toMatch(/in segment winter/);
+    const canary = run.engine.summary(SIMULATION_END)[0]?.arms[1];
+    expect(canary?.segments.map((s) => s.segment)).toEqual(['most', 'winter']);
   });
 });
 

@@ -36,6 +36,24 @@ export interface VariantModel {
   readonly latencyMedianMs?: number;
   /** σ of log latency. @default 0.3 */
   readonly latencySigma?: number;
+  /**
+   * Numeric predictions: absolute errors are exponential with this mean (the MAE), and an
+   * answer is "correct" within 1 of the label. Absent: classification.
+   */
+  readonly meanAbsError?: number;
+  /**
+   * Class probabilities: the probability the model gives its answer ('calibrated': its own
+   * accuracy, the rest to the other class of two). Absent: no probabilities.
+   */
+  readonly confidence?: number | 'calibrated';
+  /** P(correct) of an answered request by segment, overriding `accuracy` there. */
+  readonly segmentAccuracy?: Readonly<Record<string, number>>;
+}
+
+/** A segment of the traffic and its share of requests. */
+export interface SegmentShare {
+  readonly name: string;
+  readonly share: number;
 }
 
 /** When labels arrive: exponential delays by the served prediction's correctness. */
@@ -64,6 +82,8 @@ export interface RolloutScenario {
   readonly stableHistoryMs?: number;
   /** Share of requests on which the two variants' correctness is drawn from one number. @default 0.9 */
   readonly correlation?: number;
+  /** Segments of the traffic (shares summing to 1); requests carry no segment when absent. */
+  readonly segments?: readonly SegmentShare[];
   readonly engine?: DecisionEngineOptions;
   /** Sees every evaluation the evaluator emits, rollout or not, when it is delivered. */
   readonly onEvaluation?: (evaluation: Evaluation) => void;
@@ -98,6 +118,10 @@ interface Answer {
   readonly correct: boolean;
   readonly status: PredictionStatus;
   readonly latencyMs: number;
+  readonly absError: number | null;
+  readonly logLoss: number | null;
+  readonly brier: number | null;
+  readonly segment: string | null;
 }
 
 function answer(
@@ -106,18 +130,56 @@ function answer(
   uniform: number,
   variant: string,
   role: Role,
+  segment: string | null,
 ): Answer {
   const failed = rng.next() < (model.errorRate ?? 0.01);
   const latencyMs =
     (model.latencyMedianMs ?? 100) * Math.exp((model.latencySigma ?? 0.3) * rng.normal());
+  const accuracy =
+    segment === null ? model.accuracy : (model.segmentAccuracy?.[segment] ?? model.accuracy);
+  const numeric = model.meanAbsError;
+  // Exponential absolute errors: the inverse CDF at the request's (correlated) uniform.
+  const absError = failed || numeric === undefined ? null : -numeric * Math.log(1 - uniform);
+  const correct = !failed && (absError === null ? uniform < accuracy : absError <= 1);
+  const scores = failed || numeric !== undefined ? null : binaryScores(model, accuracy, correct);
   return {
     variant,
     role,
     served: role !== SHADOW_ROLE,
-    correct: !failed && uniform < model.accuracy,
+    correct,
     status: failed ? ERROR : OK,
     latencyMs,
+    absError,
+    logLoss: scores?.logLoss ?? null,
+    brier: scores?.brier ?? null,
+    segment,
   };
+}
+
+/**
+ * Log-loss and Brier score of a two-class answer given probability c (its confidence): right,
+ * −ln c and 2(1 − c)²; wrong, −ln(1 − c) and 2c² (p clipped at 1e-4, as the evaluator does).
+ */
+function binaryScores(
+  model: VariantModel,
+  accuracy: number,
+  correct: boolean,
+): { logLoss: number; brier: number } | null {
+  if (model.confidence === undefined) return null;
+  const c = model.confidence === 'calibrated' ? accuracy : model.confidence;
+  const p = correct ? c : 1 - c;
+  return { logLoss: -Math.log(Math.max(p, 1e-4)), brier: 2 * (1 - p) * (1 - p) };
+}
+
+/** The segment of a request drawn by share; null without segments. */
+function segmentOf(rng: Rng, segments: readonly SegmentShare[] | undefined): string | null {
+  if (segments === undefined || segments.length === 0) return null;
+  let u = rng.next();
+  for (const s of segments) {
+    if (u < s.share) return s.name;
+    u -= s.share;
+  }
+  return (segments.at(-1) as SegmentShare).name;
 }
 
 /** Binary classification: a wrong answer is the other class, so equal correctness ⇔ equal output. */
@@ -210,10 +272,10 @@ export function simulateRollout(scenario: RolloutScenario): RolloutRun {
       role,
       served,
       correct: a.correct,
-      absError: null,
-      logLoss: null,
-      brier: null,
-      segment: null,
+      absError: a.absError,
+      logLoss: a.logLoss,
+      brier: a.brier,
+      segment: a.segment,
       outcomes: null,
       latencyMs: a.latencyMs,
       status: a.status,
@@ -236,6 +298,7 @@ export function simulateRollout(scenario: RolloutScenario): RolloutRun {
       const routedAt = from + Math.floor(((i + rng.next()) * tickMs) / perTick);
       const requestId = `q${requestNo++}`;
       const shared = rng.next();
+      const segment = segmentOf(rng, scenario.segments);
       let served: Answer;
       let copy: Answer | null = null;
       if (mode === CANARY && rng.next() < canaryWeight) {
@@ -245,6 +308,7 @@ export function simulateRollout(scenario: RolloutScenario): RolloutRun {
           correlated(rng, shared, correlation),
           'canary',
           CANARY_ROLE,
+          segment,
         );
       } else {
         served = answer(
@@ -253,6 +317,7 @@ export function simulateRollout(scenario: RolloutScenario): RolloutRun {
           correlated(rng, shared, correlation),
           'stable',
           STABLE_ROLE,
+          segment,
         );
         if (mode === SHADOW) {
           copy = answer(
@@ -261,6 +326,7 @@ export function simulateRollout(scenario: RolloutScenario): RolloutRun {
             correlated(rng, shared, correlation),
             'canary',
             SHADOW_ROLE,
+            segment,
           );
         }
       }

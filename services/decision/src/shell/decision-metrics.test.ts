@@ -16,6 +16,12 @@ const arm = (over: Partial<ArmSummary>): ArmSummary => ({
   latencyP95: 40,
   latencyP99: null,
   routed: 900,
+  mae: null,
+  rmse: null,
+  logLoss: null,
+  brier: null,
+  outcomes: {},
+  segments: [],
   ...over,
 });
 
