@@ -45,6 +45,16 @@ describe('labelFileRows', () => {
     expect(rows).toHaveLength(4);
   });
 
+  it('reads outcome:<name> columns of a CSV header', async () => {
+    const rows = await rowsOf(
+      'requestId,label,outcome:revenue\nr-1,buy,12.5\n',
+      LabelFileFormat.CSV,
+    );
+    expect(rows).toEqual([
+      { line: 2, row: { requestId: 'r-1', label: 'buy', 'outcome:revenue': '12.5' } },
+    ]);
+  });
+
   it('rejects a header with unknown columns', async () => {
     await expect(
       rowsOf('requestId,label,colour\nr-1,a,red\n', LabelFileFormat.CSV),

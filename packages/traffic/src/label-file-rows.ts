@@ -1,7 +1,7 @@
 import { extname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parse, type CsvError } from 'csv-parse';
-import { LabelColumn, POSITIONAL_COLUMNS } from './label-row.js';
+import { LabelColumn, OUTCOME_COLUMN_PREFIX, POSITIONAL_COLUMNS } from './label-row.js';
 
 export const LabelFileFormat = { CSV: 'csv', JSONL: 'jsonl' } as const;
 export type LabelFileFormat = (typeof LabelFileFormat)[keyof typeof LabelFileFormat];
@@ -19,8 +19,9 @@ export type LabelFileRow =
 
 /**
  * The rows of a label file, streamed. CSV: a header naming `requestId`, `label` and optionally
- * `timestamp` and `model`, or no header and the columns in that order. JSONL: one object per
- * line with the same keys. Blank lines are skipped; an unreadable row is yielded with its error.
+ * `timestamp`, `model` and `outcome:<name>` columns (numeric outcomes), or no header and the
+ * first four columns in that order. JSONL: one object per line with the same keys, outcomes as an
+ * `outcomes` object. Blank lines are skipped; an unreadable row is yielded with its error.
  */
 export function labelFileRows(
   input: NodeJS.ReadableStream,
@@ -73,12 +74,19 @@ async function* csvRows(input: NodeJS.ReadableStream): AsyncGenerator<LabelFileR
     while (skipped.length > 0 && skipped[0]!.line < info.lines) yield skipped.shift()!;
     if (columns === undefined) {
       const names = record.map((c) => c.trim());
-      const known = Object.values(LabelColumn) as string[];
+      // `outcomes` is the JSON lines object; a CSV file names each outcome in its own column.
+      const known = Object.values(LabelColumn).filter(
+        (c) => c !== LabelColumn.OUTCOMES,
+      ) as string[];
       if (names.includes(LabelColumn.REQUEST_ID) && names.includes(LabelColumn.LABEL)) {
-        const unknown = names.filter((n) => !known.includes(n));
+        const unknown = names.filter(
+          (n) =>
+            !known.includes(n) &&
+            !(n.startsWith(OUTCOME_COLUMN_PREFIX) && n.length > OUTCOME_COLUMN_PREFIX.length),
+        );
         if (unknown.length > 0)
           throw new Error(
-            `unknown CSV column(s) ${unknown.join(', ')}; expected ${known.join(', ')}`,
+            `unknown CSV column(s) ${unknown.join(', ')}; expected ${known.join(', ')} and ${OUTCOME_COLUMN_PREFIX}<name> columns`,
           );
         columns = names;
         continue;

@@ -26,7 +26,18 @@ describe('labelFromRow', () => {
       { requestId: 'r-5', label: 'fog', timestamp: '2026-01-01T00:00:00Z' },
       { timestamp: 1_767_225_600_000 },
     ],
-    [{ requestId: 'r-6', label: 'fog', timestamp: '' }, { timestamp: now }],
+    [
+      { requestId: 'r-6', label: 'fog', timestamp: '' },
+      { timestamp: now, outcomes: null },
+    ],
+    [
+      { requestId: 'r-7', label: 'buy', outcomes: { revenue: 12.5, clicks: 3 } },
+      { outcomes: { revenue: 12.5, clicks: 3 } },
+    ],
+    [
+      { requestId: 'r-8', label: 'buy', 'outcome:revenue': '9.90', 'outcome:clicks': '' },
+      { outcomes: { revenue: 9.9 } },
+    ],
   ])('imports %j', (row, expected) => {
     const result = labelFromRow(row, defaults);
     expect(result.ok).toBe(true);
@@ -47,6 +58,14 @@ describe('labelFromRow', () => {
       'timestamp 1767225600 is not epoch milliseconds between 2000 and 2100 (seconds?)',
     ],
     [{ requestId: { id: 1 }, label: 'x' }, 'requestId is missing'],
+    [
+      { requestId: 'r-1', label: 'x', 'outcome:revenue': 'lots' },
+      'outcome "revenue": "lots" is not a number',
+    ],
+    [
+      { requestId: 'r-1', label: 'x', outcomes: [1, 2] },
+      'outcomes must be an object of named numbers, e.g. {"revenue": 12.5}',
+    ],
   ])('rejects %j', (row, error) => {
     expect(labelFromRow(row, defaults)).toEqual({ ok: false, error });
   });

@@ -11,7 +11,12 @@ export const LabelColumn = {
   LABEL: 'label',
   TIMESTAMP: 'timestamp',
   MODEL: 'model',
+  /** JSON lines: an object of named numeric outcomes, `{"revenue": 12.5}`. */
+  OUTCOMES: 'outcomes',
 } as const;
+
+/** Prefix of a column holding one named outcome (`outcome:revenue`), for CSV files. */
+export const OUTCOME_COLUMN_PREFIX = 'outcome:';
 export type LabelColumn = (typeof LabelColumn)[keyof typeof LabelColumn];
 
 /** Positional order of a CSV without a header. */
@@ -71,7 +76,44 @@ export function labelFromRow(
     if (typeof parsed === 'string') return { ok: false, error: `timestamp ${parsed}` };
     timestamp = parsed;
   }
-  const value: GroundTruthLabel = { requestId, model, label, timestamp, outcomes: null };
+  const outcomes = outcomesOf(row);
+  if (typeof outcomes === 'string') return { ok: false, error: outcomes };
+  const value: GroundTruthLabel = { requestId, model, label, timestamp, outcomes };
   const issues = semanticIssues('GroundTruthLabel', value);
   return issues.length > 0 ? { ok: false, error: issues.join('; ') } : { ok: true, label: value };
+}
+
+/**
+ * The named numeric outcomes of a row: an `outcomes` object (JSON lines) and `outcome:<name>`
+ * columns (CSV; empty cells are no outcome). Null when there are none; a message when a value is
+ * not a finite number.
+ */
+function outcomesOf(
+  row: Readonly<Record<string, unknown>>,
+): Record<string, number> | null | string {
+  const found: Record<string, number> = {};
+  const add = (name: string, value: unknown): string | undefined => {
+    const raw = text(value);
+    if (raw === undefined) return undefined;
+    const number = Number(raw);
+    if (name === '' || !Number.isFinite(number))
+      return `outcome ${JSON.stringify(name)}: ${JSON.stringify(value)} is not a number`;
+    found[name] = number;
+    return undefined;
+  };
+  const nested = row[LabelColumn.OUTCOMES];
+  if (nested !== undefined && nested !== null && nested !== '') {
+    if (typeof nested !== 'object' || Array.isArray(nested))
+      return 'outcomes must be an object of named numbers, e.g. {"revenue": 12.5}';
+    for (const [name, value] of Object.entries(nested)) {
+      const error = add(name, value);
+      if (error !== undefined) return error;
+    }
+  }
+  for (const [column, value] of Object.entries(row)) {
+    if (!column.startsWith(OUTCOME_COLUMN_PREFIX)) continue;
+    const error = add(column.slice(OUTCOME_COLUMN_PREFIX.length), value);
+    if (error !== undefined) return error;
+  }
+  return Object.keys(found).length > 0 ? found : null;
 }
