@@ -1,6 +1,7 @@
 // Rates of simulated runs with exact binomial intervals and what ended them, for the simulation
 // scripts' tables.
 import type { DecisionReport } from '@kanary/contracts';
+import { evidenceLabel } from '@kanary/rollout';
 import betaQuantile from '@stdlib/stats-base-dists-beta-quantile';
 import { quantileSorted } from 'simple-statistics';
 
@@ -29,10 +30,7 @@ export const medianP90 = (values: number[], digits: number): string => {
 
 /** The failing rows of a final report: `accuracy[winter]` for a segment. */
 export function causeOf(report: DecisionReport | null): string {
-  const failed =
-    report?.evidence
-      .filter((e) => e.outcome === 'FAIL')
-      .map((e) => (e.segment === null ? e.metric : `${e.metric}[${e.segment}]`)) ?? [];
+  const failed = report?.evidence.filter((e) => e.outcome === 'FAIL').map(evidenceLabel) ?? [];
   if (failed.length > 0) return failed.join('+');
   const details = JSON.parse(report?.details ?? '{}') as { code?: string };
   return details.code ?? 'unknown';

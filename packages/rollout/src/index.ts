@@ -101,4 +101,5 @@ export {
 } from './policy/webhook-schema.js';
 export type { ConfirmWebhook, NotificationTarget } from './policy/webhook-schema.js';
 export { latencyMetricName } from './policy/assess-guardrails.js';
+export { evidenceLabel } from './policy/metric-evidence.js';
 export { PLANNED_CANARY_SAMPLES, PLANNED_SRM_UNITS, twoArmPlan } from './policy/test-plan.js';

@@ -28,6 +28,26 @@ function accuracy(v: VariantSummary): string {
   return a === null ? '–' : `${pct(a.estimate)} [${pct(a.lower)}, ${pct(a.upper)}]`;
 }
 
+const value = (x: number) => Number(x.toPrecision(4)).toString();
+
+/** MAE, RMSE, log-loss, Brier, outcome means and per-segment accuracy, those the variant has. */
+function otherMetrics(v: VariantSummary): string {
+  const parts: string[] = [];
+  const add = (name: string, x: number | null) => {
+    if (x !== null) parts.push(`${name} ${value(x)}`);
+  };
+  add('MAE', v.mae);
+  add('RMSE', v.rmse);
+  add('log-loss', v.logLoss);
+  add('Brier', v.brier);
+  for (const [name, mean] of Object.entries(v.outcomes)) add(name, mean);
+  const segments = v.segments
+    .map((s) => `${s.segment} ${pct(s.accuracy)} (${count(s.labelled)})`)
+    .join(', ');
+  if (segments !== '') parts.push(`segments: ${segments}`);
+  return parts.join(', ');
+}
+
 export function formatReplay(result: ReplayResult): string[] {
   const { input, settings } = result;
   const out: string[] = [];
@@ -94,6 +114,13 @@ export function formatReplay(result: ReplayResult): string[] {
   }
   for (const line of table(rows, [false, false, true, true, false, true, true, true, true])) {
     out.push(`  ${line}`);
+  }
+  const more = Object.entries(result.summary)
+    .map(([key, v]) => [key, otherMetrics(v)] as const)
+    .filter(([, line]) => line !== '');
+  if (more.length > 0) {
+    out.push('', 'Other metrics (judged predictions):');
+    for (const [key, line] of more) out.push(`  ${key}: ${line}`);
   }
 
   const f = result.final;

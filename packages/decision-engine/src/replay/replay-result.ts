@@ -9,13 +9,16 @@ import type {
   MetricEvidence,
   RolloutState,
 } from '@kanary/contracts';
-import type { Policy } from '@kanary/rollout';
+import { evidenceLabel, type Policy } from '@kanary/rollout';
 import type { ArmSummary, EngineDiagnostics, RolloutSummary } from '../core/engine-types.js';
 import type { ReplayCounts } from './replayer.js';
 import type { ReplayFinal, ReplayTrack } from './replay-track.js';
 
-/** One metric's evidence, keyed by its metric name in {@link ReplayDecision.evidence}. */
-export type EvidenceEntry = Omit<MetricEvidence, 'metric'>;
+/**
+ * One metric's evidence, keyed in {@link ReplayDecision.evidence} by its metric name, or
+ * `metric[segment]` for a segment's row.
+ */
+export type EvidenceEntry = Omit<MetricEvidence, 'metric' | 'segment'>;
 
 /** A decision that issued a command (ADVANCE, PROMOTE, ROLLBACK or PAUSE). */
 export interface ReplayDecision {
@@ -54,6 +57,16 @@ export interface VariantSummary {
   } | null;
   /** ERROR/TIMEOUT share among the `n`. */
   readonly errorRate: number | null;
+  /** Mean absolute and root mean squared error of numeric predictions among the `n`. */
+  readonly mae: number | null;
+  readonly rmse: number | null;
+  /** Mean log-loss and Brier score of predictions with class probabilities among the `n`. */
+  readonly logLoss: number | null;
+  readonly brier: number | null;
+  /** Mean of each named outcome of the labels. */
+  readonly outcomes: Readonly<Record<string, number | null>>;
+  /** Per segment: labelled predictions, accuracy and MAE. */
+  readonly segments: ArmSummary['segments'];
   /** Latency quantiles of its labelled predictions, ms. */
   readonly latencyMs: {
     readonly p50: number | null;
@@ -145,7 +158,12 @@ function decisionOf(report: DecisionReport): ReplayDecision {
     stepIndex: report.stepIndex,
     canaryWeight: report.canaryWeight,
     approvedBy: report.approvedBy,
-    evidence: Object.fromEntries(report.evidence.map(({ metric, ...rest }) => [metric, rest])),
+    evidence: Object.fromEntries(
+      report.evidence.map(({ metric, segment, ...rest }) => [
+        evidenceLabel({ metric, segment }),
+        rest,
+      ]),
+    ),
   };
 }
 
@@ -168,6 +186,12 @@ function variantSummary(
     n: arm?.labelled ?? 0,
     accuracy,
     errorRate: arm?.errorRate ?? null,
+    mae: arm?.mae ?? null,
+    rmse: arm?.rmse ?? null,
+    logLoss: arm?.logLoss ?? null,
+    brier: arm?.brier ?? null,
+    outcomes: arm?.outcomes ?? {},
+    segments: arm?.segments ?? [],
     latencyMs:
       arm === undefined ? null : { p50: arm.latencyP50, p95: arm.latencyP95, p99: arm.latencyP99 },
   };

@@ -6,6 +6,7 @@
 import type { ArmEvidence, Evaluation } from '@kanary/contracts';
 import { EvidenceBook, EvidenceFolder } from '@kanary/evidence';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { formatReplay } from './format-replay.js';
 import { replayLines } from './replay-lines.js';
 
 const T0 = 1_767_225_600_000;
@@ -189,5 +190,30 @@ describe('replay of a recording with scores, segments and outcomes', () => {
     ]);
     expect(evaluations.has('r1/v1')).toBe(false);
     expect(evaluations.has('w2/v2')).toBe(true);
+  });
+
+  it('rolls back a canary better overall but worse on one segment, naming it, with a row per segment', async () => {
+    // 4,000 requests alternating stable / canary; 30 % in the south. Correctness is a fixed
+    // spread over 100 request numbers: stable 85 % everywhere, canary 95 % north, 65 % south
+    // (86 % overall).
+    const requests: Request[] = Array.from({ length: 4_000 }, (_, i) => {
+      const variant = i % 2 === 0 ? 'v1' : 'v2';
+      const segment = Math.floor(i / 2) % 10 < 3 ? 'south' : 'north';
+      const share = variant === 'v1' ? 85 : segment === 'north' ? 95 : 65;
+      const right = (Math.floor(i / 2) * 37) % 100 < share;
+      return { id: `q${i}`, variant, output: right ? 'deny' : 'allow', label: 'deny', segment };
+    });
+    const { result } = await replayed(recording(requests));
+    const rollback = result.decisions.find((d) => d.action === 'ROLLBACK');
+    expect(rollback?.reason).toMatch(/in segment south/);
+    expect(rollback?.evidence['accuracy[south]']?.outcome).toBe('FAIL');
+    expect(rollback?.evidence['accuracy[north]']?.outcome).not.toBe('FAIL');
+    expect(rollback?.evidence.accuracy?.outcome).not.toBe('FAIL');
+    const canary = Object.values(result.summary).find((v) => v.variant === 'v2');
+    expect(canary?.segments.map((x) => [x.segment, x.accuracy])).toEqual([
+      ['north', expect.closeTo(0.95, 1)],
+      ['south', expect.closeTo(0.65, 1)],
+    ]);
+    expect(formatReplay(result).join('\n')).toMatch(/segments: north 9\d\.\d %.*south 6\d\.\d %/);
   });
 });

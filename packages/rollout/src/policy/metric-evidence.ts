@@ -42,6 +42,10 @@ export function metricEvidence(
   };
 }
 
+/** How a row is named for people and as a key: `accuracy`, or `accuracy[winter]` within a segment. */
+export const evidenceLabel = (e: Pick<MetricEvidence, 'metric' | 'segment'>): string =>
+  e.segment === null ? e.metric : `${e.metric}[${e.segment}]`;
+
 /** Evidence for a metric that does not apply to this rollout (disabled, or the wrong mode). */
 export function notApplicable(metric: string, detail: string): MetricEvidence {
   return metricEvidence(metric, MetricOutcome.NOT_APPLICABLE, { stable: 0, canary: 0 }, {}, detail);
