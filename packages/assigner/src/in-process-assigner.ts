@@ -13,6 +13,7 @@ import {
   RolloutBook,
   routeRequest,
   type AssignAnswer,
+  type PolicyInput,
   type RolloutState,
 } from '@kanary/rollout';
 import type { Kafka, Message, Producer } from 'kafkajs';
@@ -44,6 +45,8 @@ export interface InProcessAssignerOptions {
   readonly topicPrefix?: string;
   /** What a model without a rollout serves (`ROUTER_DEFAULT_VARIANTS` of the router). */
   readonly defaultVariants?: Readonly<Record<string, string>>;
+  /** The installation's default policy (`KANARY_DEFAULT_POLICY`), read for its segment feature. */
+  readonly defaultPolicy?: PolicyInput;
   /** How long the first assignment of an idle moment waits for more to share a produce, ms. @default 5 */
   readonly lingerMs?: number;
   /** Most routed records per produce. @default 1000 */
@@ -113,7 +116,7 @@ export class InProcessAssigner {
     this.topics = topicCatalog({ prefix: options.topicPrefix ?? 'kanary' });
     this.logger = options.logger ?? createLogger({ service: 'assigner' });
     this.clock = options.clock ?? Date.now;
-    this.book = new RolloutBook(options.defaultVariants ?? {});
+    this.book = new RolloutBook(options.defaultVariants ?? {}, options.defaultPolicy);
     this.view = new StateView({
       kafka: options.kafka,
       codec: this.codec,

@@ -1,5 +1,7 @@
+import { defaultPolicyProblems, type PolicyInput } from '@kanary/rollout';
 import {
   envField,
+  jsonOrFileField,
   kafkaEnvSchema,
   loadEnvConfig,
   toKafkaConnection,
@@ -30,6 +32,11 @@ const routerEnvSchema = z.object({
       });
       return z.NEVER;
     }),
+  /**
+   * The installation's default policy (JSON or a file path), under each rollout's own: the router
+   * reads its `segments.feature`. Give every service the same value. @default none
+   */
+  KANARY_DEFAULT_POLICY: jsonOrFileField<PolicyInput>(defaultPolicyProblems),
   /** Port of the HTTP API and of /metrics, /healthz, /readyz; 0 picks a free one. @default 8080 */
   ROUTER_HTTP_PORT: envField.int(8_080, { min: 0, max: 65_535 }),
   /** Interface the HTTP server listens on. @default "0.0.0.0" */
@@ -96,6 +103,8 @@ export interface RouterConfig {
   readonly logLevel: string;
   /** Model → the variant serving it while it has no rollout state. */
   readonly defaultVariants: Readonly<Record<string, string>>;
+  /** Policy fields applied where a rollout's own policy is silent (its segment feature). */
+  readonly defaultPolicy: PolicyInput | undefined;
   readonly http: {
     readonly port: number;
     readonly host: string;
@@ -130,6 +139,7 @@ export function loadRouterConfig(env: Record<string, string | undefined>): Route
     connection,
     logLevel: parsed.LOG_LEVEL,
     defaultVariants: Object.freeze({ ...parsed.ROUTER_DEFAULT_VARIANTS }),
+    defaultPolicy: parsed.KANARY_DEFAULT_POLICY,
     http: Object.freeze({
       port: parsed.ROUTER_HTTP_PORT,
       host: parsed.ROUTER_HTTP_HOST,

@@ -1,3 +1,4 @@
+import type { PolicyInput } from '../policy/policy-schema.js';
 import type { RolloutState } from '../state-machine/rollout-state.js';
 import { createRoutingTable, type RoutingTable } from './routing-table.js';
 
@@ -22,8 +23,16 @@ export class RolloutBook {
   private readonly listeners = new Set<(change: BookChange) => void>();
   private routing: RoutingTable;
 
-  constructor(private readonly defaultVariants: Readonly<Record<string, string>> = {}) {
-    this.routing = createRoutingTable([], defaultVariants);
+  /**
+   * @param defaultVariants - what a model without a rollout state serves.
+   * @param defaultPolicy - the installation's default policy (`KANARY_DEFAULT_POLICY`), under each
+   *   rollout's own: routing reads its segment feature from the two together.
+   */
+  constructor(
+    private readonly defaultVariants: Readonly<Record<string, string>> = {},
+    private readonly defaultPolicy?: PolicyInput,
+  ) {
+    this.routing = createRoutingTable([], defaultVariants, defaultPolicy);
   }
 
   /** What the ingresses route by; rebuilt on every change (changes are rare, routing is hot). */
@@ -68,7 +77,11 @@ export class RolloutBook {
   }
 
   private changed(change: BookChange): void {
-    this.routing = createRoutingTable(this.states.values(), this.defaultVariants);
+    this.routing = createRoutingTable(
+      this.states.values(),
+      this.defaultVariants,
+      this.defaultPolicy,
+    );
     for (const listener of [...this.listeners]) listener(change);
   }
 }

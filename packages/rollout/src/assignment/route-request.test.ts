@@ -70,6 +70,21 @@ describe('routeRequest segments', () => {
     });
   });
 
+  it("takes the feature from the installation's default policy when the rollout's names none", () => {
+    const defaults = { segments: { feature: 'region' } };
+    const table = createRoutingTable([started(null)], {}, defaults);
+    expect(table.segmentFeatures.get('churn')).toBe('region');
+    const own = createRoutingTable([started({ segments: { feature: 'season' } })], {}, defaults);
+    expect(own.segmentFeatures.get('churn')).toBe('season');
+    const outcome = routeRequest(
+      table,
+      request('{"region":"eu","season":"spring"}'),
+      NOW,
+      'WORKER',
+    );
+    expect(segmentsOf(outcome)).toEqual(['eu', 'eu']);
+  });
+
   it('reads the feature once per table, trimmed as the policy schema trims it', () => {
     const table = createRoutingTable([
       { ...started(null), policy: '{"segments":{"feature":" season "}}' },

@@ -1,4 +1,5 @@
 import { parsePolicy } from '../policy/parse-policy.js';
+import type { PolicyInput } from '../policy/policy-schema.js';
 import type { RolloutState } from '../state-machine/rollout-state.js';
 
 /** The fields of a model's {@link RolloutState} that routing reads. */
@@ -27,14 +28,16 @@ export interface RoutingTable {
 }
 
 /**
- * The `segments.feature` of a rollout's policy, or null when it names none. A policy that no
- * longer parses (a state written under older rules) names none rather than stopping routing;
- * the decision service reports such a policy.
+ * The `segments.feature` of a rollout's policy over the installation's default policy, or null
+ * when neither names one. A policy that no longer parses (a state written under older rules)
+ * names none rather than stopping routing; the decision service reports such a policy.
  */
-function segmentFeatureOf(policy: string | null | undefined): string | null {
-  if (policy === null || policy === undefined) return null;
+function segmentFeatureOf(
+  policy: string | null | undefined,
+  defaultPolicy: PolicyInput | undefined,
+): string | null {
   try {
-    return parsePolicy(policy).segments.feature;
+    return parsePolicy(policy ?? null, defaultPolicy).segments.feature;
   } catch {
     return null;
   }
@@ -44,11 +47,12 @@ function segmentFeatureOf(policy: string | null | undefined): string | null {
 export function createRoutingTable(
   rollouts: Iterable<RoutingEntry & { readonly model: string }>,
   defaultVariants: Readonly<Record<string, string>> = {},
+  defaultPolicy?: PolicyInput,
 ): RoutingTable {
   const entries = [...rollouts];
   const segmentFeatures = new Map<string, string>();
   for (const entry of entries) {
-    const feature = segmentFeatureOf(entry.policy);
+    const feature = segmentFeatureOf(entry.policy, defaultPolicy);
     if (feature !== null) segmentFeatures.set(entry.model, feature);
   }
   return {

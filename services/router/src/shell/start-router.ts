@@ -76,7 +76,7 @@ export async function startRouter(config: RouterConfig, deps: RouterDeps = {}): 
   const { topicPrefix, instanceId, dataPartitions } = config.connection;
   const topics = topicCatalog({ prefix: topicPrefix, dataPartitions });
   const metrics = routerMetrics(registry);
-  const book = new RolloutBook(config.defaultVariants);
+  const book = new RolloutBook(config.defaultVariants, config.defaultPolicy);
   const unfollow = metrics.follow(book);
 
   const view = new StateView({
