@@ -60,9 +60,9 @@ describe('armReport', () => {
     expect(report.brier).toBeCloseTo(0.2, 12);
     expect(report.outcomes).toEqual({ revenue: 15 });
     expect(report.segments).toEqual([
-      { segment: 'north', labelled: 3, accuracy: 1 / 3, mae: 5 },
-      { segment: 'east', labelled: 1, accuracy: 0, mae: null },
-      { segment: 'south', labelled: 1, accuracy: 1, mae: 1 },
+      { segment: 'north', labelled: 3, correct: 1, accuracy: 1 / 3, mae: 5 },
+      { segment: 'east', labelled: 1, correct: 0, accuracy: 0, mae: null },
+      { segment: 'south', labelled: 1, correct: 1, accuracy: 1, mae: 1 },
     ]);
   });
 });

@@ -11,6 +11,7 @@ import { MeanMetric, momentsOf, outcomeName, type MomentsSource } from './mean-m
 export interface SegmentReport {
   readonly segment: string;
   readonly labelled: number;
+  readonly correct: number;
   readonly accuracy: number | null;
   /** Mean absolute error of the segment's numeric predictions; null without any. */
   readonly mae: number | null;
@@ -71,6 +72,7 @@ function segmentReports(totals: ArmTotals): SegmentReport[] {
     .map(([segment, s]) => ({
       segment,
       labelled: s.labelled,
+      correct: s.correct,
       accuracy: ratio(s.correct, s.labelled),
       mae: meanOf(s, MeanMetric.ABS_ERROR),
     }))

@@ -1,7 +1,7 @@
 import { exampleEvents, type MetricEvidence } from '@kanary/contracts';
 import type { ArmReport } from '@kanary/evidence';
 import { describe, expect, it } from 'vitest';
-import { SEGMENTS_SHOWN, armLines, evidenceLine, short, statusLines } from './rollout-status.js';
+import { SEGMENTS_SHOWN, armLines, evidenceLine, statusLines } from './rollout-status.js';
 
 const arm = (over: Partial<ArmReport> = {}): ArmReport => ({
   variant: 'weather-logreg-v1',
@@ -51,8 +51,8 @@ describe('armLines', () => {
         brier: 0.1311,
         outcomes: { clicks: 0.3149, revenue: 1_234.56 },
         segments: [
-          { segment: 'north', labelled: 1_203, accuracy: 0.8412, mae: null },
-          { segment: 'south', labelled: 380, accuracy: 0.71, mae: null },
+          { segment: 'north', labelled: 1_203, correct: 1_012, accuracy: 0.8412, mae: null },
+          { segment: 'south', labelled: 380, correct: 270, accuracy: 0.71, mae: null },
         ],
       }),
     );
@@ -70,8 +70,8 @@ describe('armLines', () => {
         meanAbsError: 1.234,
         rootMeanSquaredError: 1.71,
         segments: [
-          { segment: 'north', labelled: 300, accuracy: 0.6, mae: 1.1 },
-          { segment: 'south', labelled: 100, accuracy: 0.5, mae: 1.52 },
+          { segment: 'north', labelled: 300, correct: 180, accuracy: 0.6, mae: 1.1 },
+          { segment: 'south', labelled: 100, correct: 50, accuracy: 0.5, mae: 1.52 },
         ],
       }),
     );
@@ -85,6 +85,7 @@ describe('armLines', () => {
     const segments = Array.from({ length: SEGMENTS_SHOWN + 3 }, (_, i) => ({
       segment: `s${i}`,
       labelled: 100 - i,
+      correct: 50,
       accuracy: 0.5,
       mae: null,
     }));
@@ -169,18 +170,5 @@ describe('statusLines', () => {
     expect(statusLines({ states: [state], decisions: new Map(), arms: () => [] }, 'other')).toEqual(
       [],
     );
-  });
-});
-
-describe('short', () => {
-  it.each([
-    [0.41234, '0.412'],
-    [12.345, '12.3'],
-    [1, '1'],
-    [0.000123456, '0.000123'],
-    [-0.0049, '-0.0049'],
-    [1_234.56, '1,235'],
-  ])('%d → %s', (x, text) => {
-    expect(short(x)).toBe(text);
   });
 });

@@ -3,6 +3,7 @@
  * far, the last command, the approval and the latest decision with its evidence rows. Pure: the
  * command reads the topics and prints these lines.
  */
+import { meanText } from '@kanary/charts';
 import type { DecisionReport, MetricEvidence, RolloutState } from '@kanary/contracts';
 import type { ArmReport, SegmentReport } from '@kanary/evidence';
 
@@ -14,12 +15,6 @@ export const pct = (w: number) => `${Math.round(w * 10_000) / 100}%`;
 const percent = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(1)}%`);
 const count = (n: number) => n.toLocaleString('en-US');
 
-/** A mean in three significant digits (whole numbers from 1,000 on). */
-export function short(x: number): string {
-  if (Math.abs(x) >= 1_000) return count(Math.round(x));
-  return String(Number(x.toPrecision(3)));
-}
-
 export function describe(s: RolloutState): string {
   const canary = s.canary ? `, canary ${s.canary} at ${pct(s.canaryWeight)}` : '';
   return `${s.phase} (rollout ${s.rolloutId}, stable ${s.stable}${canary}, step ${s.stepIndex}, seq ${s.seq})`;
@@ -27,7 +22,7 @@ export function describe(s: RolloutState): string {
 
 /** `north 84.1% (1,203)`, or `north MAE 1.1 (1,203)` for an arm of numeric predictions. */
 function segmentText(s: SegmentReport, numeric: boolean): string {
-  const value = numeric && s.mae !== null ? `MAE ${short(s.mae)}` : percent(s.accuracy);
+  const value = numeric && s.mae !== null ? `MAE ${meanText(s.mae)}` : percent(s.accuracy);
   return `${s.segment} ${value} (${count(s.labelled)})`;
 }
 
@@ -40,21 +35,21 @@ export function armLines(a: ArmReport): string[] {
   const p95 = a.latencyP95 === null ? '–' : `${a.latencyP95.toFixed(1)} ms`;
   const numeric = a.meanAbsError !== null;
   const errors = [
-    a.meanAbsError === null ? '' : `, MAE ${short(a.meanAbsError)}`,
-    a.rootMeanSquaredError === null ? '' : `, RMSE ${short(a.rootMeanSquaredError)}`,
+    a.meanAbsError === null ? '' : `, MAE ${meanText(a.meanAbsError)}`,
+    a.rootMeanSquaredError === null ? '' : `, RMSE ${meanText(a.rootMeanSquaredError)}`,
   ].join('');
   const lines = [
     `  ${a.role.toLowerCase()} ${a.variant}${a.served ? '' : ' (shadow copies)'}: ${a.routed} routed, ${a.labelled} labelled, accuracy ${percent(a.accuracy)}${errors}, errors ${percent(a.errorRate)}, p95 ${p95}`,
   ];
   const scores = [
-    a.logLoss === null ? null : `log-loss ${short(a.logLoss)}`,
-    a.brier === null ? null : `Brier ${short(a.brier)}`,
+    a.logLoss === null ? null : `log-loss ${meanText(a.logLoss)}`,
+    a.brier === null ? null : `Brier ${meanText(a.brier)}`,
   ].filter((s) => s !== null);
   if (scores.length > 0) lines.push(`    scores: ${scores.join(', ')}`);
   const outcomes = Object.entries(a.outcomes);
   if (outcomes.length > 0) {
     lines.push(
-      `    outcomes: ${outcomes.map(([name, mean]) => `${name} ${short(mean)}`).join(', ')}`,
+      `    outcomes: ${outcomes.map(([name, mean]) => `${name} ${meanText(mean)}`).join(', ')}`,
     );
   }
   if (a.segments.length > 0) {
@@ -65,12 +60,12 @@ export function armLines(a: ArmReport): string[] {
   return lines;
 }
 
-const signed = (x: number) => (x > 0 ? `+${short(x)}` : short(x));
+const signed = (x: number) => (x > 0 ? `+${meanText(x)}` : meanText(x));
 
 /** One evidence row of a decision: `accuracy[north] PASS: stable 0.8 (n 9,000), … — detail`. */
 export function evidenceLine(e: MetricEvidence): string {
   const estimate = (arm: string, value: number | null, n: number) =>
-    value === null ? `${arm} n ${count(n)}` : `${arm} ${short(value)} (n ${count(n)})`;
+    value === null ? `${arm} n ${count(n)}` : `${arm} ${meanText(value)} (n ${count(n)})`;
   const parts: string[] = [];
   if (e.nStable > 0 || e.nCanary > 0 || e.estimateStable !== null || e.estimateCanary !== null) {
     parts.push(estimate('stable', e.estimateStable, e.nStable));
@@ -78,7 +73,7 @@ export function evidenceLine(e: MetricEvidence): string {
   }
   if (e.difference !== null) {
     const interval =
-      e.lower === null || e.upper === null ? '' : ` [${short(e.lower)}, ${short(e.upper)}]`;
+      e.lower === null || e.upper === null ? '' : ` [${meanText(e.lower)}, ${meanText(e.upper)}]`;
     parts.push(`Δ ${signed(e.difference)}${interval}`);
   }
   const name = e.segment === null ? e.metric : `${e.metric}[${e.segment}]`;
