@@ -240,7 +240,9 @@ export function registerRolloutCommands(program: Command, withContext: WithConte
   start.action(withContext((ctx, out) => rolloutStart(ctx, out, start.opts<StartOptions>())));
   const status = rollout
     .command('status')
-    .description("show each model's rollout: phase, weight, step, last command and last decision")
+    .description(
+      "show each model's rollout: phase, weight, step, each arm's metrics and segments so far, last command, and the last decision with its evidence",
+    )
     .option('--model <model>', 'only this model (exit 1 if it has no rollout)')
     .option('--watch', 'keep printing as states and decisions change (Ctrl-C to stop)')
     .option('--json', 'print JSON');
