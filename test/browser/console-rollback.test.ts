@@ -1,11 +1,13 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { exampleEvents } from '@kanary/contracts';
+import { EvidenceFolder, rolloutTerms } from '@kanary/evidence';
 import { disconnectTestClients, waitFor } from '@kanary/testkit';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CONSOLE_TOKEN,
+  EvidenceSource,
   consoleBed,
   type ConsoleBed,
 } from '../../services/console/test/console-bed.js';
@@ -53,16 +55,51 @@ describe('the web console in a real browser', () => {
       expect(await page.locator('#weight').textContent()).toBe('10%');
       expect(await page.locator('svg[aria-label^="Accuracy per arm"]').count()).toBe(1);
 
-      // Live: a decision published now appears on the open page (server-sent events).
+      // Live: evidence and a decision published now appear on the open page (server-sent
+      // events): the arms' scores, the segments, and the decision's per-segment evidence row.
+      const state = bed.router.rollout('weather')!;
+      const source = new EvidenceSource(0, 1, rolloutTerms(state)).fold({
+        rolloutId: 'weather-b1',
+        variant: 'weather-tree-v3',
+        role: 'CANARY',
+        served: true,
+        at: state.startedAt + 100,
+        routed: 40,
+        labelled: 30,
+        correct: 24,
+        values: (i) => ({ segment: i < 20 ? 'north' : 'south' }),
+      });
+      await bed.publishAll(
+        bed.catalog.evidence,
+        source.checkpoint(Date.now()),
+        EvidenceFolder.keyOf,
+      );
+      const [whole] = exampleEvents.DecisionReport.evidence;
       await bed.publish(bed.catalog.decisions, 'weather-b1', {
         ...exampleEvents.DecisionReport,
         rolloutId: 'weather-b1',
         model: 'weather',
         action: 'HOLD',
         reason: 'waiting for 100 mature labels per arm',
+        evidence: [whole!, { ...whole!, segment: 'north', outcome: 'INCONCLUSIVE' }],
         at: Date.now(),
       });
       await page.getByText('waiting for 100 mature labels per arm').waitFor({ timeout: 30_000 });
+      await page.locator('table.segments').waitFor({ timeout: 30_000 });
+      expect(await page.locator('table.segments tr td:first-child').allTextContents()).toEqual([
+        'north',
+        'south',
+      ]);
+      expect(await page.locator('table.scores tr.arm-canary td').allTextContents()).toEqual([
+        'canary',
+        'weather-tree-v3',
+        '0.0943',
+        '0.0126',
+        '3',
+      ]);
+      expect(await page.locator('table.evidence span.segment').allTextContents()).toEqual([
+        '[north]',
+      ]);
 
       // Rollback with the operator token typed into the page.
       await page.locator('#token').fill(CONSOLE_TOKEN);

@@ -1,7 +1,8 @@
 /**
  * `kanary rollout status --json` with two evaluator instances and rebalances mid-run: its per-arm
- * counts and accuracy are exact — equal to what the evaluations topic holds — because every
- * reader merges the evidence of every source partition, whichever instance folded it.
+ * counts, accuracy and per-segment counts are exact — equal to what the evaluations topic holds —
+ * because every reader merges the evidence of every source partition, whichever instance folded
+ * it.
  */
 import { buildProgram } from '@kanary/cli';
 import { EventCodec, topicCatalog, type Evaluation } from '@kanary/contracts';
@@ -37,10 +38,11 @@ interface ArmStatus {
   readonly labelled: number;
   readonly correct: number;
   readonly accuracy: number | null;
+  readonly segments: ReadonlyArray<{ segment: string; labelled: number; correct: number }>;
 }
 
 describe('rollout status from evidence', () => {
-  it('gives exact per-arm counts and accuracy with two evaluators and rebalances mid-run', async () => {
+  it('gives exact per-arm counts, accuracy and segments with two evaluators and rebalances mid-run', async () => {
     const infra = testInfra();
     const prefix = uniqueTopic('evidence-status');
     const catalog = topicCatalog({ prefix, dataPartitions: PARTITIONS });
@@ -137,7 +139,7 @@ describe('rollout status from evidence', () => {
             key: requestId,
             value: await codec.encode(catalog.predictions, {
               scores: null,
-              segment: null,
+              segment: rng.next() < 0.6 ? 'east' : 'west',
               ...common,
               served: true,
               output: right ? 'stays' : 'leaves',
@@ -206,10 +208,23 @@ describe('rollout status from evidence', () => {
         const correct = mine.filter((e) => e.correct).length;
         return { labelled: mine.length, correct, accuracy: correct / mine.length };
       };
+      const exactSegment = (variant: string, segment: string) => {
+        const mine = evaluations.filter((e) => e.variant === variant && e.segment === segment);
+        return { segment, labelled: mine.length, correct: mine.filter((e) => e.correct).length };
+      };
       for (const variant of ['churn-v1', 'churn-v2']) {
         const arm = arms.find((a) => a.variant === variant);
         expect(arm).toMatchObject(exact(variant));
+        // Most labelled first: east draws 60 % of the requests.
+        expect(arm?.segments).toMatchObject([
+          exactSegment(variant, 'east'),
+          exactSegment(variant, 'west'),
+        ]);
       }
+      const text = await kanary('rollout', 'status', '--model', MODEL);
+      expect(text.stdout.join('\n')).toMatch(
+        /churn-v2: \d+ routed, \d+ labelled, accuracy [\d.]+%.*\n {4}segments: east [\d.]+% \([\d,]+\), west [\d.]+% \([\d,]+\)/,
+      );
       expect(evaluations.length).toBeGreaterThan(0.85 * expectedRouted);
     } finally {
       await Promise.allSettled([...evaluators.values()].map((e) => e.stop()));

@@ -1,8 +1,19 @@
-import type { DecisionReport } from '@kanary/contracts';
+import type { DecisionReport, MetricEvidence } from '@kanary/contracts';
 import { percent } from './rollout-charts.js';
 import { escapeHtml } from './svg-chart.js';
 
-/** The evidence behind one decision as an HTML table: per metric, n, estimates, interval, p. */
+/** A row's metric, and the segment it was judged within (`accuracy [north]`). */
+function metricCell(e: MetricEvidence): string {
+  const metric = escapeHtml(e.metric);
+  return e.segment === null
+    ? metric
+    : `${metric} <span class="segment">[${escapeHtml(e.segment)}]</span>`;
+}
+
+/**
+ * The evidence behind one decision as an HTML table: per metric (and segment), n, estimates,
+ * interval, p.
+ */
 export function evidenceTable(d: DecisionReport): string {
   if (d.evidence.length === 0) return '';
   const num = (v: number | null, f: (x: number) => string = (x) => x.toFixed(4)) =>
@@ -10,7 +21,7 @@ export function evidenceTable(d: DecisionReport): string {
   const rows = d.evidence
     .map(
       (e) =>
-        `<tr><td>${escapeHtml(e.metric)}</td><td class="o-${e.outcome}">${e.outcome}</td><td>${e.nStable}</td><td>${e.nCanary}</td>` +
+        `<tr><td>${metricCell(e)}</td><td class="o-${e.outcome}">${e.outcome}</td><td>${e.nStable}</td><td>${e.nCanary}</td>` +
         `<td>${num(e.estimateStable)}</td><td>${num(e.estimateCanary)}</td><td>${num(e.difference)}</td>` +
         `<td>[${num(e.lower)}, ${num(e.upper)}]</td><td>${num(e.threshold)}</td><td>${num(e.pValue, (x) => x.toPrecision(3))}</td><td>${escapeHtml(e.detail)}</td></tr>`,
     )

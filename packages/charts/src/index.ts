@@ -6,6 +6,7 @@ export {
   type ChartSeries,
 } from './svg-chart.js';
 export { accuracyInterval } from './arm-interval.js';
+export { meanText } from './mean-text.js';
 export {
   ARM_COLORS,
   armCharts,

@@ -106,4 +106,16 @@ describe('decisionLog', () => {
     expect(html).toContain('<details><summary><span class="t">+1 s</span>');
     expect(evidenceTable(advance)).toContain('<td class="o-PASS">PASS</td>');
   });
+
+  it('names the segment a row was judged within', () => {
+    const [whole] = exampleEvents.DecisionReport.evidence;
+    const html = evidenceTable({
+      ...exampleEvents.DecisionReport,
+      evidence: [whole!, { ...whole!, segment: 'north & co', outcome: 'FAIL' }],
+    });
+    expect(html).toContain('<tr><td>accuracy</td><td class="o-PASS">');
+    expect(html).toContain(
+      '<tr><td>accuracy <span class="segment">[north &amp; co]</span></td><td class="o-FAIL">',
+    );
+  });
 });

@@ -84,6 +84,7 @@ describe('kanary labels import', () => {
       requestId: 'q-7',
       label: 'a',
       model: 'm1',
+      outcomes: null,
       timestamp: 1_767_225_600_007,
     });
     await labels.stop();

@@ -11,6 +11,7 @@ interface Target {
 interface Panel {
   type: string;
   title: string;
+  gridPos?: { x: number; y: number; w: number; h: number };
   description?: string;
   datasource?: { uid: string };
   targets?: Target[];
@@ -87,6 +88,41 @@ describe('Grafana dashboard "Kanary rollout"', () => {
     for (const title of [/^Accuracy per arm/, /^Latency quantiles/, /^Labelled samples judged/]) {
       const panel = panels.find((p) => title.test(p.title))!;
       expect(exprs(panel), String(title)).toMatch(/\bkanary_rollout_arm_/);
+    }
+  });
+
+  it("shows the scorecard's other metrics from the decision service's gauges: numeric error, probability scores, outcomes, accuracy per segment", () => {
+    const metricsOf = (title: string) => {
+      const panel = panels.find((p) => p.title === title);
+      expect(panel, title).toBeDefined();
+      return (panel!.targets ?? []).map((t) => [promqlMetricNames(t.expr), t.legendFormat]);
+    };
+    expect(metricsOf('Numeric error per arm (MAE, RMSE)')).toEqual([
+      [['kanary_rollout_arm_mae'], '{{role}} {{variant}} MAE'],
+      [['kanary_rollout_arm_rmse'], '{{role}} {{variant}} RMSE'],
+    ]);
+    expect(metricsOf('Probability scores per arm (log-loss, Brier)')).toEqual([
+      [['kanary_rollout_arm_log_loss'], '{{role}} {{variant}} log-loss'],
+      [['kanary_rollout_arm_brier'], '{{role}} {{variant}} Brier'],
+    ]);
+    expect(metricsOf('Outcome means per arm')).toEqual([
+      [['kanary_rollout_arm_outcome_mean'], '{{role}} {{variant}} {{outcome}}'],
+    ]);
+    expect(metricsOf('Accuracy per segment')).toEqual([
+      [['kanary_rollout_arm_segment_accuracy'], '{{role}} {{segment}}'],
+    ]);
+  });
+
+  it('lays panels out without overlaps', () => {
+    const cells = new Set<string>();
+    for (const p of dashboard.panels) {
+      const { x, y, w, h } = p.gridPos!;
+      for (let i = x; i < x + w; i += 1) {
+        for (let j = y; j < y + h; j += 1) {
+          expect(cells.has(`${i},${j}`), `${p.title} at ${i},${j}`).toBe(false);
+          cells.add(`${i},${j}`);
+        }
+      }
     }
   });
 

@@ -1,20 +1,11 @@
 import type { ArmEvidence } from '@kanary/contracts';
 import { describe, expect, it } from 'vitest';
 import { EvidenceBook } from './evidence-book.js';
-import { EvidenceFolder } from './evidence-folder.js';
+import type { EvidenceFolder } from './evidence-folder.js';
 import { MeanMetric, momentsOf } from './mean-moments.js';
-import { T0, TERMS, evaluation, routed } from './evidence.fixtures.js';
+import { T0, evaluation, routed, twoPartitionFolder } from './evidence.fixtures.js';
 
-function folder(partition: number): EvidenceFolder {
-  return new EvidenceFolder({
-    partition,
-    partitions: 2,
-    inputs: ['routed'],
-    relativeAccuracy: 0.01,
-    latenessMs: 0,
-    terms: () => TERMS,
-  });
-}
+const folder = twoPartitionFolder;
 
 describe('EvidenceBook', () => {
   it('sums every source partition once, from the latest record of each key', () => {

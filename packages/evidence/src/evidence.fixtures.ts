@@ -1,4 +1,5 @@
 import type { Evaluation, RoutedRequest } from '@kanary/contracts';
+import { EvidenceFolder } from './evidence-folder.js';
 import type { RolloutTerms } from './rollout-terms.js';
 
 export const T0 = 1_767_225_600_000;
@@ -50,4 +51,16 @@ export function evaluation(overrides: Partial<Evaluation> = {}): Evaluation {
     labeledAt: T0 + 2_000,
     ...overrides,
   };
+}
+
+/** Source partition `partition` of two, folding every input of {@link TERMS}'s rollout. */
+export function twoPartitionFolder(partition: number): EvidenceFolder {
+  return new EvidenceFolder({
+    partition,
+    partitions: 2,
+    inputs: ['routed'],
+    relativeAccuracy: 0.01,
+    latenessMs: 0,
+    terms: () => TERMS,
+  });
 }

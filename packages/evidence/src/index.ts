@@ -37,7 +37,7 @@ export {
   type SegmentCounts,
 } from './segment-counts.js';
 export { bucketStartOf, bucketWidthMs } from './bucket-width.js';
-export { armReport, type ArmReport } from './arm-report.js';
+export { armReport, type ArmReport, type SegmentReport } from './arm-report.js';
 export { EvidenceBook, type ArmTotals, type SourceProgress } from './evidence-book.js';
 export {
   EvidenceFolder,

@@ -7,6 +7,9 @@ import { testInfra, waitFor } from '@kanary/testkit';
 import { command, routerBed, type RouterBed } from '../../router/test/router-test-bed.js';
 import { loadConsoleConfig, startConsole, type WebConsole } from '../src/index.js';
 
+/** Evidence as an evaluator instance publishes it, for tests outside this package. */
+export { EvidenceSource } from '../src/core/evidence.fixtures.js';
+
 /** Made per run, like a real one: the console refuses fixed placeholder-like values. */
 export const CONSOLE_TOKEN = randomBytes(16).toString('hex');
 

@@ -111,6 +111,10 @@ describe('web console on the broker', () => {
         model: 'weather',
         action: 'HOLD',
         reason: 'need 100 labelled samples per arm, have 12 <stable>',
+        evidence: [
+          ...exampleEvents.DecisionReport.evidence,
+          { ...exampleEvents.DecisionReport.evidence[0]!, segment: 'spring', outcome: 'FAIL' },
+        ],
         at: Date.now(),
       });
       type Detail = {
@@ -155,6 +159,15 @@ describe('web console on the broker', () => {
       expect(detail.rollout.evidenceWatermark).toBe(detail.evidence.low);
       const slots = detail.evidence.arms.find((a) => a.role === 'canary')!.slots;
       expect(slots.reduce((n, s) => n + s.labelled, 0)).toBe(SPLIT_TRAFFIC.sum.labelled);
+      // Every evaluation carried the example's log-loss, segment and outcome.
+      expect(slots.reduce((n, s) => n + (s.means['logLoss']?.n ?? 0), 0)).toBe(
+        SPLIT_TRAFFIC.sum.labelled,
+      );
+      expect(canary.logLoss).toBeCloseTo(exampleEvents.Evaluation.logLoss!, 12);
+      expect(canary.outcomes).toEqual({ umbrellasSold: 3 });
+      expect(canary.segments).toMatchObject([
+        { segment: 'spring', labelled: SPLIT_TRAFFIC.sum.labelled, correct: 255 },
+      ]);
 
       // Partition 1 moves to another instance (a rebalance), which goes on from its records
       // and republishes them: the console counts the partition once, at its latest.
@@ -186,6 +199,11 @@ describe('web console on the broker', () => {
         /<tr class="arm-canary"><td>canary<\/td><td><code>weather-tree-v3<\/code><\/td><td>420<\/td><td>320<\/td>/,
       );
       expect(html).toContain('id="evidence"');
+      expect(html).toMatch(
+        /<tr class="arm-canary"><td>canary<\/td><td><code>weather-tree-v3<\/code><\/td><td>0\.0943<\/td><td>0\.0126<\/td><td>3<\/td><\/tr>/,
+      );
+      expect(html).toMatch(/<h2>Segments<\/h2>\n<table class="segments">.*<code>spring<\/code>/);
+      expect(html).toContain('accuracy <span class="segment">[spring]</span>');
       expect(html).toContain('data-verb="rollback"');
       expect(html).toContain('new EventSource');
       const fragment = await (

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
-import type { DecisionReport, RolloutCommand, RolloutState } from '@kanary/contracts';
-import { armReport, type EvidenceBook } from '@kanary/evidence';
+import type { RolloutCommand, RolloutState } from '@kanary/contracts';
+import { armReport } from '@kanary/evidence';
 import {
   commandOnState,
   OperatorVerb,
@@ -16,6 +16,7 @@ import { ExitCode } from '../errors.js';
 import type { Output } from '../output.js';
 import type { WithContext } from './register-traffic-commands.js';
 import { loadPolicyFile, type PolicyFile } from './policy-file.js';
+import { describe, pct, statusLines } from './rollout-status.js';
 
 export interface StartOptions {
   model: string;
@@ -36,8 +37,6 @@ interface ApproveOptions {
   timeout: string;
 }
 
-const pct = (w: number) => `${Math.round(w * 10_000) / 100}%`;
-
 /** Prints the outcome of a command once the router has handled it; exit 1 when rejected. */
 export async function awaitOutcome(
   view: RolloutView,
@@ -52,11 +51,6 @@ export async function awaitOutcome(
   }
   out.line(`applied: ${command.action} ${command.model} → ${describe(result.state)}`);
   return ExitCode.ok;
-}
-
-export function describe(s: RolloutState): string {
-  const canary = s.canary ? `, canary ${s.canary} at ${pct(s.canaryWeight)}` : '';
-  return `${s.phase} (rollout ${s.rolloutId}, stable ${s.stable}${canary}, step ${s.stepIndex}, seq ${s.seq})`;
 }
 
 /** What a START needs beyond the model's current state. */
@@ -156,54 +150,6 @@ export async function rolloutAction(
   }
 }
 
-const percent = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(1)}%`);
-
-/** One line per arm of a rollout's evidence so far (every source partition, merged). */
-function armLines(evidence: EvidenceBook, rolloutId: string): string[] {
-  return evidence.armTotals(rolloutId).map((totals) => {
-    const a = armReport(totals);
-    const p95 = a.latencyP95 === null ? '–' : `${a.latencyP95.toFixed(1)} ms`;
-    return `  ${a.role.toLowerCase()} ${a.variant}${a.served ? '' : ' (shadow copies)'}: ${a.routed} routed, ${a.labelled} labelled, accuracy ${percent(a.accuracy)}, errors ${percent(a.errorRate)}, p95 ${p95}`;
-  });
-}
-
-function statusLines(
-  states: Iterable<RolloutState>,
-  decisions: ReadonlyMap<string, DecisionReport>,
-  evidence: EvidenceBook,
-  model?: string,
-): string[] {
-  const lines: string[] = [];
-  for (const s of [...states].sort((a, b) => a.model.localeCompare(b.model))) {
-    if (model && s.model !== model) continue;
-    lines.push(`${s.model}: ${describe(s)}`);
-    lines.push(...armLines(evidence, s.rolloutId));
-    if (s.lastCommand) {
-      const c = s.lastCommand;
-      lines.push(
-        `  last command: ${c.action} by ${c.issuedBy} ${c.outcome}${c.message ? ` — ${c.message}` : ''}`,
-      );
-    }
-    if (s.approval !== null) {
-      const current = s.approval.stepIndex === s.stepIndex ? '' : ' (an earlier step)';
-      lines.push(
-        `  approved: step ${s.approval.stepIndex}${current} by ${s.approval.approvedBy}${s.approval.reason ? ` — ${s.approval.reason}` : ''}`,
-      );
-    }
-    const d = decisions.get(s.rolloutId);
-    if (d?.awaitingApproval != null && d.stepIndex === s.stepIndex) {
-      lines.push(
-        `  AWAITING APPROVAL to ${d.awaitingApproval}: kanary rollout approve ${s.model} (or the console)`,
-      );
-    }
-    if (d) {
-      const approvedBy = d.approvedBy !== null ? ` (approved by ${d.approvedBy})` : '';
-      lines.push(`  last decision: ${d.action}${approvedBy} at step ${d.stepIndex} — ${d.reason}`);
-    }
-  }
-  return lines;
-}
-
 export async function rolloutStatus(
   ctx: CliContext,
   out: Output,
@@ -230,7 +176,14 @@ export async function rolloutStatus(
       );
       return;
     }
-    const lines = statusLines(view.states.values(), view.decisions, view.evidence, o.model);
+    const lines = statusLines(
+      {
+        states: view.states.values(),
+        decisions: view.decisions,
+        arms: (rolloutId) => view.evidence.armTotals(rolloutId).map(armReport),
+      },
+      o.model,
+    );
     out.line(
       lines.length > 0
         ? lines.join('\n')
@@ -287,7 +240,9 @@ export function registerRolloutCommands(program: Command, withContext: WithConte
   start.action(withContext((ctx, out) => rolloutStart(ctx, out, start.opts<StartOptions>())));
   const status = rollout
     .command('status')
-    .description("show each model's rollout: phase, weight, step, last command and last decision")
+    .description(
+      "show each model's rollout: phase, weight, step, each arm's metrics and segments so far, last command, and the last decision with its evidence",
+    )
     .option('--model <model>', 'only this model (exit 1 if it has no rollout)')
     .option('--watch', 'keep printing as states and decisions change (Ctrl-C to stop)')
     .option('--json', 'print JSON');

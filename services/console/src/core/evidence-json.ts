@@ -1,4 +1,10 @@
-import type { SourceProgress } from '@kanary/evidence';
+import {
+  MeanMetric,
+  momentsOf,
+  type ArmSums,
+  type MeanMoments,
+  type SourceProgress,
+} from '@kanary/evidence';
 import { armRole, type ArmRole } from './arm-role.js';
 import type { ArmSeries } from './evidence-series.js';
 
@@ -16,6 +22,12 @@ export interface EvidenceSlotJson {
   readonly latencyP50: number | null;
   readonly latencyP95: number | null;
   readonly latencyP99: number | null;
+  /**
+   * Moments of the slot's mean-based metrics by metric (`absError`, `squaredError`, `logLoss`,
+   * `brier`, `outcome:<name>`; those its evaluations carried): n, sum and sum of squares, which
+   * add across slots (a mean over several slots is Σsum ÷ Σn).
+   */
+  readonly means: Readonly<Record<string, MeanMoments>>;
 }
 
 /** A rollout's evidence as the JSON API serves it. */
@@ -34,6 +46,17 @@ export interface EvidenceJson {
   }>;
 }
 
+/** Every metric `slot` holds moments of, absError (kept in its counts) first. */
+function slotMeans(slot: ArmSums): Record<string, MeanMoments> {
+  const metrics = [MeanMetric.ABS_ERROR, ...[...slot.means.keys()].sort()];
+  const means: Record<string, MeanMoments> = {};
+  for (const metric of metrics) {
+    const { n, sum, squares } = momentsOf(slot, metric);
+    if (n > 0) means[metric] = { n, sum, squares };
+  }
+  return means;
+}
+
 export function evidenceJson(progress: SourceProgress, series: readonly ArmSeries[]): EvidenceJson {
   return {
     partitions: progress.partitions,
@@ -43,19 +66,23 @@ export function evidenceJson(progress: SourceProgress, series: readonly ArmSerie
       variant: arm.variant,
       role: armRole(arm.role),
       served: arm.served,
-      slots: slots.map(({ start, end, mature, counts, latency }) => ({
-        start,
-        end,
-        mature,
-        routed: counts.routed,
-        labelled: counts.labelled,
-        correct: counts.correct,
-        errors: counts.errors,
-        lateLabels: counts.lateLabels,
-        latencyP50: latency.quantile(0.5),
-        latencyP95: latency.quantile(0.95),
-        latencyP99: latency.quantile(0.99),
-      })),
+      slots: slots.map((slot) => {
+        const { start, end, mature, counts, latency } = slot;
+        return {
+          start,
+          end,
+          mature,
+          routed: counts.routed,
+          labelled: counts.labelled,
+          correct: counts.correct,
+          errors: counts.errors,
+          lateLabels: counts.lateLabels,
+          latencyP50: latency.quantile(0.5),
+          latencyP95: latency.quantile(0.95),
+          latencyP99: latency.quantile(0.99),
+          means: slotMeans(slot),
+        };
+      }),
     })),
   };
 }

@@ -1,7 +1,8 @@
-import { exampleEvents, type ArmEvidence } from '@kanary/contracts';
+import { exampleEvents, type ArmEvidence, type Evaluation } from '@kanary/contracts';
 import {
   ArmBucket,
   emptyArmCounts,
+  EvidenceBook,
   EvidenceFolder,
   type ArmCounts,
   type ArmId,
@@ -79,6 +80,8 @@ export interface ArmTraffic {
   readonly labelled: number;
   readonly correct: number;
   readonly latencyMs?: number;
+  /** What the `i`-th labelled evaluation carries besides the defaults (scores, segment, …). */
+  readonly values?: (i: number) => Partial<Evaluation>;
 }
 
 /**
@@ -133,6 +136,7 @@ export class EvidenceSource {
         latencyMs: traffic.latencyMs ?? 20,
         predictedAt: at,
         labeledAt: at + 1_000,
+        ...traffic.values?.(i),
       });
     }
     return this;
@@ -145,4 +149,36 @@ export class EvidenceSource {
     this.published.push(...records);
     return records;
   }
+}
+
+/**
+ * Evidence with scores and segments, as two evaluator instances publish it: the stable arm's
+ * 20 labelled evaluations carry the example evaluation's log-loss, Brier score, segment
+ * `spring` and outcome; the canary's 40 per partition are numeric (|e| = i mod 4), correct in
+ * segment `north` (i < 30) and wrong in `south`, with the outcome `revenue` 10.
+ */
+export function scoredBook(): EvidenceBook {
+  const book = new EvidenceBook();
+  const canary = {
+    ...ARMS.canary,
+    at: T0 + 100,
+    routed: 40,
+    labelled: 40,
+    correct: 30,
+    values: (i: number): Partial<Evaluation> => ({
+      absError: i % 4,
+      logLoss: null,
+      brier: null,
+      outcomes: { revenue: 10 },
+      segment: i < 30 ? 'north' : 'south',
+    }),
+  };
+  const p0 = new EvidenceSource(0, 2, TERMS)
+    .fold({ ...ARMS.stable, at: T0 + 100, routed: 25, labelled: 20, correct: 15 })
+    .fold(canary);
+  const p1 = new EvidenceSource(1, 2, TERMS).fold(canary);
+  for (const record of [...p0.checkpoint(T0 + 20_000), ...p1.checkpoint(T0 + 20_000)]) {
+    book.apply(record);
+  }
+  return book;
 }

@@ -1,13 +1,18 @@
-import { exampleEvents } from '@kanary/contracts';
+import { exampleEvents, type DecisionReport } from '@kanary/contracts';
 import { EvidenceBook } from '@kanary/evidence';
 import { RolloutHistory } from '@kanary/rollout-client';
 import { describe, expect, it } from 'vitest';
-import { ARMS, EvidenceSource, T0, TERMS } from './evidence.fixtures.js';
+import { ARMS, EvidenceSource, T0, TERMS, scoredBook } from './evidence.fixtures.js';
 import { evidenceSeries } from './evidence-series.js';
 import { rolloutFragment } from './rollout-page.js';
+import { SEGMENT_ROWS } from './segment-table.js';
 import { summarise } from './rollout-summary.js';
 
-function fragment(book: EvidenceBook, low: number | null): string {
+function fragment(
+  book: EvidenceBook,
+  low: number | null,
+  decisions: readonly DecisionReport[] = [],
+): string {
   const history = new RolloutHistory();
   const state = {
     ...exampleEvents.RolloutState,
@@ -20,6 +25,7 @@ function fragment(book: EvidenceBook, low: number | null): string {
     updatedAt: T0,
   };
   history.record({ kind: 'state', value: state });
+  for (const value of decisions) history.record({ kind: 'decision', value });
   const record = history.get('r1')!;
   return rolloutFragment(
     {
@@ -51,6 +57,82 @@ describe('rolloutFragment', () => {
     expect(html).toContain('aria-label="Accuracy per arm (band: always-valid 95 % interval)"');
     expect(html).toContain('shadow v2');
     expect(fragment(book, null)).toContain('not every source partition has reported a watermark');
+  });
+
+  it("shows the arms' mean metrics and outcomes, and per segment each arm's labelled, accuracy with its interval and MAE", () => {
+    const book = scoredBook();
+    const html = fragment(book, book.progress().low);
+    expect(html).toContain(
+      '<table class="scores"><tr><th>arm</th><th>variant</th><th>MAE</th><th>RMSE</th><th>log-loss</th><th>Brier</th><th>outcome <code>revenue</code></th><th>outcome <code>umbrellasSold</code></th></tr>',
+    );
+    expect(html).toContain(
+      '<tr class="arm-stable"><td>stable</td><td><code>v1</code></td><td>–</td><td>–</td><td>0.0943</td><td>0.0126</td><td>–</td><td>3</td></tr>',
+    );
+    expect(html).toContain(
+      '<tr class="arm-canary"><td>canary</td><td><code>v2</code></td><td>1.5</td><td>1.87</td><td>–</td><td>–</td><td>10</td><td>–</td></tr>',
+    );
+    expect(html).toContain(
+      '<h2>Segments</h2>\n<table class="segments"><tr><th>segment</th><th>stable labelled</th><th>stable accuracy [always-valid 95 %]</th><th>canary labelled</th><th>canary accuracy [always-valid 95 %]</th><th>canary MAE</th></tr>',
+    );
+    // The most labelled over both arms first; ties by name.
+    const rows = [...html.matchAll(/<tr><td><code>([^<]+)<\/code><\/td>/g)].map((m) => m[1]);
+    expect(rows).toEqual(['north', 'south', 'spring']);
+    expect(html).toMatch(
+      /<tr><td><code>north<\/code><\/td><td>0<\/td><td>–<\/td><td>60<\/td><td>100% \[\d+(\.\d)?%, 100%\]<\/td><td>1\.43<\/td><\/tr>/,
+    );
+    expect(html).toMatch(
+      /<tr><td><code>spring<\/code><\/td><td>20<\/td><td>75% \[\d+(\.\d)?%, \d+(\.\d)?%\]<\/td><td>0<\/td><td>–<\/td><td>–<\/td><\/tr>/,
+    );
+  });
+
+  it('shows no score or segment table for arms without scores or segments, and names the segment of each evidence row', () => {
+    const book = new EvidenceBook();
+    const plain = { logLoss: null, brier: null, segment: null, outcomes: null };
+    const records = new EvidenceSource(0, 1, TERMS)
+      .fold({
+        ...ARMS.stable,
+        at: T0 + 100,
+        routed: 10,
+        labelled: 8,
+        correct: 6,
+        values: () => plain,
+      })
+      .checkpoint(T0 + 20_000);
+    for (const record of records) book.apply(record);
+    const [whole] = exampleEvents.DecisionReport.evidence;
+    const decision = {
+      ...exampleEvents.DecisionReport,
+      rolloutId: 'r1',
+      model: 'm',
+      at: T0 + 20_000,
+      evidence: [whole!, { ...whole!, segment: 'north', outcome: 'FAIL' as const }],
+    };
+    const html = fragment(book, book.progress().low, [decision]);
+    expect(html).toContain('<table class="arms">');
+    expect(html).not.toContain('class="scores"');
+    expect(html).not.toContain('<h2>Segments</h2>');
+    expect(html).toContain('<tr><td>accuracy</td><td class="o-PASS">PASS</td>');
+    expect(html).toContain(
+      '<tr><td>accuracy <span class="segment">[north]</span></td><td class="o-FAIL">FAIL</td>',
+    );
+  });
+
+  it(`lists ${SEGMENT_ROWS} segments at most and says how many more the JSON API has`, () => {
+    const book = new EvidenceBook();
+    const records = new EvidenceSource(0, 1, TERMS)
+      .fold({
+        ...ARMS.stable,
+        at: T0 + 100,
+        routed: SEGMENT_ROWS + 5,
+        labelled: SEGMENT_ROWS + 5,
+        correct: 0,
+        values: (i) => ({ segment: `s${String(i).padStart(2, '0')}` }),
+      })
+      .checkpoint(T0 + 20_000);
+    for (const record of records) book.apply(record);
+    const html = fragment(book, book.progress().low);
+    expect(html.match(/<tr><td><code>s\d+<\/code>/g)).toHaveLength(SEGMENT_ROWS);
+    expect(html).toContain('<p class="muted">5 more segments in the JSON API.</p>');
   });
 
   it('says when the evaluator has published no evidence yet', () => {

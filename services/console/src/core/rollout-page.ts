@@ -4,6 +4,8 @@ import { armTraces, EVIDENCE_WORDING } from './arm-traces.js';
 import type { ArmSeries } from './evidence-series.js';
 import { page } from './page.js';
 import { isTerminal, type ArmView, type RolloutSummary } from './rollout-summary.js';
+import { scoreTable } from './score-table.js';
+import { segmentTable } from './segment-table.js';
 
 const time = (at: number) => new Date(at).toISOString().replace('T', ' ').slice(0, 19);
 const num = (x: number | null, f: (v: number) => string) => (x === null ? '–' : f(x));
@@ -119,14 +121,16 @@ export function rolloutFragment(
     summary.arms.length === 0
       ? '<p class="muted">No evidence from the evaluator yet.</p>'
       : `<table class="arms"><tr>${ARM_HEADER.map((h) => `<th>${h}</th>`).join('')}</tr>${summary.arms.map(armRow).join('')}</table>
+${scoreTable(summary.arms)}
 ${evidenceNote(summary)}`;
+  const segments = segmentTable(summary.arms);
   const log = decisionLog(record.decisions, { startedAt: summary.startedAt, newestFirst: true });
   return `${stateFacts(summary)}
 ${buttons(summary, options.operatorEnabled)}
 <h2>Arms</h2>
 ${arms}
 <div class="charts">${[charts.weight, charts.accuracy, charts.latency, charts.coverage].map((c) => `<figure>${c}</figure>`).join('')}</div>
-<h2>Decision log (${record.decisions.length})</h2>
+${segments && `<h2>Segments</h2>\n${segments}\n`}<h2>Decision log (${record.decisions.length})</h2>
 ${log || '<p class="muted">No decision yet: the decision service waits for mature labels.</p>'}`;
 }
 

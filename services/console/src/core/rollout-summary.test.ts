@@ -1,8 +1,9 @@
+import { accuracyInterval } from '@kanary/charts';
 import { exampleEvents, type RolloutState } from '@kanary/contracts';
 import { EvidenceBook } from '@kanary/evidence';
 import { RolloutHistory } from '@kanary/rollout-client';
 import { describe, expect, it } from 'vitest';
-import { ARMS, EvidenceSource, SPLIT_TRAFFIC, T0, TERMS } from './evidence.fixtures.js';
+import { ARMS, EvidenceSource, SPLIT_TRAFFIC, T0, TERMS, scoredBook } from './evidence.fixtures.js';
 import { actionsFor, summarise } from './rollout-summary.js';
 
 const state = (over: Partial<RolloutState>): RolloutState => ({
@@ -80,6 +81,46 @@ describe('summarise', () => {
     expect(past.phase).toBe('CANARY');
     // Before every partition reports a watermark nothing is mature.
     expect(past.arms[1]).toMatchObject({ labelCoverage: null, expired: 0, pending: 100 });
+  });
+
+  it('gives each arm its mean metrics and outcome means, and per segment accuracy with its always-valid interval and MAE, over every source partition', () => {
+    const book = scoredBook();
+    const history = new RolloutHistory();
+    history.record({ kind: 'state', value: state({ rolloutId: 'r1', model: 'm' }) });
+    const [stable, canary] = summarise(history.get('r1')!, undefined, {
+      book,
+      low: book.progress().low,
+    }).arms;
+    expect(stable).toMatchObject({
+      meanAbsError: null,
+      rootMeanSquaredError: null,
+      outcomes: { umbrellasSold: 3 },
+    });
+    expect(stable!.logLoss).toBeCloseTo(0.0943, 12);
+    expect(stable!.brier).toBeCloseTo(0.0126, 12);
+    expect(stable!.segments).toMatchObject([
+      { segment: 'spring', labelled: 20, correct: 15, accuracy: 0.75, mae: null },
+    ]);
+    // |e| = i mod 4 for i = 0…39 in each partition: mean 1.5, mean square 3.5.
+    expect(canary).toMatchObject({ meanAbsError: 1.5, logLoss: null, brier: null });
+    expect(canary!.rootMeanSquaredError).toBeCloseTo(Math.sqrt(3.5), 12);
+    expect(canary!.outcomes).toEqual({ revenue: 10 });
+    const [north, south] = canary!.segments;
+    expect(north).toMatchObject({ segment: 'north', labelled: 60, correct: 60, accuracy: 1 });
+    expect(north!.mae).toBeCloseTo(43 / 30, 12);
+    // The segment's own always-valid interval, from its own counts.
+    const northInterval = accuracyInterval({ labelled: 60, correct: 60 })!;
+    expect([north!.accuracyLower, north!.accuracyUpper]).toEqual([
+      northInterval.lower,
+      northInterval.upper,
+    ]);
+    expect(north!.accuracyLower!).toBeGreaterThan(0.7);
+    expect(north!.accuracyLower!).toBeLessThan(1);
+    expect(south).toMatchObject({ segment: 'south', labelled: 20, correct: 0, accuracy: 0 });
+    expect(south!.mae).toBeCloseTo(1.7, 12);
+    expect(south!.accuracyLower).toBe(0);
+    expect(south!.accuracyUpper).toBe(accuracyInterval({ labelled: 20, correct: 0 })!.upper);
+    expect(south!.accuracyUpper!).toBeLessThan(1);
   });
 
   it('counts a partition republished by another instance (a rebalance) once: the latest record of a key wins', () => {

@@ -1,6 +1,13 @@
 import { accuracyInterval } from '@kanary/charts';
 import type { DecisionReport, RolloutState } from '@kanary/contracts';
-import { armKey, armReport, type ArmTotals, type EvidenceBook } from '@kanary/evidence';
+import {
+  armKey,
+  armReport,
+  type ArmReport,
+  type ArmTotals,
+  type EvidenceBook,
+  type SegmentReport,
+} from '@kanary/evidence';
 import { OperatorVerb } from '@kanary/rollout';
 import type { RolloutRecord } from '@kanary/rollout-client';
 import { armRole, compareArms, type ArmRole } from './arm-role.js';
@@ -10,7 +17,10 @@ import { labelProgress, type LabelProgress } from './label-progress.js';
  * One arm as the console shows it: everything its evidence holds so far, summed over every
  * source partition (so exact whatever the number of evaluator instances).
  */
-export interface ArmView {
+export interface ArmView extends Pick<
+  ArmReport,
+  'meanAbsError' | 'rootMeanSquaredError' | 'logLoss' | 'brier' | 'outcomes'
+> {
   readonly role: ArmRole;
   readonly variant: string;
   /** False for shadow copies (they serve nobody). */
@@ -41,6 +51,15 @@ export interface ArmView {
   readonly labelCoverage: number | null;
   /** Epoch ms, event time: the end of the arm's newest evidence bucket. */
   readonly at: number;
+  /** Per segment, most labelled first; empty when no prediction named one. */
+  readonly segments: readonly SegmentView[];
+}
+
+/** One segment of an arm: its labelled evaluations (within the maturity window). */
+export interface SegmentView extends SegmentReport {
+  /** Always-valid 95 % interval of the segment's accuracy (null before its first label). */
+  readonly accuracyLower: number | null;
+  readonly accuracyUpper: number | null;
 }
 
 /** A rollout as listed and as served by the JSON API. */
@@ -142,6 +161,19 @@ function armView(totals: ArmTotals, progress: LabelProgress = NO_PROGRESS): ArmV
         ? Math.min(1, progress.matureLabelled / progress.matureRouted)
         : null,
     at: progress.newestEnd,
+    meanAbsError: a.meanAbsError,
+    rootMeanSquaredError: a.rootMeanSquaredError,
+    logLoss: a.logLoss,
+    brier: a.brier,
+    outcomes: a.outcomes,
+    segments: a.segments.map((segment) => {
+      const bounds = accuracyInterval(segment);
+      return {
+        ...segment,
+        accuracyLower: bounds?.lower ?? null,
+        accuracyUpper: bounds?.upper ?? null,
+      };
+    }),
   };
 }
 

@@ -3,6 +3,7 @@ import { createMetricsRegistry } from '@kanary/observability';
 import { describe, expect, it } from 'vitest';
 import type { ArmSummary, RolloutSummary } from '@kanary/decision-engine';
 import { decisionMetrics } from './decision-metrics.js';
+import { SEGMENT_GAUGES_PER_ARM, topSegments } from './rollout-gauges.js';
 
 const arm = (over: Partial<ArmSummary>): ArmSummary => ({
   variant: 'v1',
@@ -78,6 +79,81 @@ describe('decisionMetrics', () => {
     );
   });
 
+  it('gives MAE, RMSE, log-loss, Brier and outcome means per arm, and accuracy, labels and MAE per segment', async () => {
+    const registry = createMetricsRegistry('decision', { processMetrics: false });
+    const metrics = decisionMetrics(registry, () => 0);
+    const scored = arm({
+      mae: 1.25,
+      rmse: 1.75,
+      logLoss: 0.42,
+      brier: 0.13,
+      outcomes: { revenue: 12.5, clicks: null },
+      segments: [
+        { segment: 'north', labelled: 300, accuracy: 0.84, mae: 1.1 },
+        { segment: 'south', labelled: 100, accuracy: 0.71, mae: null },
+      ],
+    });
+    metrics.ticked([summary({ arms: [scored] })], undefined, NO_SOURCES);
+    const text = await registry.metrics();
+    const labels = 'model="weather",rollout_id="ro-1",variant="v1",role="STABLE"';
+    for (const [name, value] of [
+      ['mae', 1.25],
+      ['rmse', 1.75],
+      ['log_loss', 0.42],
+      ['brier', 0.13],
+    ] as const) {
+      expect(text).toContain(`kanary_rollout_arm_${name}{${labels},service="decision"} ${value}`);
+    }
+    expect(text).toContain(
+      `kanary_rollout_arm_outcome_mean{${labels},outcome="revenue",service="decision"} 12.5`,
+    );
+    // An outcome without a value yet has no series.
+    expect(text).not.toContain('outcome="clicks"');
+    expect(text).toContain(
+      `kanary_rollout_arm_segment_accuracy{${labels},segment="north",service="decision"} 0.84`,
+    );
+    expect(text).toContain(
+      `kanary_rollout_arm_segment_accuracy{${labels},segment="south",service="decision"} 0.71`,
+    );
+    expect(text).toContain(
+      `kanary_rollout_arm_segment_labelled{${labels},segment="south",service="decision"} 100`,
+    );
+    expect(text).toContain(
+      `kanary_rollout_arm_segment_mae{${labels},segment="north",service="decision"} 1.1`,
+    );
+    expect(text).not.toMatch(/kanary_rollout_arm_segment_mae\{[^}]*segment="south"/);
+  });
+
+  it(`keeps gauges of the ${SEGMENT_GAUGES_PER_ARM} most labelled segments of each arm only`, async () => {
+    const registry = createMetricsRegistry('decision', { processMetrics: false });
+    const metrics = decisionMetrics(registry, () => 0);
+    // 40 segments, s00 the least labelled; alphabetical order is not the order kept.
+    const segments = Array.from({ length: 40 }, (_, i) => ({
+      segment: `s${String(i).padStart(2, '0')}`,
+      labelled: 10 + i,
+      accuracy: 0.5,
+      mae: null,
+    }));
+    metrics.ticked(
+      [summary({ arms: [arm({ segments }), arm({ variant: 'v2', role: 'CANARY', segments })] })],
+      undefined,
+      NO_SOURCES,
+    );
+    const text = await registry.metrics();
+    const kept = (variant: string) =>
+      [
+        ...text.matchAll(
+          new RegExp(
+            `kanary_rollout_arm_segment_accuracy\\{[^}]*variant="${variant}"[^}]*segment="(s\\d+)"`,
+            'g',
+          ),
+        ),
+      ].map((m) => m[1]);
+    const expected = segments.slice(-SEGMENT_GAUGES_PER_ARM).map((s) => s.segment);
+    expect(kept('v1').sort()).toEqual(expected);
+    expect(kept('v2').sort()).toEqual(expected);
+  });
+
   it('drops the series of a rollout that is no longer current', async () => {
     const registry = createMetricsRegistry('decision', { processMetrics: false });
     const metrics = decisionMetrics(registry, () => 0);
@@ -115,5 +191,19 @@ describe('decisionMetrics', () => {
       'kanary_decision_evidence_lag_seconds{partition="1",service="decision"} 60',
     );
     expect(text).toContain('kanary_decision_evidence_records_total{service="decision"} 7');
+  });
+});
+
+describe('topSegments', () => {
+  it('keeps the most labelled, ties by name', () => {
+    const s = (segment: string, labelled: number) => ({
+      segment,
+      labelled,
+      accuracy: null,
+      mae: null,
+    });
+    expect(
+      topSegments([s('c', 5), s('a', 9), s('b', 5), s('d', 1)], 3).map((x) => x.segment),
+    ).toEqual(['a', 'b', 'c']);
   });
 });

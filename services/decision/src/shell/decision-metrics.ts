@@ -2,6 +2,7 @@ import type { DecisionReport } from '@kanary/contracts';
 import type { SourceProgress } from '@kanary/evidence';
 import { Gauge, metricFactory, type Registry } from '@kanary/observability';
 import type { EngineDiagnostics, RolloutSummary } from '@kanary/decision-engine';
+import { rolloutGauges } from './rollout-gauges.js';
 
 const LIVE_PHASES: ReadonlySet<string> = new Set(['SHADOW', 'CANARY']);
 
@@ -54,87 +55,7 @@ export function decisionMetrics(registry: Registry, clock: () => number) {
     'Failed attempts to publish decisions and commands (they are retried at the next tick)',
   );
   const counted: Partial<Record<keyof EngineDiagnostics, number>> = {};
-  const rolloutInfo = m.gauge(
-    'kanary_rollout_info',
-    "1 for each model's current rollout as the decision service knows it (phase, variants)",
-    ['model', 'rollout_id', 'phase', 'stable', 'canary'],
-  );
-  const step = m.gauge('kanary_rollout_step', "Index of the rollout's current weight step", [
-    'model',
-  ]);
-  const armLabels = ['model', 'rollout_id', 'variant', 'role'] as const;
-  const arm = {
-    labelled: m.gauge(
-      'kanary_rollout_arm_labelled',
-      'Mature labelled samples the policy counts, per arm of the current rollout',
-      armLabels,
-    ),
-    accuracy: m.gauge(
-      'kanary_rollout_arm_accuracy',
-      'Accuracy of the mature labelled samples, per arm of the current rollout',
-      armLabels,
-    ),
-    lower: m.gauge(
-      'kanary_rollout_arm_accuracy_lower',
-      'Lower bound of the always-valid confidence interval of the arm accuracy',
-      armLabels,
-    ),
-    upper: m.gauge(
-      'kanary_rollout_arm_accuracy_upper',
-      'Upper bound of the always-valid confidence interval of the arm accuracy',
-      armLabels,
-    ),
-    errorRate: m.gauge(
-      'kanary_rollout_arm_error_rate',
-      'Share of ERROR and TIMEOUT among the mature labelled samples, per arm',
-      armLabels,
-    ),
-    latency: m.gauge(
-      'kanary_rollout_arm_latency_seconds',
-      'Latency quantiles of the arm (mergeable sketch of the samples the policy judges)',
-      [...armLabels, 'quantile'],
-    ),
-  };
-
-  /** Gauges of every model's current rollout; rollouts no longer current disappear. */
-  function describeRollouts(summary: readonly RolloutSummary[]): void {
-    rolloutInfo.reset();
-    step.reset();
-    for (const gauge of Object.values(arm)) gauge.reset();
-    for (const s of summary) {
-      const canary = s.arms.find((a) => a.role !== 'STABLE')?.variant ?? '';
-      const stable = s.arms.find((a) => a.role === 'STABLE')?.variant ?? '';
-      rolloutInfo.set(
-        { model: s.model, rollout_id: s.rolloutId, phase: s.phase, stable, canary },
-        1,
-      );
-      step.set({ model: s.model }, s.stepIndex);
-      for (const a of s.arms) {
-        const labels = {
-          model: s.model,
-          rollout_id: s.rolloutId,
-          variant: a.variant,
-          role: a.role,
-        };
-        arm.labelled.set(labels, a.labelled);
-        const optional: Array<[Gauge<(typeof armLabels)[number]>, number | null]> = [
-          [arm.accuracy, a.accuracy],
-          [arm.lower, a.accuracyLower],
-          [arm.upper, a.accuracyUpper],
-          [arm.errorRate, a.errorRate],
-        ];
-        for (const [gauge, value] of optional) if (value !== null) gauge.set(labels, value);
-        const quantiles: Array<[string, number | null]> = [
-          ['0.5', a.latencyP50],
-          ['0.95', a.latencyP95],
-          ['0.99', a.latencyP99],
-        ];
-        for (const [quantile, ms] of quantiles) {
-          if (ms !== null) arm.latency.set({ ...labels, quantile }, ms / 1_000);
-        }
-      }
-    }
-  }
+  const rollouts = rolloutGauges(m);
 
   return {
     evidenceRead(records: number): void {
@@ -151,7 +72,7 @@ export function decisionMetrics(registry: Registry, clock: () => number) {
     ): void {
       progress = sources;
       judged.set(summary.filter((s) => LIVE_PHASES.has(s.phase)).length);
-      describeRollouts(summary);
+      rollouts.describe(summary);
       if (diagnostics === undefined) return;
       for (const [reason, total] of Object.entries(diagnostics) as Array<
         [keyof EngineDiagnostics, number]
