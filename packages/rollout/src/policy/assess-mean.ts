@@ -130,7 +130,7 @@ export function assessMean(
   if (harmCs.lower > limit(harm)) {
     return evidence(
       MetricOutcome.FAIL,
-      `${interval}: proven more than ${allowed(spec.harmMargin)} than the stable — the canary is worse${where}`,
+      `${interval}: proven ${spec.harmMargin === 0 ? worse : `more than ${allowed(spec.harmMargin)}`} than the stable — the canary is worse${where}`,
     );
   }
   if (options.role === 'guardrail') {
