@@ -85,6 +85,8 @@ describe('kanary labels import', () => {
       label: 'a',
       model: 'm1',
       timestamp: 1_767_225_600_007,
+      // A row without outcome columns: the label's optional outcomes, read back as null.
+      outcomes: null,
     });
     await labels.stop();
   });
