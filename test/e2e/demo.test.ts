@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { EventCodec, topicCatalog, type RolloutState } from '@kanary/contracts';
-import { DEMO_SCENARIOS, runDemo } from '@kanary/cli';
+import { DEMO_SCENARIOS, outcomeLine, runDemo } from '@kanary/cli';
 import {
   collectMessages,
   connectedAdmin,
@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 afterAll(() => disconnectTestClients());
 
 describe('the demo, end to end on the broker', () => {
-  it('promotes the better canary and rolls back the worse one, applied by the router, and writes the report', async () => {
+  it('promotes the better canary, rolls back the worse one and the one worse in winter, applied by the router, and writes the report', async () => {
     const infra = testInfra();
     const prefix = uniqueTopic('e2e');
     const lines: string[] = [];
@@ -66,6 +66,12 @@ describe('the demo, end to end on the broker', () => {
         canaryWeight: 0,
         lastCommand: { action: 'ROLLBACK', issuedBy: 'DECISION', outcome: 'APPLIED' },
       });
+      expect(latest.get('weather-segments')).toMatchObject({
+        phase: 'ROLLED_BACK',
+        stable: 'weather-logreg-v1',
+        canaryWeight: 0,
+        lastCommand: { action: 'ROLLBACK', issuedBy: 'DECISION', outcome: 'APPLIED' },
+      });
     } finally {
       await states.stop();
       const admin = await connectedAdmin();
@@ -82,20 +88,58 @@ describe('the demo, end to end on the broker', () => {
     );
     const worse = result.scenarios.find((s) => s.model === 'weather-worse')!;
     expect(worse.decisions.at(-1)).toMatchObject({ action: 'ROLLBACK' });
-    expect(worse.decisions.at(-1)?.evidence.find((e) => e.metric === 'accuracy')?.outcome).toBe(
-      'FAIL',
+    // The stump is worse on accuracy and on log-loss (the automatic guardrail of class
+    // probabilities); whichever is proven first rolls it back, on the whole arm.
+    const worseFailed = worse.decisions
+      .at(-1)!
+      .evidence.filter((e) => e.outcome === 'FAIL')
+      .map((e) => (e.segment === null ? e.metric : `${e.metric} in ${e.segment}`));
+    expect([['accuracy'], ['logLoss'], ['accuracy', 'logLoss']]).toContainEqual(worseFailed);
+
+    // The canary worse in winter is rolled back by the segment guard, the reason naming winter;
+    // overall it was not proven worse.
+    const segments = result.scenarios.find((s) => s.model === 'weather-segments')!;
+    const rollback = segments.decisions.at(-1)!;
+    expect(rollback.action).toBe('ROLLBACK');
+    expect(rollback.reason).toMatch(
+      /^Roll back: accuracy: canary [\d.]+ % vs stable [\d.]+ % in segment winter/,
+    );
+    expect(
+      rollback.evidence.filter((e) => e.outcome === 'FAIL').map((e) => [e.metric, e.segment]),
+    ).toEqual([['accuracy', 'winter']]);
+    expect(
+      rollback.evidence
+        .filter((e) => e.segment !== null)
+        .map((e) => e.segment)
+        .sort(),
+    ).toEqual(['autumn', 'spring', 'summer', 'winter']);
+    expect(segments.segmentFeature).toBe('season');
+    expect(outcomeLine(segments)).toMatch(
+      /^Canary worse in winter \(weather-segments: weather-logreg-v1 → weather-tree-v4\): ROLLED_BACK after [\d.]+ s, as expected — Roll back: accuracy: .* in segment winter.* \[worse in season winter\]/,
     );
 
-    // The report: self-contained, with the three charts per scenario and both decision logs.
+    // The report: self-contained, with the three charts per scenario and the decision logs.
     const html = await readFile(result.reportPath, 'utf8');
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
     expect(html.match(/<svg/g)?.length).toBe(3 * DEMO_SCENARIOS.length);
     expect(html).toContain('Canary weight (100 % once promoted');
     expect(html).toContain('PROMOTE');
     expect(html).toContain('ROLLBACK');
+    // Per-segment accuracy of both arms, for the one scenario with segments, winter marked.
+    expect(html.match(/<h3>Accuracy per segment/g)).toHaveLength(1);
+    expect(html).toContain('Rolled back on segment <b>winter</b>');
+    for (const season of ['autumn', 'spring', 'summer']) {
+      expect(html).toMatch(new RegExp(`<tr><th>${season}</th><td>\\d+</td><td>[\\d.]+ %</td>`));
+    }
+    expect(html).toMatch(
+      /<tr class="failed"><th>winter<\/th><td>\d+<\/td><td>[\d.]+ %<\/td><td>\d+<\/td><td>[\d.]+ %<\/td><td>-[\d.]+<\/td><td><span class="o-FAIL">FAIL/,
+    );
     // Progress was shown while it ran: phase, weight, arms, decisions.
     expect(progress.join('')).toMatch(
       /Better canary · weather-better: CANARY step 1, canary weight 10\.0%/,
+    );
+    expect(progress.join('')).toMatch(
+      /per segment \(season\), canary vs stable: autumn [\d.]+% vs [\d.]+%.* winter [\d.]+% vs [\d.]+%/,
     );
     expect(lines).toContain('services ready');
   }, 330_000);

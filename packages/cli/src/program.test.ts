@@ -60,7 +60,7 @@ describe('kanary arguments and exit codes', () => {
     [['demo', '--unlabelled', '1.5'], /expected a number in \[0, 1\]/],
     [
       ['demo', '--only', 'weather-nope'],
-      /--only: unknown scenario model weather-nope \(choose from weather-better, weather-worse\)/,
+      /--only: unknown scenario model weather-nope \(choose from weather-better, weather-worse, weather-segments\)/,
     ],
     [['traffic', '--rate', '-3'], /expected a positive number/],
   ])('kanary %j fails with exit 2 and says why', async (args, message) => {

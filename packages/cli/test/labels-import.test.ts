@@ -86,6 +86,8 @@ describe('kanary labels import', () => {
       model: 'm1',
       outcomes: null,
       timestamp: 1_767_225_600_007,
+      // A row without outcome columns: the label's optional outcomes, read back as null.
+      outcomes: null,
     });
     await labels.stop();
   });

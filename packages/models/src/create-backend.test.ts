@@ -65,7 +65,7 @@ describe('createBackend', () => {
 
   it('names the available models for an unknown one', async () => {
     await expect(createBackend({ kind: 'model', name: 'weather-forest-v9' })).rejects.toThrow(
-      /unknown model "weather-forest-v9"; .* has weather-tree-v3, weather-tree-v2, weather-logreg-v1, weather-stump-v0/,
+      /unknown model "weather-forest-v9"; .* has weather-tree-v3, weather-tree-v2, weather-logreg-v1, weather-tree-v4, weather-stump-v0/,
     );
   });
 

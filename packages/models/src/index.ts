@@ -55,6 +55,8 @@ export {
 } from './model-artifact.js';
 export { compileClassifier, type Classification, type Classifier } from './classifier.js';
 export { accuracyOn } from './evaluate-accuracy.js';
+export { accuracyBySeason } from './season-accuracy.js';
+export { TrainingLabels, withTrainingLabels } from './training-labels.js';
 export {
   trainWeatherModels,
   WEATHER_MODEL_SPECS,
@@ -72,6 +74,8 @@ export {
 } from './weather-rows.js';
 export {
   featureVector,
+  Season,
+  seasonOf,
   WEATHER_FEATURES,
   weatherFeaturesOf,
   weatherFeaturesSchema,

@@ -48,6 +48,7 @@ describe('trained weather models', () => {
       'weather-stump-v0',
       'weather-tree-v2',
       'weather-tree-v3',
+      'weather-tree-v4',
     ]);
     expect(manifest.split).toMatchObject({
       seed: 42,

@@ -4,6 +4,7 @@ import { Matrix } from 'ml-matrix';
 import { compileClassifier } from './classifier.js';
 import { accuracyOn } from './evaluate-accuracy.js';
 import { type Manifest, type ModelArtifact, ModelType } from './model-artifact.js';
+import { TrainingLabels, withTrainingLabels } from './training-labels.js';
 import { featureVector, type WeatherFeatureName, weatherFeaturesOf } from './weather-features.js';
 import { WEATHER_CLASSES, type WeatherRow } from './weather-rows.js';
 import { type SplitOptions, splitWeatherRows, WEATHER_SPLIT } from './weather-split.js';
@@ -12,6 +13,8 @@ interface SpecBase {
   readonly name: string;
   readonly description: string;
   readonly features: readonly WeatherFeatureName[];
+  /** @default TrainingLabels.OBSERVED */
+  readonly labels?: TrainingLabels;
 }
 
 /** ml-cart DecisionTreeClassifier options used here. */
@@ -45,6 +48,11 @@ const ALL_MEASUREMENTS = ['precipitation', 'temp_max', 'temp_min', 'wind'] as co
  * as good as its stable version (held-out accuracies in manifest.json):
  * tree-v3 ≈ tree-v2 > logreg-v1 > stump-v0, the last three at least 3 points apart.
  * Precipitation alone separates rain from dry days, so the weak model is the one without it.
+ * tree-v4 is a version that is wrong in one segment: about as accurate as logreg-v1 overall,
+ * better in three seasons, 16 points worse in winter. Honest variations (a tree never shown
+ * winter days, feature subsets, other depths) move a season's accuracy by at most about 6 points
+ * on these data — precipitation decides rain in every season — so its failure comes from its
+ * training labels instead.
  */
 export const WEATHER_MODEL_SPECS: readonly WeatherModelSpec[] = [
   {
@@ -73,6 +81,15 @@ export const WEATHER_MODEL_SPECS: readonly WeatherModelSpec[] = [
     // convergence — longer training approaches the tree's accuracy — which makes it the
     // clearly weaker earlier version the scenarios need.
     logistic: { numSteps: 2000, learningRate: 5e-3 },
+  },
+  {
+    name: 'weather-tree-v4',
+    type: ModelType.DECISION_TREE,
+    description:
+      'CART decision tree, depth 3, on precipitation and the month, trained on labels joined with a bug: winter days carry the weather of the same date in another year',
+    features: ['precipitation', 'month'],
+    tree: { maxDepth: 3 },
+    labels: TrainingLabels.WINTER_FROM_ANOTHER_YEAR,
   },
   {
     name: 'weather-stump-v0',
@@ -104,7 +121,8 @@ export function trainWeatherModels(
   const { training, heldOut } = splitWeatherRows(rows, split);
   const artifacts = (options.specs ?? WEATHER_MODEL_SPECS).map((spec): ModelArtifact => {
     // Score exactly what gets stored: the JSON round trip the loader will perform.
-    const stored = JSON.parse(JSON.stringify(fit(spec, training, heldOut.length))) as ModelArtifact;
+    const labelled = withTrainingLabels(training, rows, spec.labels ?? TrainingLabels.OBSERVED);
+    const stored = JSON.parse(JSON.stringify(fit(spec, labelled, heldOut.length))) as ModelArtifact;
     return {
       ...stored,
       heldOutAccuracy: accuracyOn(compileClassifier(stored), spec.features, heldOut),

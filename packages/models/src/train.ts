@@ -8,8 +8,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_ARTIFACTS_DIR, MANIFEST_FILE } from './artifact-loader.js';
+import { compileClassifier } from './classifier.js';
 import { loadWeatherDataset } from './dataset-loader.js';
+import { accuracyBySeason } from './season-accuracy.js';
 import { trainWeatherModels } from './train-weather-models.js';
+import { splitWeatherRows } from './weather-split.js';
 
 const artifactsDir = process.argv[2] ?? DEFAULT_ARTIFACTS_DIR;
 const dataset = await loadWeatherDataset();
@@ -25,8 +28,14 @@ const { trainingRows, heldOutRows } = manifest.split;
 process.stdout.write(
   `trained on ${trainingRows} rows, scored on ${heldOutRows} held-out rows → ${artifactsDir}\n`,
 );
-for (const model of manifest.models) {
+const { heldOut } = splitWeatherRows(dataset.rows);
+for (const artifact of artifacts) {
+  const seasons = Object.entries(
+    accuracyBySeason(compileClassifier(artifact), artifact.features, heldOut),
+  )
+    .map(([season, accuracy]) => `${season} ${accuracy.toFixed(3)}`)
+    .join(', ');
   process.stdout.write(
-    `  ${model.name.padEnd(20)} held-out accuracy ${model.heldOutAccuracy.toFixed(4)}\n`,
+    `  ${artifact.name.padEnd(20)} held-out accuracy ${artifact.heldOutAccuracy.toFixed(4)} (${seasons})\n`,
   );
 }

@@ -66,6 +66,7 @@ describe('weather traffic', () => {
     expect(Object.keys(plain!.features).sort()).toEqual([
       'date',
       'precipitation',
+      'season',
       'temp_max',
       'temp_min',
       'wind',
@@ -80,5 +81,17 @@ describe('weather traffic', () => {
     expect(traffic.poolSize).toBe(1461);
     const training = new Set(splitWeatherRows(rows).training.map((r) => r.date));
     expect(traffic.samples(500).some((s) => training.has(s.features.date))).toBe(true);
+  });
+
+  it('interleaves the seasons: each has about a quarter of any hundred requests', () => {
+    const traffic = createWeatherTraffic(rows, { seed: 7 });
+    for (const start of [0, 1_000, 20_000]) {
+      const counts = new Map<string, number>();
+      for (const s of traffic.samples(100, start)) {
+        counts.set(s.features.season, (counts.get(s.features.season) ?? 0) + 1);
+      }
+      expect([...counts.keys()].sort()).toEqual(['autumn', 'spring', 'summer', 'winter']);
+      for (const n of counts.values()) expect(n).toBeGreaterThanOrEqual(12);
+    }
   });
 });

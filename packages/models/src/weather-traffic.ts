@@ -1,12 +1,19 @@
 import { hashUniform } from './hash-uniform.js';
 import { SIM_TRUE_LABEL_FIELD } from './sim-truth.js';
-import { type WeatherFeatures, weatherFeaturesOf } from './weather-features.js';
+import { type Season, type WeatherFeatures, weatherFeaturesOf } from './weather-features.js';
 import type { WeatherClass, WeatherRow } from './weather-rows.js';
 import { type SplitOptions, splitWeatherRows, WEATHER_SPLIT } from './weather-split.js';
 
 export interface WeatherSample {
-  /** The request's features JSON: the day's measurements and date (and `trueLabel` if asked for). */
-  readonly features: WeatherFeatures & { readonly date: string; readonly trueLabel?: WeatherClass };
+  /**
+   * The request's features JSON: the day's measurements, date and season (and `trueLabel` if
+   * asked for).
+   */
+  readonly features: WeatherFeatures & {
+    readonly date: string;
+    readonly season: Season;
+    readonly trueLabel?: WeatherClass;
+  };
   /** The day's observed weather: the label to publish later. */
   readonly trueLabel: WeatherClass;
 }

@@ -1,4 +1,4 @@
-import { WEATHER_CLASSES } from '@kanary/models';
+import { seasonOf, WEATHER_CLASSES } from '@kanary/models';
 import { describe, expect, it } from 'vitest';
 import { createRequestSource, SourceKind } from './request-source.js';
 
@@ -38,10 +38,12 @@ describe('createRequestSource', () => {
     expect(Object.keys(features).sort()).toEqual([
       'date',
       'precipitation',
+      'season',
       'temp_max',
       'temp_min',
       'wind',
     ]);
+    expect(features.season).toBe(seasonOf(features.date as string));
     expect(WEATHER_CLASSES).toContain(sample.trueLabel);
   });
 

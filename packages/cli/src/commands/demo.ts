@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { GlobalOptions } from '../context.js';
-import { firstReason } from '../demo/demo-progress.js';
+import { outcomeLine } from '../demo/demo-progress.js';
 import { runDemo } from '../demo/run-demo.js';
 import { DEMO_SCENARIOS } from '../demo/demo-scenarios.js';
 import { ExitCode } from '../errors.js';
@@ -22,7 +22,7 @@ export interface DemoCommandOptions {
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-/** `kanary demo`: runs both scenarios and prints each outcome and the report's path. */
+/** `kanary demo`: runs the scenarios and prints each outcome and the report's path. */
 export async function demo(
   globals: GlobalOptions,
   out: Output,
@@ -54,14 +54,7 @@ export async function demo(
     out,
     stream,
   );
-  for (const s of result.scenarios) {
-    const last = s.decisions.findLast((d) => d.action !== 'HOLD');
-    const when = last ? ` after ${seconds(last.at - s.startedAt)}` : '';
-    const mark = s.outcome === s.expected ? 'as expected' : `EXPECTED ${s.expected}`;
-    out.line(
-      `${s.name} (${s.model}: ${s.stable} → ${s.canary}): ${s.outcome}${when}, ${mark}${last ? ` — ${firstReason(last)}` : ''}`,
-    );
-  }
+  for (const s of result.scenarios) out.line(outcomeLine(s));
   out.line(`report: ${result.reportPath}`);
   out.line(`demo finished in ${seconds(result.wallMs)}`);
   return result.ok ? ExitCode.ok : ExitCode.failed;
@@ -77,7 +70,7 @@ export function registerDemoCommand(
   const command = program
     .command('demo')
     .description(
-      'run the whole pipeline on the weather data: a better canary is promoted, a worse one rolled back; writes an HTML report',
+      'run the whole pipeline on the weather data: a better canary is promoted, a worse one rolled back, one worse in winter rolled back by the per-season guard; writes an HTML report',
     )
     .option(
       '--rate <n>',

@@ -1,6 +1,8 @@
 import { accuracyInterval } from '@kanary/charts';
 import type { DecisionReport, RolloutState, VariantMetrics } from '@kanary/contracts';
 import type { DemoScenario } from './demo-scenarios.js';
+import type { ScenarioRecord } from './report-html.js';
+import { failedSegments, segmentAccuracy } from './segment-accuracy.js';
 
 /** What the terminal shows of one scenario at one moment. */
 export interface ScenarioView {
@@ -9,6 +11,8 @@ export interface ScenarioView {
   readonly stable: VariantMetrics | undefined;
   readonly canary: VariantMetrics | undefined;
   readonly decision: DecisionReport | undefined;
+  /** The request feature the policy takes segments from; null: none. */
+  readonly segmentFeature?: string | null;
   /** Epoch ms: when the scenario started, and now. */
   readonly startedAt: number;
   readonly now: number;
@@ -30,10 +34,30 @@ function armLine(role: string, variant: string, m: VariantMetrics | undefined): 
   return `${head} ${String(m.predictions).padStart(6)} predicted ${String(m.labelled).padStart(6)} labelled  ${pad(accuracy, 32)} ${p95}`;
 }
 
+/**
+ * Canary vs stable accuracy per segment, each segment's outcome in the latest decision after it
+ * (FAIL: proven worse); null while no arm has segments.
+ */
+export function segmentLine(v: ScenarioView): string | null {
+  const rows = segmentAccuracy(v.stable, v.canary, v.decision);
+  if (rows.length === 0) return null;
+  const cells = rows.map((r) => {
+    const acc = (a: typeof r.stable) => (a?.accuracy == null ? '–' : pct(a.accuracy));
+    const outcome =
+      r.evidence && r.evidence.outcome !== 'INCONCLUSIVE' ? ` ${r.evidence.outcome}` : '';
+    return `${r.segment} ${acc(r.canary)} vs ${acc(r.stable)}${outcome}`;
+  });
+  const feature = v.segmentFeature ? ` (${v.segmentFeature})` : '';
+  return `  per segment${feature}, canary vs stable: ${cells.join(' · ')}`;
+}
+
 /** The decision's headline: its reason up to the first metric that did not decide it. */
 export const firstReason = (d: DecisionReport): string => d.reason.split('; ')[0] ?? d.reason;
 
-/** Four lines per scenario: phase and weight, each arm, the latest decision and why. */
+/**
+ * Four lines per scenario: phase and weight, each arm, the latest decision and why; a fifth, per
+ * segment, when the predictions carry segments.
+ */
 export function scenarioLines(v: ScenarioView): string[] {
   const { scenario: s, state } = v;
   const phase =
@@ -51,6 +75,23 @@ export function scenarioLines(v: ScenarioView): string[] {
     `${s.name} · ${s.model}: ${phase} · ${secs(v.now - v.startedAt)}`,
     armLine('stable', s.stable, v.stable),
     armLine('canary', s.canary, v.canary),
+    ...[segmentLine(v)].filter((line) => line !== null),
     decision,
   ];
+}
+
+/**
+ * The final line of a scenario: outcome, when the deciding decision came, whether it was
+ * expected, its reason's headline and, for a segment guard's rollback, the segments.
+ */
+export function outcomeLine(s: ScenarioRecord): string {
+  const last = s.decisions.findLast((d) => d.action !== 'HOLD');
+  const when = last ? ` after ${((last.at - s.startedAt) / 1000).toFixed(1)} s` : '';
+  const mark = s.outcome === s.expected ? 'as expected' : `EXPECTED ${s.expected}`;
+  const segments = failedSegments(last);
+  const where =
+    segments.length > 0
+      ? ` [worse in ${s.segmentFeature ?? 'segment'} ${segments.join(', ')}]`
+      : '';
+  return `${s.name} (${s.model}: ${s.stable} → ${s.canary}): ${s.outcome}${when}, ${mark}${last ? ` — ${firstReason(last)}` : ''}${where}`;
 }

@@ -9,12 +9,14 @@ export interface DemoScenario {
   readonly canary: string;
   /** The terminal phase a correct decision service reaches. */
   readonly expected: 'PROMOTED' | 'ROLLED_BACK';
+  /** Policy fields the scenario sets over the demo policy (top-level fields replace its own). */
+  readonly policy?: Partial<PolicyInput>;
 }
 
 /**
- * The two scenarios, on the Seattle weather data with the trained models of @kanary/models
- * (held-out accuracy: tree-v3 0.865, logreg-v1 0.806, stump-v0 0.653). Each has its own logical
- * model, so both run at once through the same services.
+ * The three scenarios, on the Seattle weather data with the trained models of @kanary/models
+ * (held-out accuracy: tree-v3 0.865, logreg-v1 0.806, tree-v4 0.799, stump-v0 0.653). Each has
+ * its own logical model, so all run at once through the same services.
  */
 export const DEMO_SCENARIOS: readonly DemoScenario[] = [
   {
@@ -35,6 +37,21 @@ export const DEMO_SCENARIOS: readonly DemoScenario[] = [
     canary: 'weather-stump-v0',
     expected: 'ROLLED_BACK',
   },
+  {
+    name: 'Canary worse in winter',
+    description:
+      "A depth-3 decision tree on precipitation and the month, trained on labels joined with a bug (winter days carry another year's weather), replaces logistic regression. On held-out days it is about as accurate overall (79.9 % vs 80.6 %) and better in spring, summer and autumn (89.3 / 86.2 / 83.3 % vs 87.4 / 79.8 / 79.2 %), but 16 points worse in winter (60.4 % vs 76.4 %). The policy guards every season (segments.feature = season): it should be rolled back at the first step, naming winter.",
+    model: 'weather-segments',
+    stable: 'weather-logreg-v1',
+    canary: 'weather-tree-v4',
+    expected: 'ROLLED_BACK',
+    // The four seasons are the segments, so the error level is split over four, not the default
+    // sixteen. Accuracy alone is judged, overall and per season: the canary's winter class
+    // probabilities are poor too (held-out log-loss 0.70 vs 0.59, winter 1.36 vs 0.60), so the
+    // automatic log-loss guardrail would roll it back on the whole arm, and the decision would
+    // not show what the segment guard sees.
+    policy: { segments: { feature: 'season', maxSegments: 4 }, metrics: { guardrails: [] } },
+  },
 ];
 
 /**
@@ -50,6 +67,11 @@ export const DEMO_VARIANTS = {
   'weather-tree-v3': {
     kind: 'model',
     name: 'weather-tree-v3',
+    latency: { medianMs: 10, sigma: 0.35 },
+  },
+  'weather-tree-v4': {
+    kind: 'model',
+    name: 'weather-tree-v4',
     latency: { medianMs: 10, sigma: 0.35 },
   },
   'weather-stump-v0': {

@@ -1,5 +1,6 @@
 import { decisionLog, escapeHtml, ROLLOUT_STYLES, rolloutCharts } from '@kanary/charts';
 import type { DecisionReport, VariantMetrics } from '@kanary/contracts';
+import { failedSegments, segmentAccuracy, type ArmSegment } from './segment-accuracy.js';
 
 /** Everything the demo observed of one scenario, in the order it was observed. */
 export interface ScenarioRecord {
@@ -23,6 +24,8 @@ export interface ScenarioRecord {
   readonly metrics: readonly VariantMetrics[];
   readonly decisions: readonly DecisionReport[];
   readonly requests: number;
+  /** The request feature whose values are the segments the policy guards; null: none named. */
+  readonly segmentFeature: string | null;
 }
 
 export interface ReportInput {
@@ -34,6 +37,47 @@ export interface ReportInput {
 }
 
 const seconds = (at: number, t0: number) => Math.round((at - t0) / 100) / 10;
+const pct = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(1)} %`);
+
+const latest = (metrics: readonly VariantMetrics[], variant: string) =>
+  metrics.findLast((m) => m.variant === variant);
+
+function armCells(arm: ArmSegment | null): string {
+  return arm === null
+    ? '<td>0</td><td>–</td>'
+    : `<td>${arm.labelled}</td><td>${pct(arm.accuracy)}</td>`;
+}
+
+/**
+ * Accuracy per segment of both arms (the last metrics snapshots) with the last decision's
+ * verdict on each, the segment it rolled back on marked; empty when no arm has segments.
+ */
+export function segmentTable(s: ScenarioRecord): string {
+  const last = s.decisions.at(-1);
+  const rows = segmentAccuracy(latest(s.metrics, s.stable), latest(s.metrics, s.canary), last);
+  if (rows.length === 0) return '';
+  const failed = new Set(failedSegments(last));
+  const body = rows
+    .map((r) => {
+      const diff =
+        r.stable?.accuracy != null && r.canary?.accuracy != null
+          ? `${((r.canary.accuracy - r.stable.accuracy) * 100).toFixed(1)}`
+          : '–';
+      const verdict = r.evidence
+        ? `<span class="o-${r.evidence.outcome}">${r.evidence.outcome}</span> ${escapeHtml(r.evidence.detail)}`
+        : 'not judged';
+      return `<tr${failed.has(r.segment) ? ' class="failed"' : ''}><th>${escapeHtml(r.segment)}</th>${armCells(r.stable)}${armCells(r.canary)}<td>${diff}</td><td>${verdict}</td></tr>`;
+    })
+    .join('');
+  const feature =
+    s.segmentFeature === null ? '' : ` (<code>${escapeHtml(s.segmentFeature)}</code>)`;
+  const note =
+    failed.size > 0
+      ? `<p class="segment-failure">Rolled back on segment${failed.size > 1 ? 's' : ''} <b>${[...failed].map(escapeHtml).join(', ')}</b>: the canary is proven less accurate there.</p>`
+      : '';
+  return `<h3>Accuracy per segment${feature}</h3>
+${note}<table class="segments"><tr><th>segment</th><th>stable labelled</th><th>stable accuracy</th><th>canary labelled</th><th>canary accuracy</th><th>Δ points</th><th>last decision (mature labels)</th></tr>${body}</table>`;
+}
 
 function scenarioSection(s: ScenarioRecord): string {
   const charts = rolloutCharts(s);
@@ -44,6 +88,7 @@ function scenarioSection(s: ScenarioRecord): string {
 <p>${escapeHtml(s.description)}</p>
 <p class="facts">model <code>${escapeHtml(s.model)}</code>, rollout <code>${escapeHtml(s.rolloutId)}</code>: stable <code>${escapeHtml(s.stable)}</code>, canary <code>${escapeHtml(s.canary)}</code>; ${s.requests} requests in ${seconds(s.endedAt, s.startedAt)} s; expected ${escapeHtml(s.expected)}.</p>
 <div class="charts">${[charts.weight, charts.accuracy, charts.latency].map((c) => `<figure>${c}</figure>`).join('')}</div>
+${segmentTable(s)}
 <h3>Decision log (${s.decisions.length})</h3>
 ${log || '<p>No decision was published.</p>'}
 </section>`;
@@ -58,6 +103,7 @@ export function renderReport(input: ReportInput): string {
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(input.title)}</title>
 <style>
 ${ROLLOUT_STYLES}
+tr.failed th,tr.failed td{background:#ffebe9}.segment-failure{color:#cf222e}
 </style></head><body>
 <h1>${escapeHtml(input.title)}</h1>
 <p>Generated ${escapeHtml(new Date(input.generatedAt).toISOString())}.</p>

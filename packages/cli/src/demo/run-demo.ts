@@ -54,6 +54,13 @@ export interface DemoResult {
 const TERMINAL = new Set(['PROMOTED', 'ROLLED_BACK']);
 const isTerminal = (s: RolloutState | undefined) => s !== undefined && TERMINAL.has(s.phase);
 
+/** The policy a scenario's rollout starts with: the given file, or the demo's with the scenario's fields. */
+function scenarioPolicy(s: DemoScenario, options: DemoOptions): PolicyFile {
+  if (options.policy !== null) return options.policy;
+  const input = { ...demoPolicy(options.labelDelayMs), ...s.policy };
+  return { text: JSON.stringify(input), policy: parsePolicy(input) };
+}
+
 /** Connection to the configured cluster, or to the local stack (started if it is not running). */
 async function connect(
   globals: GlobalOptions,
@@ -194,11 +201,9 @@ export async function runDemo(
   );
   const runDir = join(repositoryRoot(), '.kanary', 'demo', runId);
   await mkdir(runDir, { recursive: true });
-  const policyInput = demoPolicy(options.labelDelayMs);
-  const policy: PolicyFile = options.policy ?? {
-    text: JSON.stringify(policyInput),
-    policy: parsePolicy(policyInput),
-  };
+  const policies = new Map(scenarios.map((s) => [s.model, scenarioPolicy(s, options)]));
+  const segmentFeature = (s: DemoScenario) =>
+    policies.get(s.model)?.policy.segments.feature ?? null;
 
   const { ctx, infra } = await connect(globals, runId, out);
   const admin = ctx.kafka.admin();
@@ -245,7 +250,7 @@ export async function runDemo(
           stable: s.stable,
           canary: s.canary,
           rolloutId: `${s.model}-${runId}`,
-          policy,
+          policy: policies.get(s.model)!,
           reason: `demo: ${s.name}`,
         },
         liveView.states.get(s.model),
@@ -276,6 +281,7 @@ export async function runDemo(
             stable: liveView.metrics.get(`${rolloutId}/${s.stable}`),
             canary: liveView.metrics.get(`${rolloutId}/${s.canary}`),
             decision: liveView.decisions.get(rolloutId),
+            segmentFeature: segmentFeature(s),
             startedAt: scenarioStart,
             now,
           }),
@@ -344,6 +350,7 @@ export async function runDemo(
         metrics: history.get(rolloutId)?.metrics ?? [],
         decisions: history.get(rolloutId)?.decisions ?? [],
         requests: reports[i]?.requests ?? 0,
+        segmentFeature: segmentFeature(s),
       };
     });
     const reportPath = resolve(options.reportPath ?? join(runDir, 'report.html'));
@@ -363,7 +370,10 @@ export async function runDemo(
             'labels',
             `exponential delay, mean ${options.labelDelayMs / 1000} s; ${Math.round(options.unlabelled * 100)} % never labelled`,
           ],
-          ['policy', policy.text],
+          ...scenarios.map((s): [string, string] => [
+            `policy of ${s.model}`,
+            policies.get(s.model)!.text,
+          ]),
           [
             'topics',
             `prefix ${ctx.connection.topicPrefix}, ${ctx.connection.dataPartitions} partitions per data topic`,
