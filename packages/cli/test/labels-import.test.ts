@@ -84,7 +84,6 @@ describe('kanary labels import', () => {
       requestId: 'q-7',
       label: 'a',
       model: 'm1',
-      outcomes: null,
       timestamp: 1_767_225_600_007,
       // A row without outcome columns: the label's optional outcomes, read back as null.
       outcomes: null,
