@@ -111,6 +111,7 @@ export function startCommand(
     policy: options.policy ?? '{}',
     issuedAt,
     actor: null,
+    candidates: [],
   };
 }
 

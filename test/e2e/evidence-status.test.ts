@@ -99,6 +99,7 @@ describe('rollout status from evidence', () => {
           policy: null,
           issuedAt: startedAt,
           actor: null,
+          candidates: [],
         },
         startedAt,
       );

@@ -98,6 +98,7 @@ describe('schemas', () => {
       RolloutAction: enums.RolloutAction,
       IssuedBy: enums.IssuedBy,
       CommandOutcomeKind: enums.CommandOutcomeKind,
+      CandidateStatus: enums.CandidateStatus,
       DecisionAction: enums.DecisionAction,
       MetricOutcome: enums.MetricOutcome,
     };

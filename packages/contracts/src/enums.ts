@@ -72,4 +72,15 @@ export const MetricOutcome = {
 export type MetricOutcome = DecisionReportModule.MetricOutcome;
 
 export type CommandOutcome = RolloutStateModule.CommandOutcome;
+
+/** Where one candidate of an A/B/n rollout stands. */
+export const CandidateStatus = {
+  LIVE: 'LIVE',
+  ROLLED_BACK: 'ROLLED_BACK',
+  PROMOTED: 'PROMOTED',
+  ENDED: 'ENDED',
+} as const;
+export type CandidateStatus = RolloutStateModule.CandidateStatus;
+/** One candidate of an A/B/n rollout (`RolloutState.candidates`). */
+export type Candidate = RolloutStateModule.Candidate;
 export type MetricEvidence = DecisionReportModule.MetricEvidence;

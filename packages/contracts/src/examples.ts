@@ -111,6 +111,7 @@ export const exampleEvents: { readonly [E in keyof EventTypes]: EventTypes[E] } 
     policy: null,
     issuedAt: t0 + 120_000,
     actor: null,
+    candidates: [],
   },
   RolloutState: {
     model: 'weather',
@@ -147,6 +148,7 @@ export const exampleEvents: { readonly [E in keyof EventTypes]: EventTypes[E] } 
       reason: 'checked the dashboards',
       at: t0 + 120_020,
     },
+    candidates: [],
   },
   DecisionReport: {
     decisionId: 'd-1',

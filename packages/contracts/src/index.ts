@@ -18,8 +18,10 @@ export {
   RolloutAction,
   IssuedBy,
   CommandOutcomeKind,
+  CandidateStatus,
   DecisionAction,
   MetricOutcome,
+  type Candidate,
   type CommandOutcome,
   type MetricEvidence,
 } from './enums.js';

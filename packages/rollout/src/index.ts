@@ -35,6 +35,17 @@ export type {
 export { applyCommand } from './state-machine/apply-command.js';
 export type { ApplyResult } from './state-machine/apply-command.js';
 export { commandOnState, OperatorVerb } from './state-machine/command-on-state.js';
+export {
+  CandidateStatus,
+  candidateOfBucket,
+  candidateSliceSize,
+  candidateView,
+  hasCandidates,
+  liveCandidates,
+  maxCandidateWeight,
+  stableShare,
+  type Candidate,
+} from './state-machine/candidates.js';
 export type { CommandIssue, LiveAction } from './state-machine/command-on-state.js';
 
 // Assignment

@@ -225,6 +225,7 @@ export function startCommand(rolloutId: string, policy: PolicyInput): RolloutCom
     policy: JSON.stringify(policy),
     issuedAt: Date.now(),
     actor: null,
+    candidates: [],
   };
 }
 

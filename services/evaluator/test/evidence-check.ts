@@ -28,6 +28,7 @@ export async function startWorkloadRollout(f: EvaluatorFixture, at: number): Pro
       policy: null,
       issuedAt: at,
       actor: null,
+      candidates: [],
     },
     at,
   );

@@ -147,6 +147,7 @@ export function command(overrides: Partial<RolloutCommand> = {}): RolloutCommand
     policy: null,
     issuedAt: Date.now(),
     actor: null,
+    candidates: [],
     ...overrides,
   };
 }

@@ -97,6 +97,7 @@ export function startCommand(
     policy: request.policy?.text ?? null,
     issuedAt: now,
     actor: null,
+    candidates: [],
   };
 }
 

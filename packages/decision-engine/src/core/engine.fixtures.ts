@@ -38,6 +38,7 @@ export function startedState(
       policy: JSON.stringify(policy),
       issuedAt: at,
       actor: null,
+      candidates: [],
     },
     at,
   );

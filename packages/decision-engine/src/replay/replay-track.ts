@@ -100,6 +100,7 @@ export class ReplayTrack {
         policy: policyText,
         issuedAt: at,
         actor: null,
+        candidates: [],
       },
       at,
     );

@@ -217,6 +217,7 @@ function start(scenario: RolloutScenario, at: number): RolloutState {
       policy: JSON.stringify(scenario.policy ?? {}),
       issuedAt: at,
       actor: null,
+      candidates: [],
     },
     at,
   );

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyCommand } from '../state-machine/apply-command.js';
 import type { RolloutState } from '../state-machine/rollout-state.js';
+import type { RolloutCommand } from '../state-machine/rollout-command.js';
 import { assign, type Assignment } from './assign.js';
 import { bucketOf } from './bucket.js';
 import { createRoutingTable, type RoutingEntry } from './routing-table.js';
@@ -124,6 +125,7 @@ describe('assign by phase', () => {
         stepIndex: null,
         basedOnSeq: null,
         actor: null,
+        candidates: [],
         issuedBy: 'OPERATOR',
         reason: '',
         policy: null,
@@ -240,5 +242,82 @@ describe('routing table', () => {
         served: { variant: 's1' },
       });
     }
+  });
+});
+
+describe('A/B/n assignment', () => {
+  const base: Omit<RolloutCommand, 'action' | 'canary' | 'canaryWeight' | 'candidates'> = {
+    commandId: 'abn-1',
+    rolloutId: 'abn',
+    model: 'churn',
+    stable: 'v1',
+    shadows: [],
+    stepIndex: null,
+    basedOnSeq: null,
+    actor: null,
+    issuedBy: 'OPERATOR',
+    reason: '',
+    policy: null,
+    issuedAt: 1,
+  };
+  const apply = (state: RolloutState | undefined, command: Partial<RolloutCommand>) => {
+    const result = applyCommand(
+      state,
+      {
+        ...base,
+        action: 'SET_WEIGHT',
+        canary: null,
+        canaryWeight: null,
+        candidates: [],
+        basedOnSeq: state?.seq ?? null,
+        ...command,
+      },
+      2,
+    );
+    if (result.outcome !== 'APPLIED') throw new Error(JSON.stringify(result));
+    return result.state;
+  };
+  const KEYS = Array.from({ length: 100_000 }, (_, i) => `user-${i}`);
+  const servedBy = (state: RolloutState): string[] => {
+    const table = createRoutingTable([state]);
+    return KEYS.map((key) => {
+      const a = assign(table, request(key));
+      return a.kind === 'routed' ? a.served.variant : 'none';
+    });
+  };
+  const share = (served: string[], variant: string) =>
+    served.filter((v) => v === variant).length / served.length;
+
+  it('stays sticky per arm over 100,000 keys while one candidate moves', () => {
+    const start = apply(undefined, {
+      commandId: 'abn-start',
+      action: 'START',
+      candidates: ['a', 'b', 'c'],
+      canaryWeight: 0.05,
+    });
+    const before = servedBy(start);
+    for (const variant of ['a', 'b', 'c']) expect(share(before, variant)).toBeCloseTo(0.05, 2);
+
+    // b goes from 5 % to 25 %: only stable keys may move, and only to b.
+    const raised = apply(start, { commandId: 'abn-b', canary: 'b', canaryWeight: 0.25 });
+    const after = servedBy(raised);
+    let moved = 0;
+    KEYS.forEach((_, i) => {
+      if (before[i] === after[i]) return;
+      moved += 1;
+      expect([before[i], after[i]]).toEqual(['v1', 'b']);
+    });
+    expect(moved / KEYS.length).toBeCloseTo(0.2, 2);
+    expect(share(after, 'b')).toBeCloseTo(0.25, 2);
+
+    // a is rolled back: its keys return to the stable, nobody else moves.
+    const withoutA = apply(raised, { commandId: 'abn-a', action: 'ROLLBACK', canary: 'a' });
+    const last = servedBy(withoutA);
+    KEYS.forEach((_, i) => {
+      if (after[i] === 'a') expect(last[i]).toBe('v1');
+      else expect(last[i]).toBe(after[i]);
+    });
+    expect(share(last, 'a')).toBe(0);
+    expect(share(last, 'c')).toBeCloseTo(0.05, 2);
   });
 });

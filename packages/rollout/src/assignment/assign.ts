@@ -1,6 +1,7 @@
 import { bucketOf, canaryBucketLimit } from './bucket.js';
 import type { RoutingTable } from './routing-table.js';
 import { Role as VariantRole, RolloutPhase } from '@kanary/contracts';
+import { candidateOfBucket } from '../state-machine/candidates.js';
 
 /** What {@link assign} needs from a request (an `InferenceRequest` or an HTTP assign call). */
 export interface AssignmentRequest {
@@ -45,7 +46,8 @@ const asShadows = (variants: readonly string[]): ShadowTarget[] =>
  * Routes one request. A live rollout routes by its mode (a PAUSED one like the phase it was
  * paused from): in SHADOW the stable serves everything and the canary gets a copy; in CANARY a
  * key whose bucket is below round(weight × 10,000) is served by the canary, the rest by the
- * stable. Either way the rollout's `shadows` get copies. After PROMOTED or ROLLED_BACK the
+ * stable. An A/B/n rollout serves each LIVE candidate from its own slice of the buckets
+ * (candidates.ts), the stable the rest. Either way the rollout's `shadows` get copies. After PROMOTED or ROLLED_BACK the
  * (new) stable serves everything and nothing is copied. A model with no rollout state goes to
  * its default variant; one with neither is `unknown-model`. Models route independently.
  */
@@ -67,7 +69,11 @@ export function assign(table: RoutingTable, request: AssignmentRequest): Assignm
   const bucket = bucketOf(routingKey, entry.rolloutId);
   let served = stable(entry.stable);
   let copies: readonly string[] = entry.shadows;
-  if (entry.canary !== null && mode === RolloutPhase.SHADOW) {
+  const candidates = entry.candidates ?? [];
+  if (candidates.length > 0) {
+    const candidate = candidateOfBucket(candidates, bucket);
+    if (candidate !== null) served = { variant: candidate.variant, role: VariantRole.CANARY };
+  } else if (entry.canary !== null && mode === RolloutPhase.SHADOW) {
     copies = [entry.canary, ...entry.shadows];
   } else if (entry.canary !== null && bucket < canaryBucketLimit(entry.canaryWeight)) {
     served = { variant: entry.canary, role: VariantRole.CANARY };

@@ -7,6 +7,8 @@ export type RoutingEntry = Pick<
   RolloutState,
   'rolloutId' | 'phase' | 'pausedFrom' | 'stable' | 'canary' | 'shadows' | 'canaryWeight'
 > & {
+  /** A/B/n rollouts: the candidates and their slices; absent or empty: one canary. */
+  readonly candidates?: RolloutState['candidates'];
   /** The rollout's policy as JSON text, read for its segment feature; absent or null: none. */
   readonly policy?: string | null;
 };

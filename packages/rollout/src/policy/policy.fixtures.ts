@@ -25,6 +25,7 @@ export function liveState(overrides: Partial<RolloutState> = {}): RolloutState {
     recentCommandIds: [],
     lastCommand: null,
     approval: null,
+    candidates: [],
     ...overrides,
   };
 }

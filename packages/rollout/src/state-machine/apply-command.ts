@@ -15,6 +15,7 @@ import {
   type StateFields,
 } from './transition-effects.js';
 import { NO_ROLLOUT, TRANSITIONS } from './transition-table.js';
+import { candidateRejection, hasCandidates } from './candidates.js';
 
 /** Result of {@link applyCommand}: a value for every outcome, never an exception. */
 export type ApplyResult =
@@ -194,6 +195,11 @@ function variantRejection(
       code: RejectionCode.VARIANT_MISMATCH,
       message: `command names stable "${command.stable}" but model "${state.model}" has stable "${state.stable}"; ${why}`,
     };
+  }
+  if (command.action !== RolloutAction.START && hasCandidates(state)) {
+    const needsCandidate =
+      command.action === RolloutAction.SET_WEIGHT || command.action === RolloutAction.PROMOTE;
+    return candidateRejection(state, command, needsCandidate);
   }
   if (
     command.action !== RolloutAction.START &&

@@ -57,5 +57,6 @@ export function commandOnState(
     policy: null,
     issuedAt: issue.issuedAt,
     actor: issue.actor ?? null,
+    candidates: [],
   };
 }

@@ -2,7 +2,8 @@
  * Why a command was refused. Checked in this order, so a command that breaks several rules
  * reports the first: INVALID_COMMAND, MODEL_MISMATCH, (duplicate), ROLLOUT_MISMATCH /
  * ROLLOUT_FINISHED (identity), the transition table's code, ISSUER_NOT_ALLOWED, STALE_SEQ,
- * VARIANT_MISMATCH, WEIGHT_UNCHANGED / WEIGHT_DECREASE_NOT_ALLOWED / ALREADY_APPROVED.
+ * VARIANT_MISMATCH / CANDIDATE_REQUIRED / CANDIDATE_ENDED, WEIGHT_UNCHANGED /
+ * WEIGHT_DECREASE_NOT_ALLOWED / WEIGHT_ABOVE_SLICE / ALREADY_APPROVED.
  */
 export const RejectionCode = {
   /** The command fails {@link rolloutCommandSchema} (empty id, weight outside [0, 1], …). */
@@ -31,6 +32,12 @@ export const RejectionCode = {
   WEIGHT_DECREASE_NOT_ALLOWED: 'WEIGHT_DECREASE_NOT_ALLOWED',
   /** APPROVE of a step that is already approved (the first approver stays on record). */
   ALREADY_APPROVED: 'ALREADY_APPROVED',
+  /** A SET_WEIGHT or PROMOTE of an A/B/n rollout that names no candidate. */
+  CANDIDATE_REQUIRED: 'CANDIDATE_REQUIRED',
+  /** A command about a candidate that is no longer LIVE (rolled back, promoted, ended). */
+  CANDIDATE_ENDED: 'CANDIDATE_ENDED',
+  /** SET_WEIGHT of a candidate above its slice of the assignment buckets. */
+  WEIGHT_ABOVE_SLICE: 'WEIGHT_ABOVE_SLICE',
 } as const;
 export type RejectionCode = (typeof RejectionCode)[keyof typeof RejectionCode];
 

@@ -11,6 +11,7 @@ import {
   policyText,
   weight,
 } from './schema-primitives.js';
+import { maxCandidateWeight } from './candidates.js';
 
 /**
  * A request to change a model's rollout (topic `rollout.commands`, keyed by model): the wire type
@@ -24,10 +25,45 @@ import {
  *   the current step.
  * - `basedOnSeq`: the `seq` the issuer saw; null (or 0) only for the first START of a model.
  * - `policy`: JSON object text (START only). `issuedAt`: epoch ms.
+ * - `candidates` (START only): the candidates of an A/B/n rollout (candidates.ts); then `canary`
+ *   is null on START and names the candidate on SET_WEIGHT, PROMOTE and ROLLBACK.
  * - `actor`: who exactly issued it (an operator's name, the console, a confirm webhook); the
  *   approver an APPROVE records.
  */
 export type RolloutCommand = WireRolloutCommand;
+
+/**
+ * A START with candidates (A/B/n): two or more, distinct, none the stable or a shadow, no
+ * `canary`, and a canary-mode weight within a candidate's slice (candidates.ts).
+ */
+function checkCandidateStart(command: RolloutCommand, ctx: z.RefinementCtx): void {
+  const issue = (path: (string | number)[], message: string): void => {
+    ctx.addIssue({ code: 'custom', path, message });
+  };
+  const { candidates } = command;
+  if (candidates.length < 2) {
+    issue(['candidates'], 'need two or more variants (one candidate is a canary)');
+  }
+  if (command.canary !== null) issue(['canary'], 'must be null when candidates are named');
+  const seen = new Set<string>();
+  candidates.forEach((variant, index) => {
+    if (variant === command.stable || command.shadows.includes(variant)) {
+      issue(['candidates', index], `"${variant}" is already the stable or a shadow`);
+    } else if (seen.has(variant)) {
+      issue(['candidates', index], `"${variant}" is listed twice`);
+    }
+    seen.add(variant);
+  });
+  const cap = maxCandidateWeight(candidates.length);
+  if (command.canaryWeight === null || command.canaryWeight <= 0) {
+    issue(['canaryWeight'], 'must be above 0: candidates start in canary mode');
+  } else if (command.canaryWeight > cap) {
+    issue(
+      ['canaryWeight'],
+      `must be at most ${cap} with ${candidates.length} candidates (each owns a slice of the traffic)`,
+    );
+  }
+}
 
 /**
  * Semantic validation of a {@link RolloutCommand}: non-empty ids, weight in [0, 1], whole
@@ -51,6 +87,7 @@ export const rolloutCommandSchema: z.ZodType<RolloutCommand> = z
     policy: policyText.nullable(),
     issuedAt: epochMillis,
     actor: nonEmptyId.nullable(),
+    candidates: z.array(nonEmptyId),
   })
   .superRefine((command, ctx) => {
     if (command.action === RolloutAction.SET_WEIGHT && command.canaryWeight === null) {
@@ -61,9 +98,13 @@ export const rolloutCommandSchema: z.ZodType<RolloutCommand> = z
       });
     }
     if (command.action === RolloutAction.START) {
-      if (command.canary === null) {
+      if (command.candidates.length > 0) {
+        checkCandidateStart(command, ctx);
+      } else if (command.canary === null) {
         ctx.addIssue({ code: 'custom', path: ['canary'], message: 'is required for START' });
       }
       checkVariantSet(command, ctx);
+    } else if (command.candidates.length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['candidates'], message: 'count on START only' });
     }
   });

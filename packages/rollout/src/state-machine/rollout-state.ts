@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  CandidateStatus,
   CommandOutcomeKind,
   IssuedBy,
   RolloutAction,
@@ -36,6 +37,8 @@ export const RECENT_COMMAND_IDS_LIMIT = 256;
  *   on a SET_WEIGHT that changes the step or leaves shadow mode.
  * - `recentCommandIds` holds the last {@link RECENT_COMMAND_IDS_LIMIT} applied ids, oldest first;
  *   `lastCommand` the outcome of the last command received (duplicates leave it as is).
+ * - `candidates` (A/B/n rollouts, candidates.ts): each candidate's status, weight and step; the
+ *   rollout then has no canary, `canaryWeight` is the LIVE candidates' total.
  * - `approval` is who approved the current step (APPROVE); a new step or START clears it.
  */
 export type RolloutState = WireRolloutState;
@@ -59,6 +62,15 @@ const approvalSchema = z.object({
   commandId: nonEmptyId,
   reason: z.string(),
   at: epochMillis,
+});
+
+const candidateSchema = z.object({
+  variant: nonEmptyId,
+  status: z.nativeEnum(CandidateStatus),
+  weight,
+  stepIndex: z.number().int().min(0),
+  stepStartedAt: epochMillis,
+  changedAt: epochMillis,
 });
 
 const resumablePhase = z.enum([RolloutPhase.SHADOW, RolloutPhase.CANARY]);
@@ -88,6 +100,7 @@ export const rolloutStateSchema: z.ZodType<RolloutState> = z
     recentCommandIds: z.array(nonEmptyId).max(RECENT_COMMAND_IDS_LIMIT),
     lastCommand: commandOutcomeSchema.nullable(),
     approval: approvalSchema.nullable(),
+    candidates: z.array(candidateSchema),
   })
   .superRefine((state, ctx) => {
     const issue = (path: string, message: string): void => {
@@ -103,7 +116,11 @@ export const rolloutStateSchema: z.ZodType<RolloutState> = z
     }
     const mode = state.pausedFrom ?? state.phase;
     if (mode === RolloutPhase.SHADOW || mode === RolloutPhase.CANARY) {
-      if (state.canary === null) issue('canary', 'is required while the rollout is live');
+      const candidates = state.candidates.length > 0;
+      if (state.canary === null && !candidates) {
+        issue('canary', 'is required while the rollout is live (or candidates)');
+      }
+      if (candidates && state.canary !== null) issue('canary', 'must be null with candidates');
     }
     if (mode === RolloutPhase.SHADOW) {
       if (state.canaryWeight !== 0) issue('canaryWeight', 'must be 0 in shadow mode');

@@ -30,6 +30,7 @@ export function startCommand(overrides: Partial<RolloutCommand> = {}): RolloutCo
     policy: POLICY,
     issuedAt: NOW - 1,
     actor: null,
+    candidates: [],
     ...overrides,
   };
 }

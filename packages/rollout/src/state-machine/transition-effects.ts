@@ -3,6 +3,14 @@ import { RejectionCode, type Rejection } from './rejection.js';
 import type { RolloutCommand } from './rollout-command.js';
 import type { RolloutState } from './rollout-state.js';
 import type { TransitionTarget } from './transition-table.js';
+import {
+  hasCandidates,
+  promoteCandidate,
+  rollbackCandidates,
+  setCandidateWeight,
+  startCandidates,
+  startSummary,
+} from './candidates.js';
 
 /** The part of a state an action decides; seq, updatedAt and the command log are added after. */
 export type StateFields = Omit<
@@ -45,6 +53,7 @@ export function startFields(
   now: number,
 ): StateFields {
   const shadow = phase === RolloutPhase.SHADOW;
+  const candidates = startCandidates(command, now);
   return {
     model: command.model,
     rolloutId: command.rolloutId,
@@ -59,6 +68,8 @@ export function startFields(
     startedAt: now,
     stepStartedAt: now,
     approval: null,
+    candidates,
+    ...(candidates.length > 0 ? startSummary(candidates, now) : {}),
   };
 }
 
@@ -71,6 +82,7 @@ export function startFields(
  * and clears the approval, which was given for the step that ended.
  */
 const setWeight: LiveEffect = (state, command, phase, now) => {
+  if (hasCandidates(state)) return setCandidateWeight(state, command, phase, now);
   const next = command.canaryWeight ?? state.canaryWeight;
   if (next === state.canaryWeight) {
     return {
@@ -106,25 +118,31 @@ const pause: LiveEffect = (state, _command, phase) => ({
 
 const resume: LiveEffect = (state, _command, phase) => ({ ...state, phase, pausedFrom: null });
 
-/** The canary becomes the stable; weight 0 and no canary, so everything goes to it. */
-const promote: LiveEffect = (state, _command, phase) => ({
-  ...state,
-  phase,
-  pausedFrom: null,
-  stable: state.canary ?? state.stable,
-  canary: null,
-  shadows: [],
-  canaryWeight: 0,
-});
+/**
+ * The canary becomes the stable; weight 0 and no canary, so everything goes to it. An A/B/n
+ * rollout promotes the candidate the command names; the other live candidates end.
+ */
+const promote: LiveEffect = (state, command, phase, now) =>
+  hasCandidates(state)
+    ? promoteCandidate(state, command, now)
+    : {
+        ...state,
+        phase,
+        pausedFrom: null,
+        stable: state.canary ?? state.stable,
+        canary: null,
+        shadows: [],
+        canaryWeight: 0,
+      };
 
-/** The stable keeps everything; the canary stays named as the record of what was rolled back. */
-const rollback: LiveEffect = (state, _command, phase) => ({
-  ...state,
-  phase,
-  pausedFrom: null,
-  shadows: [],
-  canaryWeight: 0,
-});
+/**
+ * The stable keeps everything; the canary stays named as the record of what was rolled back. In
+ * an A/B/n rollout a ROLLBACK naming a candidate rolls back that one alone (candidates.ts).
+ */
+const rollback: LiveEffect = (state, command, phase, now) =>
+  hasCandidates(state)
+    ? rollbackCandidates(state, command, now)
+    : { ...state, phase, pausedFrom: null, shadows: [], canaryWeight: 0 };
 
 /**
  * Records who approved the current step (the command's actor, else its issuer); the phase and

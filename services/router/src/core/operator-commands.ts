@@ -94,6 +94,7 @@ export function startCommand(
           : JSON.stringify(request.policy),
     issuedAt: stamp.issuedAt,
     actor: null,
+    candidates: [],
   };
   const parsed = rolloutCommandSchema.safeParse(command);
   return parsed.success

@@ -25,6 +25,7 @@ export function start(overrides: Partial<RolloutCommand> = {}): RolloutCommand {
     policy: null,
     issuedAt: NOW - 10,
     actor: null,
+    candidates: [],
     ...overrides,
   };
 }
