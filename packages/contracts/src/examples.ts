@@ -181,6 +181,7 @@ export const exampleEvents: { readonly [E in keyof EventTypes]: EventTypes[E] } 
     at: t0 + 120_000,
     awaitingApproval: null,
     approvedBy: 'alice',
+    candidate: null,
   },
   ArmEvidence: {
     sourcePartition: 2,

@@ -41,16 +41,21 @@ export function commandFor(
   return commandOnState(state, COMMAND_ACTION[decision.action], issue, decision.target ?? {});
 }
 
-/** The published report of a decision; `details` is JSON text with the extra evidence. */
+/**
+ * The published report of a decision; `details` is JSON text with the extra evidence.
+ * `candidate` names the A/B/n candidate the decision is about (`state` is then its view).
+ */
 export function reportFor(
   state: RolloutState,
   decision: Decision,
   command: RolloutCommand | null,
   now: number,
+  candidate: string | null,
   details: Record<string, unknown>,
 ): DecisionReport {
+  const about = candidate === null ? '' : `:${candidate}`;
   return {
-    decisionId: `${state.rolloutId}:${state.seq}:${decision.action}:${now}`,
+    decisionId: `${state.rolloutId}:${state.seq}:${decision.action}${about}:${now}`,
     rolloutId: state.rolloutId,
     model: state.model,
     action: decision.action,
@@ -64,5 +69,6 @@ export function reportFor(
     at: now,
     awaitingApproval: decision.awaitingApproval ?? null,
     approvedBy: decision.approvedBy ?? null,
+    candidate,
   };
 }

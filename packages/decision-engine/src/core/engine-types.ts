@@ -89,6 +89,11 @@ export interface RolloutSummary {
   readonly canaryWeight: number;
   readonly stepIndex: number;
   readonly arms: readonly ArmSummary[];
+  /**
+   * A/B/n rollouts: the candidate this summary compares with the stable (one summary per
+   * candidate; phase, weight and step are the candidate's). Null for a rollout with one canary.
+   */
+  readonly candidate: string | null;
   /** The latest decision made for this rollout, if any. */
   readonly lastDecision: DecisionReport | null;
 }

@@ -29,6 +29,10 @@ import type {
 } from './engine-types.js';
 import { summarise } from './rollout-summary.js';
 import { RolloutTracker } from './rollout-tracker.js';
+import { CandidateGroup } from './candidate-group.js';
+
+/** A model's tracker: one canary, or an A/B/n rollout's candidates. */
+type ModelTracker = RolloutTracker | CandidateGroup;
 
 export interface DecisionEngineOptions {
   /**
@@ -68,13 +72,13 @@ export function createDecisionEngine(options: DecisionEngineOptions = {}): Decis
     maxEvidenceLagMs: options.maxEvidenceLagMs ?? 120_000,
   };
   const book = new EvidenceBook();
-  const trackers = new Map<string, RolloutTracker>();
+  const trackers = new Map<string, ModelTracker>();
   const terms = new Map<string, RolloutTerms>();
   const counts = { staleStates: 0, evidenceRecords: 0 };
   let local: EvidenceFolder | undefined;
   let progress = book.progress();
 
-  const inModelOrder = (): RolloutTracker[] =>
+  const inModelOrder = (): ModelTracker[] =>
     [...trackers.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, t]) => t);
 
   /** The in-process folder, made on first use. */
@@ -97,9 +101,12 @@ export function createDecisionEngine(options: DecisionEngineOptions = {}): Decis
       }
       terms.set(state.rolloutId, rolloutTerms(state, options.defaultPolicy));
       if (tracker === undefined || tracker.state.rolloutId !== state.rolloutId) {
+        const checkSampleRatio = options.checkSampleRatio ?? true;
         trackers.set(
           state.model,
-          new RolloutTracker(state, book, options.defaultPolicy, options.checkSampleRatio ?? true),
+          state.candidates.length > 0
+            ? new CandidateGroup(state, book, options.defaultPolicy, checkSampleRatio)
+            : new RolloutTracker(state, book, options.defaultPolicy, checkSampleRatio),
         );
       } else {
         tracker.update(state);
@@ -140,6 +147,13 @@ export function createDecisionEngine(options: DecisionEngineOptions = {}): Decis
       const commands = [];
       const awaitingApproval = [];
       for (const tracker of inModelOrder()) {
+        if (tracker instanceof CandidateGroup) {
+          const judged = tracker.judge(now, rules, progress);
+          reports.push(...judged.reports);
+          if (judged.command !== null) commands.push(judged.command);
+          awaitingApproval.push(...judged.awaiting);
+          continue;
+        }
         const { report, command, awaiting } = tracker.judge(now, rules, progress);
         if (report !== null) reports.push(report);
         if (command !== null) commands.push(command);
@@ -151,7 +165,9 @@ export function createDecisionEngine(options: DecisionEngineOptions = {}): Decis
     // Counts as of the last tick: a summary must not move the clock, or asking for one would
     // change later decisions and a replay would diverge from the run it replays.
     summary(_now: number): readonly RolloutSummary[] {
-      return inModelOrder().map(summarise);
+      return inModelOrder().flatMap((tracker) =>
+        tracker instanceof CandidateGroup ? tracker.trackers.map(summarise) : [summarise(tracker)],
+      );
     },
 
     evidenceProgress() {

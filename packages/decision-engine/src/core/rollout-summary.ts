@@ -31,6 +31,7 @@ export function summarise(tracker: RolloutTracker): RolloutSummary {
     canaryWeight: state.canaryWeight,
     stepIndex: state.stepIndex,
     arms,
+    candidate: tracker.candidate?.candidate ?? null,
     lastDecision: tracker.lastDecision,
   };
 }

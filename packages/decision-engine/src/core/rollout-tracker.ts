@@ -34,11 +34,13 @@ import {
   DecisionCode,
   PolicyError,
   decide,
+  maxCandidateWeight,
   gateApproval,
   parsePolicy,
   type Decision,
   type Policy,
   type PolicyInput,
+  type RolloutObservations,
 } from '@kanary/rollout';
 import type { EvidenceBook, SourceProgress } from '@kanary/evidence';
 import { commandFor, reportFor } from './decision-output.js';
@@ -99,6 +101,36 @@ function partitionsBehind(
   return behind;
 }
 
+/**
+ * How a tracker judges one candidate of an A/B/n rollout (candidate-group.ts) rather than a
+ * rollout with one canary.
+ */
+export interface CandidateContext {
+  /** The candidate's variant (its reports name it). */
+  readonly candidate: string;
+  /** Candidates the rollout started with: the Bonferroni family across candidates. */
+  readonly familySize: number;
+  /** Share of all traffic the stable serves now (1 − the live candidates' weights). */
+  readonly stableShare: number;
+}
+
+/**
+ * A candidate's policy: every error level (alpha, srmAlpha) divided by the number of candidates
+ * — Bonferroni across candidates, so that with k candidates that all equal the stable, the
+ * chance that any is falsely rolled back (or falsely promoted over its margin) stays within the
+ * policy's alpha whatever the dependence through the shared stable arm — and steps capped at a
+ * candidate's slice of the traffic (a step beyond it adds samples, not weight).
+ */
+function candidatePolicy(policy: Policy, familySize: number): Policy {
+  const cap = maxCandidateWeight(familySize);
+  return {
+    ...policy,
+    alpha: policy.alpha / familySize,
+    srmAlpha: policy.srmAlpha / familySize,
+    steps: policy.steps.map((weight) => Math.min(weight, cap)),
+  };
+}
+
 export class RolloutTracker {
   readonly policy: Policy;
   readonly policyError: PolicyError | null;
@@ -106,6 +138,7 @@ export class RolloutTracker {
   readonly stable: string;
   readonly canary: string | null;
   private current: RolloutState;
+  private stableShare: number | null;
   private sawShadow: boolean;
   private issued: { seq: number; commandId: string; rejectionReported: boolean } | null = null;
   private lastHold: { at: number; code: string; seq: number } | null = null;
@@ -116,6 +149,7 @@ export class RolloutTracker {
     book: EvidenceBook,
     defaultPolicy: PolicyInput | undefined,
     checkSampleRatio = true,
+    readonly candidate: CandidateContext | null = null,
   ) {
     let policy: Policy;
     let error: PolicyError | null = null;
@@ -126,8 +160,9 @@ export class RolloutTracker {
       error = cause;
       policy = parsePolicy(null, defaultPolicy);
     }
-    this.policy = policy;
+    this.policy = candidate === null ? policy : candidatePolicy(policy, candidate.familySize);
     this.policyError = error;
+    this.stableShare = candidate?.stableShare ?? null;
     this.current = state;
     this.stable = state.stable;
     this.canary = state.canary;
@@ -152,14 +187,28 @@ export class RolloutTracker {
   /** False once PROMOTED or ROLLED_BACK (a field, not a getter: it is read per event). */
   live = true;
 
-  /** A newer state of the same rollout. */
-  update(next: RolloutState): void {
+  /**
+   * A newer state of the same rollout (for a candidate: its view, and the stable's new share;
+   * the window restarts when that share changes, as the expected split changed with it).
+   */
+  update(next: RolloutState, stableShare: number | null = null): void {
     const previous = this.current;
+    const shareChanged = stableShare !== this.stableShare;
     this.current = next;
-    this.track(next, previous);
+    this.stableShare = stableShare;
+    this.track(next, previous, shareChanged);
   }
 
-  private track(next: RolloutState, previous: RolloutState | null): void {
+  /** The observations the policy judges, with the split an A/B/n candidate expects. */
+  observations(phase: RolloutPhase): RolloutObservations {
+    const observations = this.statistics.observations(phase);
+    const share = this.stableShare;
+    if (share === null) return observations;
+    const weight = this.current.canaryWeight;
+    return { ...observations, canaryShare: weight + share > 0 ? weight / (weight + share) : 0 };
+  }
+
+  private track(next: RolloutState, previous: RolloutState | null, shareChanged = false): void {
     this.live = next.phase !== RolloutPhase.PROMOTED && next.phase !== RolloutPhase.ROLLED_BACK;
     const mode = modeOf(next);
     this.statistics.setShadowPhase(mode === RolloutPhase.SHADOW);
@@ -172,19 +221,41 @@ export class RolloutTracker {
     let windowStart = Math.max(next.stepStartedAt, resumedAt(next));
     if (previous !== null) {
       const resumed = previous.phase === RolloutPhase.PAUSED && next.phase !== RolloutPhase.PAUSED;
-      if (resumed || previous.canaryWeight !== next.canaryWeight) {
+      if (resumed || shareChanged || previous.canaryWeight !== next.canaryWeight) {
         windowStart = Math.max(windowStart, next.updatedAt);
       }
     }
     this.statistics.setWindowStart(windowStart);
   }
 
-  judge(now: number, rules: JudgeRules, progress: SourceProgress): Judgement {
+  /**
+   * What the policy would decide now, without publishing anything; null when the rollout is not
+   * judged (not live, or a command was already issued for this state).
+   */
+  propose(now: number, rules: JudgeRules, progress: SourceProgress): Decision | null {
+    this.statistics.refresh(progress.low);
+    const state = this.current;
+    if (state.phase !== RolloutPhase.SHADOW && state.phase !== RolloutPhase.CANARY) return null;
+    if (this.issued?.seq === state.seq) return null;
+    return this.decideNow(state, now, progress, rules.maxEvidenceLagMs);
+  }
+
+  /**
+   * Judges the rollout and says what to publish. `proposal` is a decision already made by
+   * {@link propose} at the same `now` (and possibly changed by the caller: an A/B/n rollout
+   * arbitrates between its candidates); without it the tracker decides itself.
+   */
+  judge(
+    now: number,
+    rules: JudgeRules,
+    progress: SourceProgress,
+    proposal: Decision | null = null,
+  ): Judgement {
     this.statistics.refresh(progress.low);
     const state = this.current;
     if (state.phase !== RolloutPhase.SHADOW && state.phase !== RolloutPhase.CANARY) return NOTHING;
     if (this.issued?.seq === state.seq) return this.rejection(state, now);
-    const decision = this.decideNow(state, now, progress, rules.maxEvidenceLagMs);
+    const decision = proposal ?? this.decideNow(state, now, progress, rules.maxEvidenceLagMs);
     const awaiting: ApprovalWait | undefined =
       decision.awaitingApproval != null
         ? { state, action: decision.awaitingApproval, reason: decision.reason, policy: this.policy }
@@ -271,12 +342,7 @@ export class RolloutTracker {
       );
     }
     const evidenceNow = Math.min(now, progress.low);
-    const decision = decide(
-      state,
-      this.statistics.observations(state.phase),
-      evidenceNow,
-      this.policy,
-    );
+    const decision = decide(state, this.observations(state.phase), evidenceNow, this.policy);
     if (decision.action !== DecisionAction.ADVANCE && decision.action !== DecisionAction.PROMOTE) {
       return decision;
     }
@@ -301,8 +367,8 @@ export class RolloutTracker {
     command: RolloutCommand | null,
     now: number,
   ): Judgement {
-    const observations = this.statistics.observations(state.phase);
-    const report = reportFor(state, decision, command, now, {
+    const observations = this.observations(state.phase);
+    const report = reportFor(state, decision, command, now, this.candidate?.candidate ?? null, {
       comparisonStartedAt: observations.comparisonStartedAt,
       windowStartedAt: observations.windowStartedAt,
       latencyThreshold: observations.latencyThreshold,

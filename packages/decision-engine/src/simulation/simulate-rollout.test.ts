@@ -196,3 +196,57 @@ interface Counts {
   total: number;
 }
 const counts = (): Counts => ({ successes: 0, total: 0 });
+
+describe('simulated A/B/n rollouts', () => {
+  const candidates = (...accuracies: number[]) =>
+    accuracies.map((accuracy, i) => ({
+      variant: ['a', 'b', 'c'][i] as string,
+      model: { accuracy },
+    }));
+  const about = (decisions: readonly DecisionReport[]) =>
+    decisions.map((d) => `${d.action} ${d.candidate ?? '-'}@${d.stepIndex}`);
+
+  it('rolls back the worse candidate alone and promotes the better over the equal one', () => {
+    const run = simulateRollout({ ...base, candidates: candidates(0.8, 0.85, 0.9) });
+    expect(run.outcome).toBe('PROMOTED');
+    expect(run.state.stable).toBe('c');
+    expect(run.state.candidates.map((c) => `${c.variant}:${c.status}`)).toEqual([
+      'a:ROLLED_BACK',
+      'b:ENDED',
+      'c:PROMOTED',
+    ]);
+    const steps = about(run.decisions);
+    // The worse one goes first, alone, while the others keep advancing through their steps.
+    expect(steps[0]).toBe('ROLLBACK a@0');
+    // Three candidates share the traffic: the default steps (1, 5, 25, 50 %) are capped at a
+    // 25 % slice, so the last step is the third, and every interval is at alpha / 3.
+    expect(steps.filter((s) => s.startsWith('ADVANCE b'))).toEqual(['ADVANCE b@0', 'ADVANCE b@1']);
+    expect(steps.at(-1)).toBe('PROMOTE c@2');
+    expect(Math.max(...run.decisions.map((d) => d.canaryWeight))).toBe(0.25);
+    expect(run.final?.reason).toMatch(
+      /chosen over b \(−0\.9 points\) by its proven gain on accuracy over the stable \(\+4\.0 points\)$/,
+    );
+    const accuracy = run.final?.evidence.find((e) => e.metric === 'accuracy');
+    expect(accuracy?.detail).toContain('98.33 % always-valid interval');
+  });
+
+  it('holds a candidate ready to promote until the others are ready', () => {
+    const reasons: string[] = [];
+    const run = simulateRollout({
+      ...base,
+      candidates: candidates(0.85, 0.85),
+      onTick: (_now, _state, engine) => {
+        for (const summary of engine.summary(0)) {
+          const last = summary.lastDecision;
+          if (last !== null && last.details?.includes('AWAITING_CANDIDATES')) {
+            reasons.push(last.reason);
+          }
+        }
+      },
+    });
+    expect(run.outcome).toBe('PROMOTED');
+    expect(run.decisions.filter((d) => d.action === 'ROLLBACK')).toEqual([]);
+    expect(reasons.length).toBeGreaterThan(0);
+    expect(reasons[0]).toMatch(/^Hold: ready to promote, waiting for [ab] to finish/);
+  });
+});

@@ -21,7 +21,13 @@ import {
   type RolloutState,
 } from '@kanary/contracts';
 import type { LabelledPairInput } from '@kanary/evidence';
-import { applyCommand, isTerminalPhase, type PolicyInput } from '@kanary/rollout';
+import {
+  BUCKET_COUNT,
+  applyCommand,
+  candidateOfBucket,
+  isTerminalPhase,
+  type PolicyInput,
+} from '@kanary/rollout';
 import { createRng, type Rng } from '@kanary/stats';
 import { createDecisionEngine, type DecisionEngineOptions } from '../core/engine.js';
 import type { DecisionEngine } from '../core/engine-types.js';
@@ -64,11 +70,23 @@ export interface LabelModel {
   readonly coverage?: number;
 }
 
+/** One candidate of an A/B/n scenario. */
+export interface CandidateModel {
+  readonly variant: string;
+  readonly model: VariantModel;
+}
+
 export interface RolloutScenario {
   readonly seed: number;
   readonly requestsPerSecond: number;
   readonly stable: VariantModel;
-  readonly canary: VariantModel;
+  /** The canary of a rollout with one; ignored when `candidates` are given. */
+  readonly canary?: VariantModel;
+  /**
+   * An A/B/n rollout: these candidates against the stable, routed by their slices of the
+   * assignment buckets (each request's bucket drawn uniformly). Shadow mode does not apply.
+   */
+  readonly candidates?: readonly CandidateModel[];
   readonly labels: LabelModel;
   /** The rollout's policy (sent in START). @default {} */
   readonly policy?: PolicyInput;
@@ -199,6 +217,7 @@ const correlated = (rng: Rng, shared: number, correlation: number): number =>
   rng.next() < correlation ? shared : rng.next();
 
 function start(scenario: RolloutScenario, at: number): RolloutState {
+  const candidates = scenario.candidates?.map((c) => c.variant) ?? [];
   const result = applyCommand(
     undefined,
     {
@@ -207,7 +226,7 @@ function start(scenario: RolloutScenario, at: number): RolloutState {
       model: MODEL,
       action: RolloutAction.START,
       stable: 'stable',
-      canary: 'canary',
+      canary: candidates.length > 0 ? null : 'canary',
       shadows: [],
       canaryWeight: scenario.shadow === true ? null : (firstStep(scenario.policy) ?? 0.01),
       stepIndex: null,
@@ -217,7 +236,7 @@ function start(scenario: RolloutScenario, at: number): RolloutState {
       policy: JSON.stringify(scenario.policy ?? {}),
       issuedAt: at,
       actor: null,
-      candidates: [],
+      candidates,
     },
     at,
   );
@@ -230,6 +249,11 @@ const firstStep = (policy: PolicyInput | undefined): number | undefined =>
 
 /** Runs the scenario until the rollout is promoted, rolled back or paused, or time runs out. */
 export function simulateRollout(scenario: RolloutScenario): RolloutRun {
+  const canaryModel = scenario.canary ?? scenario.stable;
+  const candidateModels = new Map(scenario.candidates?.map((c) => [c.variant, c.model]));
+  if (scenario.canary === undefined && candidateModels.size === 0) {
+    throw new Error('a scenario needs a canary or candidates');
+  }
   const rng = createRng(scenario.seed);
   const engine = createDecisionEngine(scenario.engine);
   const tickMs = scenario.tickMs ?? 10_000;
@@ -302,10 +326,23 @@ export function simulateRollout(scenario: RolloutScenario): RolloutRun {
       const segment = segmentOf(rng, scenario.segments);
       let served: Answer;
       let copy: Answer | null = null;
-      if (mode === CANARY && rng.next() < canaryWeight) {
+      const candidate =
+        mode === CANARY && state !== null && state.candidates.length > 0
+          ? candidateOfBucket(state.candidates, Math.floor(rng.next() * BUCKET_COUNT))
+          : null;
+      if (candidate !== null) {
         served = answer(
           rng,
-          scenario.canary,
+          candidateModels.get(candidate.variant) ?? canaryModel,
+          correlated(rng, shared, correlation),
+          candidate.variant,
+          CANARY_ROLE,
+          segment,
+        );
+      } else if (mode === CANARY && candidateModels.size === 0 && rng.next() < canaryWeight) {
+        served = answer(
+          rng,
+          canaryModel,
           correlated(rng, shared, correlation),
           'canary',
           CANARY_ROLE,
@@ -323,7 +360,7 @@ export function simulateRollout(scenario: RolloutScenario): RolloutRun {
         if (mode === SHADOW) {
           copy = answer(
             rng,
-            scenario.canary,
+            canaryModel,
             correlated(rng, shared, correlation),
             'canary',
             SHADOW_ROLE,

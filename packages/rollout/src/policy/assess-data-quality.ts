@@ -34,6 +34,7 @@ export function assessSampleRatio(
     );
   }
   const { stable, canary } = observations.windowUnits;
+  const expected = observations.canaryShare ?? canaryWeight;
   const n = { stable, canary };
   if (stable + canary === 0) {
     return metricEvidence(
@@ -44,7 +45,7 @@ export function assessSampleRatio(
       'no routed requests seen in this window yet',
     );
   }
-  const test = srmSequentialTest([stable, canary], [1 - canaryWeight, canaryWeight], {
+  const test = srmSequentialTest([stable, canary], [1 - expected, expected], {
     alpha: policy.srmAlpha,
     planN: PLANNED_SRM_UNITS,
   });
@@ -52,11 +53,11 @@ export function assessSampleRatio(
   const numbers = {
     estimateStable: test.observedShares[0] ?? 0,
     estimateCanary: observed,
-    difference: observed - canaryWeight,
+    difference: observed - expected,
     pValue: test.pValue,
     threshold: policy.srmAlpha,
   };
-  const reading = `canary received ${percent(observed)} of ${stable + canary} routed units, configured ${percent(canaryWeight)}; always-valid p = ${test.pValue.toPrecision(2)}`;
+  const reading = `canary received ${percent(observed)} of ${stable + canary} routed units, configured ${percent(expected)}; always-valid p = ${test.pValue.toPrecision(2)}`;
   return test.mismatch
     ? metricEvidence(
         metric,

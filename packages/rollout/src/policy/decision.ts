@@ -28,6 +28,11 @@ export const DecisionCode = {
   EVIDENCE_MISMATCH: 'EVIDENCE_MISMATCH',
   /** The evidence allows an ADVANCE or PROMOTE, but the policy wants an approval first: HOLD. */
   AWAITING_APPROVAL: 'AWAITING_APPROVAL',
+  /**
+   * A/B/n: this candidate is ready to PROMOTE, but other live candidates are still in their
+   * steps; the best is chosen once all are ready (or rolled back): HOLD.
+   */
+  AWAITING_CANDIDATES: 'AWAITING_CANDIDATES',
 } as const;
 export type DecisionCode = (typeof DecisionCode)[keyof typeof DecisionCode];
 

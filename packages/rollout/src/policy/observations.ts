@@ -87,6 +87,12 @@ export interface RolloutObservations {
    * offline replay of recorded traffic); the check is then not applicable.
    */
   readonly windowUnits: { readonly stable: number; readonly canary: number } | null;
+  /**
+   * The canary's expected share of the two arms' units when the stable does not serve all the
+   * rest: an A/B/n candidate at weight w beside a stable serving s expects w / (w + s).
+   * @default the canary weight (the stable serves everything else)
+   */
+  readonly canaryShare?: number;
   /** Null while the stable reference window is still filling. */
   readonly latencyThreshold: LatencyThreshold | null;
   /** Stable samples collected towards the latency reference so far. */

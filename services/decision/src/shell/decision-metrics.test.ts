@@ -32,6 +32,7 @@ const summary = (over: Partial<RolloutSummary>): RolloutSummary => ({
   phase: 'CANARY',
   canaryWeight: 0.1,
   stepIndex: 1,
+  candidate: null,
   arms: [
     arm({}),
     arm({
