@@ -49,7 +49,7 @@ export function decisionLog(
   return ordered
     .map(
       (d) =>
-        `<details${d.action === 'HOLD' ? '' : ' open'}><summary><span class="t">+${seconds(d.at)} s</span> <b class="a-${d.action}">${d.action}</b> step ${d.stepIndex}, weight ${percent(d.canaryWeight)} — ${escapeHtml(d.reason)}</summary>${evidenceTable(d)}</details>`,
+        `<details${d.action === 'HOLD' ? '' : ' open'}><summary><span class="t">+${seconds(d.at)} s</span> <b class="a-${d.action}">${d.action}</b>${d.candidate ? ` <code>${escapeHtml(d.candidate)}</code>` : ''} step ${d.stepIndex}, weight ${percent(d.canaryWeight)} — ${escapeHtml(d.reason)}</summary>${evidenceTable(d)}</details>`,
     )
     .join('\n');
 }

@@ -14,7 +14,15 @@ export interface RolloutSpan {
     readonly phase: string;
     readonly canaryWeight: number;
     readonly stepIndex: number;
+    /** A/B/n rollouts: each candidate's weight and status (LIVE, PROMOTED, …). */
+    readonly candidates?: ReadonlyArray<{
+      readonly variant: string;
+      readonly weight: number;
+      readonly status: string;
+    }>;
   }>;
+  /** A/B/n rollouts: the candidates, in START order (`canary` is then null). @default none */
+  readonly candidates?: readonly string[];
 }
 
 /** What the charts of one rollout are drawn from when they come from metrics snapshots. */
@@ -71,6 +79,10 @@ export interface RolloutCharts {
 }
 
 export const ARM_COLORS = { stable: '#1f6feb', canary: '#d9480f', shadow: '#8250df' } as const;
+/** Colours of an A/B/n rollout's candidates, in START order (the first is the canary's). */
+export const CANDIDATE_COLORS = ['#d9480f', '#1a7f37', '#9a6700', '#bf3989', '#57606a'] as const;
+const candidateColor = (index: number): string =>
+  CANDIDATE_COLORS[index % CANDIDATE_COLORS.length] as string;
 const seconds = (at: number, t0: number) => Math.round((at - t0) / 100) / 10;
 export const percent = (y: number): string => `${Math.round(y * 1000) / 10}%`;
 
@@ -81,11 +93,17 @@ const SNAPSHOT_WORDING: ChartWording = {
 };
 
 /** The snapshots of one variant as an arm's points. */
-function snapshotTrace(t: RolloutTimeline, variant: string, role: 'stable' | 'canary'): ArmTrace {
+function snapshotTrace(
+  t: RolloutTimeline,
+  variant: string,
+  role: 'stable' | 'canary',
+  color: string = ARM_COLORS[role],
+  shortName: string = role,
+): ArmTrace {
   return {
     name: `${role} ${variant}`,
-    shortName: role,
-    color: ARM_COLORS[role],
+    shortName,
+    color,
     points: t.metrics
       .filter((m) => m.variant === variant && m.rolloutId === t.rolloutId)
       .map((m) => ({
@@ -108,6 +126,9 @@ function snapshotTrace(t: RolloutTimeline, variant: string, role: 'stable' | 'ca
 export function rolloutCharts(t: RolloutTimeline): RolloutCharts {
   const arms = [snapshotTrace(t, t.stable, 'stable')];
   if (t.canary !== null) arms.push(snapshotTrace(t, t.canary, 'canary'));
+  (t.candidates ?? []).forEach((variant, i) =>
+    arms.push(snapshotTrace(t, variant, 'canary', candidateColor(i), variant)),
+  );
   return armCharts({ ...t, arms });
 }
 
@@ -152,21 +173,37 @@ export function armCharts(t: ArmTimeline): RolloutCharts {
   // state's weight of 0 (which then means "no canary").
   const newVersionShare = (st: RolloutSpan['states'][number] | undefined) =>
     st === undefined ? 0 : st.phase === 'PROMOTED' ? 1 : st.canaryWeight;
-  const weight: ChartSeries = {
-    name: `share of ${t.canary ?? 'the canary'}`,
-    color: ARM_COLORS.canary,
-    step: true,
-    points: [
-      ...t.states.map((st) => ({ x: seconds(st.at, t.startedAt), y: newVersionShare(st) })),
-      { x: seconds(t.endedAt, t.startedAt), y: newVersionShare(t.states.at(-1)) },
-    ],
-  };
+  const stepLine = (share: (st: RolloutSpan['states'][number] | undefined) => number) => [
+    ...t.states.map((st) => ({ x: seconds(st.at, t.startedAt), y: share(st) })),
+    { x: seconds(t.endedAt, t.startedAt), y: share(t.states.at(-1)) },
+  ];
+  const candidates = t.candidates ?? [];
+  // A/B/n: one line per candidate (100 % for the promoted one).
+  const weights: ChartSeries[] =
+    candidates.length > 0
+      ? candidates.map((variant, i) => ({
+          name: `share of ${variant}`,
+          color: candidateColor(i),
+          step: true,
+          points: stepLine((st) => {
+            const c = st?.candidates?.find((x) => x.variant === variant);
+            return c === undefined ? 0 : c.status === 'PROMOTED' ? 1 : c.weight;
+          }),
+        }))
+      : [
+          {
+            name: `share of ${t.canary ?? 'the canary'}`,
+            color: ARM_COLORS.canary,
+            step: true,
+            points: stepLine(newVersionShare),
+          },
+        ];
   return {
     weight: lineChart({
       title: 'Canary weight (100 % once promoted, 0 % once rolled back)',
       xLabel: 'seconds since start',
       yLabel: 'share of traffic',
-      series: [weight],
+      series: weights,
       yMin: 0,
       yMax: 1,
       yFormat: percent,

@@ -8,6 +8,12 @@ export interface StatePoint {
   readonly phase: RolloutState['phase'];
   readonly canaryWeight: number;
   readonly stepIndex: number;
+  /** A/B/n rollouts: each candidate's weight and status at this moment. @default none */
+  readonly candidates?: ReadonlyArray<{
+    readonly variant: string;
+    readonly weight: number;
+    readonly status: string;
+  }>;
 }
 
 /** Everything seen of one rollout, oldest first. */
@@ -88,6 +94,15 @@ export class RolloutHistory {
           phase: s.phase,
           canaryWeight: s.canaryWeight,
           stepIndex: s.stepIndex,
+          ...(s.candidates.length > 0
+            ? {
+                candidates: s.candidates.map((c) => ({
+                  variant: c.variant,
+                  weight: c.weight,
+                  status: c.status,
+                })),
+              }
+            : {}),
         });
         this.thin(r.states, () => true);
         return;

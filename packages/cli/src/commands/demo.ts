@@ -17,6 +17,7 @@ export interface DemoCommandOptions {
   report?: string;
   keepTopics?: boolean;
   only?: string[];
+  candidates?: boolean;
   seed: number;
 }
 
@@ -31,6 +32,10 @@ export async function demo(
 ): Promise<number> {
   const known = DEMO_SCENARIOS.map((s) => s.model);
   const unknown = (o.only ?? []).filter((m) => !known.includes(m));
+  if (o.candidates === true && o.only !== undefined) {
+    out.error('error: --candidates runs its own scenario; leave out --only');
+    return ExitCode.usage;
+  }
   if (unknown.length > 0) {
     out.error(
       `error: --only: unknown scenario model ${unknown.join(', ')} (choose from ${known.join(', ')})`,
@@ -49,6 +54,7 @@ export async function demo(
       reportPath: o.report,
       keepTopics: o.keepTopics === true,
       models: o.only,
+      candidates: o.candidates === true,
       seed: o.seed,
     },
     out,
@@ -109,6 +115,10 @@ export function registerDemoCommand(
       '--only <models>',
       `run only these scenarios (${DEMO_SCENARIOS.map((s) => s.model).join(', ')})`,
       parseOption.list,
+    )
+    .option(
+      '--candidates',
+      'run the A/B/n scenario instead: the stump and two trees as three candidates at once against the regression',
     )
     .option('--seed <n>', 'seed of the traffic and label draws', parseOption.int, 1)
     .addHelpText(

@@ -7,6 +7,7 @@ import {
   OperatorVerb,
   parsePolicy,
   RolloutMode,
+  maxCandidateWeight,
   startingWeight,
 } from '@kanary/rollout';
 import { awaitCommandOutcome, publishCommand, RolloutView } from '@kanary/rollout-client';
@@ -57,7 +58,10 @@ export async function awaitOutcome(
 export interface StartRequest {
   readonly model: string;
   readonly stable: string;
-  readonly canary: string;
+  /** The canary; null (or absent) with `candidates`. */
+  readonly canary?: string | null | undefined;
+  /** An A/B/n rollout: two or more candidates judged against the stable. @default none */
+  readonly candidates?: readonly string[] | undefined;
   /** Default: `<model>-<UTC timestamp>`. */
   readonly rolloutId?: string | undefined;
   /** Shadow mode even if the policy says canary. */
@@ -76,7 +80,16 @@ export function startCommand(
   now = Date.now(),
 ): RolloutCommand {
   const policy = request.policy?.policy ?? parsePolicy(null);
-  const shadow = request.shadow === true || policy.mode === RolloutMode.SHADOW;
+  const candidates = [...(request.candidates ?? [])];
+  // Candidates start in canary mode, at the first step capped at a candidate's slice.
+  const abn = candidates.length > 0;
+  const shadow = !abn && (request.shadow === true || policy.mode === RolloutMode.SHADOW);
+  const first = policy.steps[0] ?? null;
+  const weight = abn
+    ? Math.min(first ?? 0, maxCandidateWeight(candidates.length))
+    : shadow
+      ? null
+      : startingWeight(policy);
   const stamp = new Date(now)
     .toISOString()
     .replace(/[-:.TZ]/g, '')
@@ -87,9 +100,9 @@ export function startCommand(
     model: request.model,
     action: 'START',
     stable: request.stable,
-    canary: request.canary,
+    canary: abn ? null : (request.canary ?? null),
     shadows: [...(request.shadows ?? [])],
-    canaryWeight: shadow ? null : startingWeight(policy),
+    canaryWeight: weight,
     stepIndex: shadow ? null : 0,
     basedOnSeq: current?.seq ?? null,
     issuedBy: 'OPERATOR',
@@ -97,7 +110,7 @@ export function startCommand(
     policy: request.policy?.text ?? null,
     issuedAt: now,
     actor: null,
-    candidates: [],
+    candidates,
   };
 }
 

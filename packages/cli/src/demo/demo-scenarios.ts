@@ -1,14 +1,24 @@
 import type { PolicyInput } from '@kanary/rollout';
 
-/** One rollout the demo runs: a model, its stable and canary versions, what should happen. */
+/**
+ * One rollout the demo runs: a model, its stable and canary versions (or several candidates),
+ * what should happen.
+ */
 export interface DemoScenario {
   readonly name: string;
   readonly description: string;
   readonly model: string;
   readonly stable: string;
-  readonly canary: string;
+  /** The canary; null for an A/B/n scenario (`candidates`). */
+  readonly canary: string | null;
+  /** An A/B/n scenario: the candidates judged against the stable, in START order. */
+  readonly candidates?: readonly string[];
   /** The terminal phase a correct decision service reaches. */
   readonly expected: 'PROMOTED' | 'ROLLED_BACK';
+  /** A/B/n: the candidates a correct decision service rolls back. @default none */
+  readonly expectedRolledBack?: readonly string[];
+  /** A/B/n: the candidates of which a correct decision service promotes one. @default any */
+  readonly expectedPromoted?: readonly string[];
   /** Policy fields the scenario sets over the demo policy (top-level fields replace its own). */
   readonly policy?: Partial<PolicyInput>;
 }
@@ -54,6 +64,34 @@ export const DEMO_SCENARIOS: readonly DemoScenario[] = [
   },
 ];
 
+/** The variants a scenario compares with its stable: its canary, or its candidates. */
+export const challengersOf = (s: Pick<DemoScenario, 'canary' | 'candidates'>): string[] =>
+  s.candidates !== undefined && s.candidates.length > 0
+    ? [...s.candidates]
+    : s.canary === null
+      ? []
+      : [s.canary];
+
+/**
+ * `kanary demo --candidates`: the weather models as three candidates at once against the
+ * logistic regression (held-out accuracy 0.806): the stump (0.653) should be rolled back alone
+ * at the first step while both trees (tree-v2 0.861, tree-v3 0.865) advance; once both are
+ * ready, the one with the larger proven gain over the stable is promoted. Each candidate serves
+ * at most a quarter of the traffic (its slice), and is judged at α / 3.
+ */
+export const DEMO_CANDIDATES_SCENARIO: DemoScenario = {
+  name: 'Three candidates',
+  description:
+    'Three candidates against logistic regression at once: a one-split stump (about 15 points less accurate) and two decision trees (depth 3 and 4, about 5.5 and 6 points more accurate). The stump should be rolled back alone at the first step while the trees continue; once both trees have passed their steps, the one with the larger proven gain is promoted and the other ends.',
+  model: 'weather-candidates',
+  stable: 'weather-logreg-v1',
+  canary: null,
+  candidates: ['weather-stump-v0', 'weather-tree-v2', 'weather-tree-v3'],
+  expected: 'PROMOTED',
+  expectedRolledBack: ['weather-stump-v0'],
+  expectedPromoted: ['weather-tree-v2', 'weather-tree-v3'],
+};
+
 /**
  * The variants the demo's model worker serves: the trained artifacts, with a simulated
  * log-normal latency (the trees answer a little faster than the regression).
@@ -63,6 +101,11 @@ export const DEMO_VARIANTS = {
     kind: 'model',
     name: 'weather-logreg-v1',
     latency: { medianMs: 12, sigma: 0.35 },
+  },
+  'weather-tree-v2': {
+    kind: 'model',
+    name: 'weather-tree-v2',
+    latency: { medianMs: 10, sigma: 0.35 },
   },
   'weather-tree-v3': {
     kind: 'model',

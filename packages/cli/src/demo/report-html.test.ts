@@ -175,3 +175,83 @@ describe('renderReport', () => {
     expect(html).not.toMatch(/<script/);
   });
 });
+
+describe('an A/B/n scenario', () => {
+  const candidates = ['weather-stump-v0', 'weather-tree-v2', 'weather-tree-v3'];
+  const arm = (variant: string, role: 'STABLE' | 'CANARY', labelled: number, correct: number) => ({
+    ...metrics(variant, role, [], t0 + 60_000),
+    labelled,
+    correct,
+    accuracy: correct / labelled,
+  });
+  const decided = (candidate: string, action: 'ROLLBACK' | 'PROMOTE', at: number) => ({
+    ...rollback,
+    candidate,
+    action,
+    reason: `${action === 'ROLLBACK' ? 'Roll back' : 'Promote'}: accuracy of ${candidate}`,
+    at,
+  });
+  const abn = record({
+    name: 'Three candidates',
+    model: 'weather-candidates',
+    canary: null,
+    candidates,
+    expected: 'PROMOTED',
+    outcome: 'PROMOTED',
+    expectedRolledBack: ['weather-stump-v0'],
+    expectedPromoted: ['weather-tree-v2', 'weather-tree-v3'],
+    finalCandidates: [
+      { variant: 'weather-stump-v0', status: 'ROLLED_BACK' },
+      { variant: 'weather-tree-v2', status: 'ENDED' },
+      { variant: 'weather-tree-v3', status: 'PROMOTED' },
+    ],
+    states: [
+      {
+        at: t0,
+        phase: 'CANARY',
+        canaryWeight: 0.3,
+        stepIndex: 0,
+        candidates: candidates.map((variant) => ({ variant, weight: 0.1, status: 'LIVE' })),
+      },
+    ],
+    metrics: [
+      arm('weather-logreg-v1', 'STABLE', 900, 720),
+      arm('weather-stump-v0', 'CANARY', 100, 65),
+      arm('weather-tree-v2', 'CANARY', 300, 258),
+      arm('weather-tree-v3', 'CANARY', 300, 260),
+    ],
+    decisions: [
+      decided('weather-stump-v0', 'ROLLBACK', t0 + 30_000),
+      decided('weather-tree-v3', 'PROMOTE', t0 + 90_000),
+    ],
+  });
+
+  it('shows every arm with its status, numbers and the last decision about it', () => {
+    const html = renderReport({ title: 't', generatedAt: t0, scenarios: [abn], facts: [] });
+    const arms = html.slice(html.indexOf('<h3>Arms</h3>'), html.indexOf('<h3>Decision log'));
+    for (const variant of ['weather-logreg-v1', ...candidates]) {
+      expect(arms).toContain(`<code>${variant}</code>`);
+    }
+    expect(arms).toMatch(/candidate, ROLLED_BACK<\/td><td>\d+<\/td><td>100<\/td><td>65\.0 %/);
+    expect(arms).toContain('candidate, PROMOTED');
+    expect(arms).toContain('PROMOTE: Promote: accuracy of weather-tree-v3');
+    // The decision log names the candidate each decision is about, and the badge is green.
+    expect(html).toContain('<b class="a-ROLLBACK">ROLLBACK</b> <code>weather-stump-v0</code>');
+    expect(html).toContain('<span class="badge ok">PROMOTED</span>');
+    // A weight line per candidate.
+    expect(html).toContain('share of weather-tree-v2');
+  });
+
+  it('is not as expected when the wrong candidate is promoted', () => {
+    const wrong = record({
+      ...abn,
+      finalCandidates: [
+        { variant: 'weather-stump-v0', status: 'PROMOTED' },
+        { variant: 'weather-tree-v2', status: 'ROLLED_BACK' },
+        { variant: 'weather-tree-v3', status: 'ROLLED_BACK' },
+      ],
+    });
+    const html = renderReport({ title: 't', generatedAt: t0, scenarios: [wrong], facts: [] });
+    expect(html).toContain('<span class="badge bad">PROMOTED</span>');
+  });
+});

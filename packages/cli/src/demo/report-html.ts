@@ -1,4 +1,11 @@
-import { decisionLog, escapeHtml, ROLLOUT_STYLES, rolloutCharts } from '@kanary/charts';
+import {
+  accuracyInterval,
+  decisionLog,
+  escapeHtml,
+  ROLLOUT_STYLES,
+  rolloutCharts,
+} from '@kanary/charts';
+import { demoOutcomeAsExpected } from './demo-progress.js';
 import type { DecisionReport, VariantMetrics } from '@kanary/contracts';
 import { failedSegments, segmentAccuracy, type ArmSegment } from './segment-accuracy.js';
 
@@ -9,7 +16,15 @@ export interface ScenarioRecord {
   readonly model: string;
   readonly rolloutId: string;
   readonly stable: string;
-  readonly canary: string;
+  /** The canary; null for an A/B/n scenario. */
+  readonly canary: string | null;
+  /** A/B/n: the candidates, in START order. */
+  readonly candidates?: readonly string[];
+  /** A/B/n: what a correct decision service does with the candidates. */
+  readonly expectedRolledBack?: readonly string[];
+  readonly expectedPromoted?: readonly string[];
+  /** A/B/n: each candidate's status when the scenario ended. */
+  readonly finalCandidates?: ReadonlyArray<{ readonly variant: string; readonly status: string }>;
   readonly startedAt: number;
   readonly endedAt: number;
   /** Final phase (PROMOTED, ROLLED_BACK) or what was reached when the scenario's time ran out. */
@@ -53,6 +68,7 @@ function armCells(arm: ArmSegment | null): string {
  * verdict on each, the segment it rolled back on marked; empty when no arm has segments.
  */
 export function segmentTable(s: ScenarioRecord): string {
+  if (s.canary === null) return '';
   const last = s.decisions.at(-1);
   const rows = segmentAccuracy(latest(s.metrics, s.stable), latest(s.metrics, s.canary), last);
   if (rows.length === 0) return '';
@@ -79,16 +95,41 @@ export function segmentTable(s: ScenarioRecord): string {
 ${note}<table class="segments"><tr><th>segment</th><th>stable labelled</th><th>stable accuracy</th><th>canary labelled</th><th>canary accuracy</th><th>Δ points</th><th>last decision (mature labels)</th></tr>${body}</table>`;
 }
 
+/**
+ * A/B/n: one row per arm (the stable, then each candidate) from its last metrics snapshot, with
+ * the candidate's final status and the last decision about it.
+ */
+export function armsTable(s: ScenarioRecord): string {
+  if (s.candidates === undefined || s.candidates.length === 0) return '';
+  const row = (variant: string, role: string) => {
+    const m = latest(s.metrics, variant);
+    const interval = m === undefined ? null : accuracyInterval(m);
+    const about = s.decisions.findLast((d) => d.candidate === variant);
+    return `<tr><th><code>${escapeHtml(variant)}</code></th><td>${escapeHtml(role)}</td><td>${m?.predictions ?? 0}</td><td>${m?.labelled ?? 0}</td><td>${pct(m?.accuracy ?? null)}</td><td>${interval === null ? '–' : `${pct(interval.lower)} – ${pct(interval.upper)}`}</td><td>${m?.latencyP95 == null ? '–' : `${m.latencyP95.toFixed(1)} ms`}</td><td>${about === undefined ? '' : `${escapeHtml(about.action)}: ${escapeHtml(about.reason.split('; ')[0] ?? '')}`}</td></tr>`;
+  };
+  const status = new Map((s.finalCandidates ?? []).map((c) => [c.variant, c.status]));
+  const rows = [
+    row(s.stable, 'stable'),
+    ...s.candidates.map((v) => row(v, `candidate, ${status.get(v) ?? 'not started'}`)),
+  ].join('');
+  return `<h3>Arms</h3>
+<table class="arms"><tr><th>variant</th><th>role</th><th>predicted</th><th>labelled</th><th>accuracy</th><th>always-valid 95 % interval</th><th>p95</th><th>last decision about it</th></tr>${rows}</table>`;
+}
+
 function scenarioSection(s: ScenarioRecord): string {
   const charts = rolloutCharts(s);
   const log = decisionLog(s.decisions, { startedAt: s.startedAt });
-  const ok = s.outcome === s.expected;
+  const ok = demoOutcomeAsExpected(s);
+  const compared =
+    s.canary === null
+      ? `candidates ${(s.candidates ?? []).map((c) => `<code>${escapeHtml(c)}</code>`).join(', ')}`
+      : `canary <code>${escapeHtml(s.canary)}</code>`;
   return `<section>
 <h2>${escapeHtml(s.name)} <span class="badge ${ok ? 'ok' : 'bad'}">${escapeHtml(s.outcome)}</span></h2>
 <p>${escapeHtml(s.description)}</p>
-<p class="facts">model <code>${escapeHtml(s.model)}</code>, rollout <code>${escapeHtml(s.rolloutId)}</code>: stable <code>${escapeHtml(s.stable)}</code>, canary <code>${escapeHtml(s.canary)}</code>; ${s.requests} requests in ${seconds(s.endedAt, s.startedAt)} s; expected ${escapeHtml(s.expected)}.</p>
+<p class="facts">model <code>${escapeHtml(s.model)}</code>, rollout <code>${escapeHtml(s.rolloutId)}</code>: stable <code>${escapeHtml(s.stable)}</code>, ${compared}; ${s.requests} requests in ${seconds(s.endedAt, s.startedAt)} s; expected ${escapeHtml(s.expected)}.</p>
 <div class="charts">${[charts.weight, charts.accuracy, charts.latency].map((c) => `<figure>${c}</figure>`).join('')}</div>
-${segmentTable(s)}
+${armsTable(s)}${segmentTable(s)}
 <h3>Decision log (${s.decisions.length})</h3>
 ${log || '<p>No decision was published.</p>'}
 </section>`;

@@ -16,8 +16,15 @@ import { startCommand } from '../commands/rollout.js';
 import { cliContext, type CliContext, type GlobalOptions } from '../context.js';
 import type { Output } from '../output.js';
 import type { ProgressStream } from '../progress-line.js';
-import { firstReason, scenarioLines } from './demo-progress.js';
-import { DEMO_SCENARIOS, DEMO_VARIANTS, demoPolicy, type DemoScenario } from './demo-scenarios.js';
+import { demoOutcomeAsExpected, firstReason, scenarioLines } from './demo-progress.js';
+import {
+  challengersOf,
+  DEMO_CANDIDATES_SCENARIO,
+  DEMO_SCENARIOS,
+  DEMO_VARIANTS,
+  demoPolicy,
+  type DemoScenario,
+} from './demo-scenarios.js';
 import { renderReport, type ScenarioRecord } from './report-html.js';
 import { DemoService, freePort, repositoryRoot, ServiceProcess } from './service-processes.js';
 
@@ -38,6 +45,8 @@ export interface DemoOptions {
   readonly keepTopics: boolean;
   /** Run only these scenarios (by model). @default all */
   readonly models?: readonly string[] | undefined;
+  /** Run the A/B/n scenario (three candidates at once) instead of the others. @default false */
+  readonly candidates?: boolean | undefined;
   readonly seed: number;
 }
 
@@ -196,9 +205,12 @@ export async function runDemo(
     .toISOString()
     .replace(/[-:.TZ]/g, '')
     .slice(0, 14);
-  const scenarios = DEMO_SCENARIOS.filter(
-    (s) => options.models === undefined || options.models.includes(s.model),
-  );
+  const scenarios =
+    options.candidates === true
+      ? [DEMO_CANDIDATES_SCENARIO]
+      : DEMO_SCENARIOS.filter(
+          (s) => options.models === undefined || options.models.includes(s.model),
+        );
   const runDir = join(repositoryRoot(), '.kanary', 'demo', runId);
   await mkdir(runDir, { recursive: true });
   const policies = new Map(scenarios.map((s) => [s.model, scenarioPolicy(s, options)]));
@@ -249,6 +261,7 @@ export async function runDemo(
           model: s.model,
           stable: s.stable,
           canary: s.canary,
+          candidates: s.candidates,
           rolloutId: `${s.model}-${runId}`,
           policy: policies.get(s.model)!,
           reason: `demo: ${s.name}`,
@@ -266,7 +279,7 @@ export async function runDemo(
       );
     }
     out.line(
-      `rollouts started: ${scenarios.map((s) => `${s.model} (${s.stable} → ${s.canary})`).join(', ')}; sending ${options.rate} requests/s to each, labels after ~${options.labelDelayMs / 1000} s`,
+      `rollouts started: ${scenarios.map((s) => `${s.model} (${s.stable} → ${challengersOf(s).join(' | ')})`).join(', ')}; sending ${options.rate} requests/s to each, labels after ~${options.labelDelayMs / 1000} s`,
     );
 
     render = (): string[] => {
@@ -279,7 +292,10 @@ export async function runDemo(
             scenario: s,
             state: state?.rolloutId === rolloutId ? state : undefined,
             stable: liveView.metrics.get(`${rolloutId}/${s.stable}`),
-            canary: liveView.metrics.get(`${rolloutId}/${s.canary}`),
+            canary: liveView.metrics.get(`${rolloutId}/${s.canary ?? ''}`),
+            candidates: new Map(
+              (s.candidates ?? []).map((v) => [v, liveView.metrics.get(`${rolloutId}/${v}`)]),
+            ),
             decision: liveView.decisions.get(rolloutId),
             segmentFeature: segmentFeature(s),
             startedAt: scenarioStart,
@@ -351,6 +367,14 @@ export async function runDemo(
         decisions: history.get(rolloutId)?.decisions ?? [],
         requests: reports[i]?.requests ?? 0,
         segmentFeature: segmentFeature(s),
+        ...(state?.rolloutId === rolloutId && state.candidates.length > 0
+          ? {
+              finalCandidates: state.candidates.map((c) => ({
+                variant: c.variant,
+                status: c.status,
+              })),
+            }
+          : {}),
       };
     });
     const reportPath = resolve(options.reportPath ?? join(runDir, 'report.html'));
@@ -385,7 +409,7 @@ export async function runDemo(
       scenarios: records,
       reportPath,
       wallMs: Date.now() - started,
-      ok: records.every((r) => r.outcome === r.expected),
+      ok: records.every(demoOutcomeAsExpected),
       finalStates: new Map(liveView.states),
     };
   } finally {
