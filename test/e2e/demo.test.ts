@@ -144,3 +144,63 @@ describe('the demo, end to end on the broker', () => {
     expect(lines).toContain('services ready');
   }, 330_000);
 });
+
+describe('the demo with --candidates, end to end on the broker', () => {
+  it('rolls back the stump alone, promotes one of the trees, applied by the router, and reports every arm', async () => {
+    const infra = testInfra();
+    const prefix = uniqueTopic('e2e-abn');
+    const lines: string[] = [];
+    const out = { line: (t: string) => lines.push(t), error: (t: string) => lines.push(t) };
+    const result = await runDemo(
+      { brokers: infra.brokers.join(','), registry: infra.registryUrl, prefix, partitions: '2' },
+      {
+        rate: 200,
+        labelDelayMs: 1_000,
+        unlabelled: 0.05,
+        timeoutMs: 240_000,
+        policy: null,
+        keepTopics: false,
+        candidates: true,
+        seed: 7,
+      },
+      out,
+      { isTTY: false, write: () => undefined },
+    );
+    const [scenario] = result.scenarios;
+    expect(result.scenarios).toHaveLength(1);
+    expect(scenario?.outcome).toBe('PROMOTED');
+    expect(result.ok).toBe(true);
+
+    // The router's last state: the stump rolled back, a tree promoted and now the stable.
+    const state = result.finalStates.get('weather-candidates')!;
+    const status = Object.fromEntries(state.candidates.map((c) => [c.variant, c.status]));
+    expect(status['weather-stump-v0']).toBe('ROLLED_BACK');
+    const winner = state.stable;
+    expect(['weather-tree-v2', 'weather-tree-v3']).toContain(winner);
+    expect(status[winner]).toBe('PROMOTED');
+    expect(state.lastCommand).toMatchObject({
+      action: 'PROMOTE',
+      issuedBy: 'DECISION',
+      outcome: 'APPLIED',
+    });
+
+    // The stump went alone, first, while the trees continued; the promotion names the loser.
+    const acted = scenario!.decisions.filter((d) => d.action !== 'HOLD');
+    expect(acted[0]).toMatchObject({ action: 'ROLLBACK', candidate: 'weather-stump-v0' });
+    expect(acted.at(-1)).toMatchObject({ action: 'PROMOTE', candidate: winner });
+    const loser = winner === 'weather-tree-v2' ? 'weather-tree-v3' : 'weather-tree-v2';
+    expect(acted.at(-1)?.reason).toContain(`chosen over ${loser} (`);
+    expect(acted.filter((d) => d.action === 'ADVANCE').map((d) => d.candidate)).toEqual(
+      expect.arrayContaining(['weather-tree-v2', 'weather-tree-v3']),
+    );
+
+    const html = await readFile(result.reportPath, 'utf8');
+    expect(html).toContain('<h3>Arms</h3>');
+    for (const variant of ['weather-logreg-v1', 'weather-stump-v0', 'weather-tree-v2']) {
+      expect(html).toContain(`<code>${variant}</code>`);
+    }
+    expect(lines.join('\n')).toMatch(
+      /Three candidates \(weather-candidates: weather-logreg-v1 vs weather-stump-v0, weather-tree-v2, weather-tree-v3\): PROMOTED after [\d.]+ s \[weather-stump-v0 ROLLED_BACK, .*\], as expected/,
+    );
+  }, 300_000);
+});

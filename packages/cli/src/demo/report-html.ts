@@ -4,6 +4,7 @@ import {
   escapeHtml,
   ROLLOUT_STYLES,
   rolloutCharts,
+  type RolloutSpan,
 } from '@kanary/charts';
 import { demoOutcomeAsExpected } from './demo-progress.js';
 import type { DecisionReport, VariantMetrics } from '@kanary/contracts';
@@ -30,12 +31,7 @@ export interface ScenarioRecord {
   /** Final phase (PROMOTED, ROLLED_BACK) or what was reached when the scenario's time ran out. */
   readonly outcome: string;
   readonly expected: string;
-  readonly states: ReadonlyArray<{
-    at: number;
-    phase: string;
-    canaryWeight: number;
-    stepIndex: number;
-  }>;
+  readonly states: RolloutSpan['states'];
   readonly metrics: readonly VariantMetrics[];
   readonly decisions: readonly DecisionReport[];
   readonly requests: number;

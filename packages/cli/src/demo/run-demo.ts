@@ -326,8 +326,16 @@ export async function runDemo(
           waitForLabels: false,
         },
         signal: abort.signal,
+      }).catch((error: unknown) => {
+        // A traffic source that fails (the broker refused its writes) ends the run: stop the
+        // others and the services below, then report the failure.
+        abort.abort();
+        throw error;
       }),
     );
+    // Awaited after the wait below; marked handled now, so that an early failure ends the run
+    // through `finally` (stopping the services) rather than as an unhandled rejection.
+    for (const t of traffic) t.catch(() => undefined);
 
     // Until every rollout is finished, the time is up, Ctrl-C, or a service died.
     const deadline = scenarioStart + options.timeoutMs;
