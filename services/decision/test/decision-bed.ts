@@ -34,7 +34,12 @@ import {
   type MessageCollector,
 } from '@kanary/testkit';
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
-import { loadDecisionConfig, startDecisionService, type DecisionService } from '../src/index.js';
+import {
+  loadDecisionConfig,
+  startDecisionService,
+  type DecisionService,
+  type DecisionServiceDeps,
+} from '../src/index.js';
 
 export const MODEL = 'fraud';
 
@@ -61,8 +66,14 @@ export interface DecisionBed {
   readonly kafka: Kafka;
   /** The environment every service of this bed starts with (broker, registry, topics). */
   readonly env: Readonly<Record<string, string>>;
-  /** Starts a decision service on this bed's topics and waits until it is ready. */
-  decision(env?: Record<string, string>): Promise<DecisionService>;
+  /**
+   * Starts a decision service on this bed's topics and waits until it is ready (`deps`: its
+   * collaborators other than the logger, e.g. an engine the test observes).
+   */
+  decision(
+    env?: Record<string, string>,
+    deps?: Omit<DecisionServiceDeps, 'logger'>,
+  ): Promise<DecisionService>;
   /** Starts a router on this bed's topics (it applies the commands) and waits until it is ready. */
   router(): Promise<Router>;
   /** Starts an evaluator on this bed's topics (it folds the evidence) and waits until it is ready. */
@@ -136,7 +147,7 @@ export async function decisionBed(options: DecisionBedOptions = {}): Promise<Dec
     codec,
     kafka,
     env: baseEnv,
-    decision: async (env = {}) => {
+    decision: async (env = {}, deps = {}) => {
       const config = loadDecisionConfig({
         ...baseEnv,
         DECISION_INTERVAL_MS: '200',
@@ -146,7 +157,7 @@ export async function decisionBed(options: DecisionBedOptions = {}): Promise<Dec
         ...env,
       });
       const logger = createLogger({ service: 'decision', level: logLevel, pretty: false });
-      const service = await startDecisionService(config, { logger });
+      const service = await startDecisionService(config, { ...deps, logger });
       stoppable.push(service);
       await service.ready;
       return service;
@@ -278,18 +289,19 @@ export interface RequestRecords {
 }
 
 /**
- * A request served by `arm` of rollout `rolloutId`: routed and predicted at `at` (the answer
- * right or wrong), labelled 'fraud' at `labelledAt` (@default `at`).
+ * A request served by `arm` of rollout `rolloutId` (null: before any rollout): routed and
+ * predicted at `at` (the answer right or wrong), labelled 'fraud' at `labelledAt` (@default
+ * `at`), answered by `variant` (@default the arm's: STABLE or CANARY).
  */
 export function servedRequest(
-  rolloutId: string,
+  rolloutId: string | null,
   arm: 'stable' | 'canary',
   requestId: string,
   at: number,
   answer: { readonly correct: boolean; readonly latencyMs: number },
   labelledAt = at,
+  variant = arm === 'stable' ? STABLE : CANARY,
 ): RequestRecords {
-  const variant = arm === 'stable' ? STABLE : CANARY;
   const role = arm === 'stable' ? 'STABLE' : 'CANARY';
   return {
     routed: {

@@ -64,7 +64,10 @@ timestamp: epoch milliseconds. Optional: a prediction's "scores" (class probabil
   {"kind":"label", ..., "outcomes":{"revenue":12.5}}
 
 Per model, the stable is the first variant with role stable and the canary the first with
-role canary or shadow; the rollout (replay-<model>) starts when both have answered. Events are
+role canary or shadow; the rollout (replay-<model>) starts when both have answered. Several
+variants with role canary, first answering within --slack of the first, are replayed as an A/B/n
+rollout against the stable (each decision names its candidate; each candidate starts at the
+policy's first step capped at its slice of the traffic). Events are
 replayed in timestamp order on a simulated clock, and the engine's ADVANCE, PROMOTE and ROLLBACK
 change the replayed rollout's state — but not the data: the traffic split is the recorded one,
 so the sample-ratio check does not apply. Judging a model ends at PROMOTE, ROLLBACK or PAUSE.

@@ -3,7 +3,7 @@
  * what was read, the synthesised rollouts, one line per decision, a table per variant, the
  * final outcome and the notes a reader needs. Times are data time, in UTC.
  */
-import type { ReplayResult, VariantSummary } from './replay-result.js';
+import type { ReplayCandidate, ReplayResult, VariantSummary } from './replay-result.js';
 
 const count = (n: number) => n.toLocaleString('en-US');
 const time = (at: number) => new Date(at).toISOString().replace('.000Z', 'Z');
@@ -48,6 +48,13 @@ function otherMetrics(v: VariantSummary): string {
   return parts.join(', ');
 }
 
+/** The last decision about a candidate, in a few words. */
+function lastDecision(c: ReplayCandidate): string {
+  const d = c.decision;
+  if (d === null) return 'no decision yet';
+  return `${d.action} at ${time(d.at)} (step ${d.stepIndex}${d.code === null ? '' : `, ${d.code}`})`;
+}
+
 export function formatReplay(result: ReplayResult): string[] {
   const { input, settings } = result;
   const out: string[] = [];
@@ -66,8 +73,12 @@ export function formatReplay(result: ReplayResult): string[] {
       out.push(`${r.model}: ${r.final.reason}`);
       continue;
     }
+    const arms =
+      r.candidates === undefined
+        ? `canary ${r.canary} (${r.mode} mode)`
+        : `candidates ${r.candidates.map((c) => c.variant).join(', ')} (A/B/n, ${r.mode} mode)`;
     out.push(
-      `Rollout ${r.rolloutId}: stable ${r.stable}, canary ${r.canary} (${r.mode} mode), from ${time(r.startedAt)}; ` +
+      `Rollout ${r.rolloutId}: stable ${r.stable}, ${arms}, from ${time(r.startedAt)}; ` +
         `judged every ${settings.intervalMs / 1000} s of data time.`,
     );
   }
@@ -76,7 +87,7 @@ export function formatReplay(result: ReplayResult): string[] {
   if (result.decisions.length === 0) out.push('  none');
   const several = result.rollouts.length > 1;
   for (const d of result.decisions) {
-    const who = several ? ` ${d.model}` : '';
+    const who = `${several ? ` ${d.model}` : ''}${d.candidate === undefined ? '' : ` ${d.candidate}`}`;
     out.push(
       `  ${time(d.at)}${who}  ${d.action.padEnd(8)} at step ${d.stepIndex}${weight(d.phase === 'SHADOW' ? null : d.canaryWeight)}: ${d.reason}`,
     );
@@ -123,6 +134,23 @@ export function formatReplay(result: ReplayResult): string[] {
     for (const [key, line] of more) out.push(`  ${key}: ${line}`);
   }
 
+  const candidates = result.rollouts.flatMap((r) =>
+    (r.candidates ?? []).map((c) => ({ model: r.model, c })),
+  );
+  if (candidates.length > 0) {
+    out.push('', 'Candidates (A/B/n, each against the stable; served share as recorded):');
+    const candidateRows = candidates.map(({ model, c }) => [
+      several ? `${model}/${c.variant}` : c.variant,
+      c.status,
+      `step ${c.stepIndex}`,
+      pct(c.recorded.share),
+      lastDecision(c),
+    ]);
+    for (const line of table(candidateRows, [false, false, false, true, false])) {
+      out.push(`  ${line}`);
+    }
+  }
+
   const f = result.final;
   const where =
     f.phase === null
@@ -132,7 +160,7 @@ export function formatReplay(result: ReplayResult): string[] {
         : '';
   out.push(
     '',
-    `Final: ${f.action}${f.model !== null && several ? ` (${f.model})` : ''} at ${time(f.at)}${where} — ${f.reason}`,
+    `Final: ${f.action}${f.candidate === undefined ? '' : ` ${f.candidate}`}${f.model !== null && several ? ` (${f.model})` : ''} at ${time(f.at)}${where} — ${f.reason}`,
   );
   if (result.notes.length > 0) {
     out.push('', 'Notes:');

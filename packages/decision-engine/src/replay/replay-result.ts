@@ -4,6 +4,7 @@
  * in a fixed order, so the same input gives byte-identical JSON.
  */
 import type {
+  Candidate,
   DecisionAction,
   DecisionReport,
   MetricEvidence,
@@ -27,6 +28,11 @@ export interface ReplayDecision {
   readonly model: string;
   readonly rolloutId: string;
   readonly action: DecisionAction;
+  /**
+   * A/B/n rollouts: the candidate the decision is about (its phase, step, weight and evidence
+   * against the stable). Present only in A/B/n rollouts.
+   */
+  readonly candidate?: string;
   /** The policy's reason code (ALL_PASSED, GUARDRAIL_FAILED, SHADOW_AGREEMENT, …). */
   readonly code: string | null;
   readonly reason: string;
@@ -75,6 +81,26 @@ export interface VariantSummary {
   } | null;
 }
 
+/** One candidate of an A/B/n rollout: where it ended and the last decision about it. */
+export interface ReplayCandidate {
+  readonly variant: string;
+  /** In the replayed state: LIVE, ROLLED_BACK, PROMOTED or ENDED (another was promoted). */
+  readonly status: Candidate['status'];
+  /** Its weight and step in the replayed state (0 once it left). */
+  readonly weight: number;
+  readonly stepIndex: number;
+  /** Served predictions since the start, as recorded, and their share of the model's served ones. */
+  readonly recorded: { readonly served: number; readonly share: number | null };
+  /** The last decision that issued a command about it (ADVANCE, ROLLBACK, PROMOTE), or null. */
+  readonly decision: {
+    readonly at: number;
+    readonly action: DecisionAction;
+    readonly stepIndex: number;
+    readonly code: string | null;
+    readonly reason: string;
+  } | null;
+}
+
 export interface ReplayRollout {
   readonly model: string;
   /** Null when the data never showed a stable and a canary of this model. */
@@ -89,6 +115,11 @@ export interface ReplayRollout {
     readonly canary: number;
     readonly canaryShare: number | null;
   };
+  /**
+   * A/B/n rollouts (several canary variants of the model, `canary` null): every candidate, in
+   * START order. Present only in A/B/n rollouts.
+   */
+  readonly candidates?: readonly ReplayCandidate[];
   readonly final: ReplayFinal;
 }
 
@@ -152,6 +183,7 @@ function decisionOf(report: DecisionReport): ReplayDecision {
     model: report.model,
     rolloutId: report.rolloutId,
     action: report.action,
+    ...(report.candidate === null ? {} : { candidate: report.candidate }),
     code,
     reason: report.reason,
     phase: report.phase,
@@ -197,8 +229,34 @@ function variantSummary(
   };
 }
 
+function candidateOf(track: ReplayTrack, candidate: Candidate): ReplayCandidate {
+  const { split } = track;
+  const served = split.candidates.get(candidate.variant) ?? 0;
+  const total = split.stable + split.canary;
+  const report = track.candidateDecisions.get(candidate.variant);
+  const decided = report === undefined ? undefined : decisionOf(report);
+  return {
+    variant: candidate.variant,
+    status: candidate.status,
+    weight: candidate.weight,
+    stepIndex: candidate.stepIndex,
+    recorded: { served, share: total > 0 ? served / total : null },
+    decision:
+      decided === undefined
+        ? null
+        : {
+            at: decided.at,
+            action: decided.action,
+            stepIndex: decided.stepIndex,
+            code: decided.code,
+            reason: decided.reason,
+          },
+  };
+}
+
 function rolloutOf(track: ReplayTrack, end: number): ReplayRollout {
   const { stable, canary } = track.split;
+  const candidates = track.candidateStates();
   return {
     model: track.model,
     rolloutId: track.state === null ? null : track.rolloutId,
@@ -211,6 +269,9 @@ function rolloutOf(track: ReplayTrack, end: number): ReplayRollout {
       canary,
       canaryShare: stable + canary > 0 && !track.shadow ? canary / (stable + canary) : null,
     },
+    ...(candidates.length === 0
+      ? {}
+      : { candidates: candidates.map((c) => candidateOf(track, c)) }),
     final: track.finalAt(end),
   };
 }
@@ -220,12 +281,24 @@ function notesOf(parts: ReplayParts, rollouts: readonly ReplayRollout[]): string
   const notes: string[] = [];
   for (const r of rollouts) {
     if (r.rolloutId === null) continue;
+    const shares = (r.candidates ?? [])
+      .map((c) => `${c.variant} ${c.recorded.share === null ? 'none' : percent(c.recorded.share)}`)
+      .join(', ');
     const split =
       r.mode === 'shadow'
         ? 'the canary answered shadow copies'
-        : `the canary served ${r.recordedSplit.canaryShare === null ? 'no' : percent(r.recordedSplit.canaryShare)} of ${r.model}'s requests`;
+        : r.candidates !== undefined
+          ? `the candidates served ${shares} of ${r.model}'s requests`
+          : `the canary served ${r.recordedSplit.canaryShare === null ? 'no' : percent(r.recordedSplit.canaryShare)} of ${r.model}'s requests`;
     notes.push(
       `Traffic split as recorded (${split}): replay judges, it cannot move traffic. The replayed decisions change the rollout's step and weight in the replayed state only, so the sample-ratio check is not applicable.`,
+    );
+  }
+  for (const r of rollouts) {
+    const k = r.candidates?.length ?? 0;
+    if (k === 0) continue;
+    notes.push(
+      `${r.model}: ${k} candidates judged against the one stable ${r.stable}, each at α / ${k} (the policy's α divided among them), its weight in the replayed state capped at its slice of the traffic (1 / ${k + 1}); one proven worse is rolled back alone, and the best is promoted once every live one is ready.`,
     );
   }
   for (const r of rollouts) {
@@ -263,10 +336,17 @@ export function buildReplayResult(parts: ReplayParts): ReplayResult {
   const several = tracks.length > 1;
   const summary: Record<string, VariantSummary> = {};
   for (const track of tracks) {
-    const arms = summaries.find((s) => s.model === track.model)?.arms ?? [];
+    // A/B/n: one summary per candidate, each with the stable arm; the stable's is the one that
+    // compared the most (a candidate that left stops counting).
+    const arms = summaries.filter((s) => s.model === track.model).flatMap((s) => s.arms);
     const variants = [...track.variants.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
     for (const [variant, seen] of variants) {
-      const arm = arms.find((a) => a.variant === variant);
+      const arm = arms
+        .filter((a) => a.variant === variant)
+        .reduce<ArmSummary | undefined>(
+          (best, a) => (best && best.labelled >= a.labelled ? best : a),
+          undefined,
+        );
       summary[several ? `${track.model}/${variant}` : variant] = variantSummary(
         track,
         variant,

@@ -27,7 +27,12 @@ export interface ReplayScenario {
   readonly stable: VariantModel;
   readonly canary: VariantModel;
   readonly labels: LabelModel;
-  /** Share of requests the canary serves (canary mode). @default 0.1 */
+  /**
+   * A/B/n: several canaries (role canary, each its variant name), each serving `canaryShare` of
+   * the requests, instead of `canary` (which is then ignored). @default none (one canary)
+   */
+  readonly candidates?: readonly { readonly variant: string; readonly model: VariantModel }[];
+  /** Share of requests the canary (each candidate) serves (canary mode). @default 0.1 */
   readonly canaryShare?: number;
   /** The canary answers a copy of every request (role shadow) instead of serving a share. @default false */
   readonly shadow?: boolean;
@@ -116,12 +121,18 @@ export function* replayScenarioLines(scenario: ReplayScenario): Generator<string
     const shared = rng.next();
     const uniform = () => (rng.next() < correlation ? shared : rng.next());
     const live = routedAt >= canaryFrom;
-    const toCanary = live && scenario.shadow !== true && rng.next() < share;
+    const split = live && scenario.shadow !== true ? rng.next() : null;
     const draw = (behaviour: VariantModel, variant: string, role: Role) =>
       answer(rng, behaviour, uniform(), { requestId, model, variant, role }, routedAt, truth);
-    const served = toCanary
-      ? draw(scenario.canary, canary, Role.CANARY)
-      : draw(scenario.stable, stable, Role.STABLE);
+    const candidate = split === null ? undefined : scenario.candidates?.[Math.floor(split / share)];
+    const served =
+      scenario.candidates !== undefined
+        ? candidate === undefined
+          ? draw(scenario.stable, stable, Role.STABLE)
+          : draw(candidate.model, candidate.variant, Role.CANARY)
+        : split !== null && split < share
+          ? draw(scenario.canary, canary, Role.CANARY)
+          : draw(scenario.stable, stable, Role.STABLE);
     hold(served.predictedAt, served.line);
     if (live && scenario.shadow === true) {
       const copy = draw(scenario.canary, canary, Role.SHADOW);

@@ -9,17 +9,25 @@
  *   to the stable — so the stable is compared over the same time as the canary (concurrent
  *   control), and the stable-only history before it is not part of the rollout;
  * - in shadow mode when the canary first appears as a shadow, otherwise at the policy's first
- *   canary step.
+ *   canary step;
+ * - A/B/n: when the first canary answers with role canary and other variants answer with role
+ *   canary too, first within the reordering slack after it (the replay reads that far ahead),
+ *   they are all candidates of one A/B/n rollout against the stable (START with `candidates`, in
+ *   the order they first answered, ties by name), each at the policy's first step capped at a
+ *   candidate's slice of the traffic (1 / (k + 1) for k candidates), as the engine caps the
+ *   steps. That weight is the replayed state's only: the recorded traffic keeps its split.
  */
 import {
+  CandidateStatus,
   IssuedBy,
   RolloutAction,
   RolloutPhase,
   Role,
+  type Candidate,
   type DecisionReport,
   type RolloutState,
 } from '@kanary/contracts';
-import { applyCommand, type Policy } from '@kanary/rollout';
+import { applyCommand, maxCandidateWeight, type Policy } from '@kanary/rollout';
 
 /** What a replayed rollout came to: a decision that ended judging, or where the data ended. */
 export interface ReplayFinal {
@@ -34,26 +42,49 @@ export interface ReplayFinal {
   readonly phase: RolloutState['phase'] | null;
   readonly stepIndex: number | null;
   readonly canaryWeight: number | null;
+  /** A/B/n rollouts: the candidate promoted (present only on an A/B/n PROMOTE). */
+  readonly candidate?: string;
 }
 
 /** Served predictions per arm as recorded (the split the live router really made). */
 export interface RecordedSplit {
   stable: number;
+  /** A rollout with one canary: its served predictions; A/B/n: all candidates'. */
   canary: number;
+  /** A/B/n rollouts: served predictions per candidate. */
+  readonly candidates: Map<string, number>;
+}
+
+/** What a replay knows of the rollout and its settings when a track starts one. */
+export interface StartSettings {
+  readonly policy: Policy;
+  readonly policyText: string;
+  /** How far after the first canary answer other canary variants join it as candidates, ms. */
+  readonly lookaheadMs: number;
 }
 
 export class ReplayTrack {
   stable: string | null = null;
+  /** The canary; with candidates, null (see `candidates`). */
   canary: string | null = null;
+  /** A/B/n rollouts: the candidates in START order; empty for a rollout with one canary. */
+  candidates: readonly string[] = [];
   shadow = false;
   state: RolloutState | null = null;
   /** True once PROMOTED, ROLLED_BACK or PAUSED: no one resumes a paused replay, so judging ends. */
   done = false;
   final: ReplayFinal | null = null;
   lastReport: DecisionReport | null = null;
-  readonly split: RecordedSplit = { stable: 0, canary: 0 };
+  /** A/B/n rollouts: the latest decision that issued a command about each candidate. */
+  readonly candidateDecisions = new Map<string, DecisionReport>();
+  readonly split: RecordedSplit = { stable: 0, canary: 0, candidates: new Map() };
   /** Predictions per variant, all of the file (first role seen). */
   readonly variants = new Map<string, { role: Role; predictions: number }>();
+  /**
+   * Variants that answered with role canary, as read (ahead of the replay's clock, by up to the
+   * reordering slack), with their first answer's time: the candidates a START can name.
+   */
+  private readonly canaryVariants = new Map<string, number>();
 
   constructor(readonly model: string) {}
 
@@ -61,17 +92,18 @@ export class ReplayTrack {
     return `replay-${this.model}`;
   }
 
+  /** A prediction as read, before the replay's clock reaches it (see `canaryVariants`). */
+  announce(variant: string, role: Role, at: number): void {
+    if (role !== Role.CANARY) return;
+    const first = this.canaryVariants.get(variant);
+    if (first === undefined || at < first) this.canaryVariants.set(variant, at);
+  }
+
   /**
    * Learns the variants from a prediction; returns the START state when this prediction
    * completes the pair (the caller feeds it to the engine), else null.
    */
-  observe(
-    variant: string,
-    role: Role,
-    at: number,
-    policy: Policy,
-    policyText: string,
-  ): RolloutState | null {
+  observe(variant: string, role: Role, at: number, settings: StartSettings): RolloutState | null {
     const seen = this.variants.get(variant);
     if (seen === undefined) this.variants.set(variant, { role, predictions: 1 });
     else seen.predictions += 1;
@@ -82,6 +114,15 @@ export class ReplayTrack {
       this.shadow = role === Role.SHADOW;
     }
     if (this.stable === null || this.canary === null || this.stable === this.canary) return null;
+    const candidates = this.shadow ? [] : this.candidatesAt(at, settings.lookaheadMs);
+    if (candidates.length > 1) this.canary = null;
+    this.candidates = candidates.length > 1 ? candidates : [];
+    const { policy } = settings;
+    const first = policy.steps[0] ?? null;
+    const weight =
+      first === null || this.candidates.length === 0
+        ? first
+        : Math.min(first, maxCandidateWeight(this.candidates.length));
     const result = applyCommand(
       undefined,
       {
@@ -92,15 +133,15 @@ export class ReplayTrack {
         stable: this.stable,
         canary: this.canary,
         shadows: [],
-        canaryWeight: this.shadow ? null : (policy.steps[0] ?? null),
+        canaryWeight: this.shadow ? null : weight,
         stepIndex: null,
         basedOnSeq: null,
         issuedBy: IssuedBy.OPERATOR,
         reason: 'offline replay of recorded traffic',
-        policy: policyText,
+        policy: settings.policyText,
         issuedAt: at,
         actor: null,
-        candidates: [],
+        candidates: [...this.candidates],
       },
       at,
     );
@@ -111,15 +152,47 @@ export class ReplayTrack {
     return result.state;
   }
 
+  /**
+   * The canary variants that first answered within `lookaheadMs` after `at` (the first canary's
+   * answer), other than the stable: in the order they first answered, ties by name.
+   */
+  private candidatesAt(at: number, lookaheadMs: number): string[] {
+    return [...this.canaryVariants.entries()]
+      .filter(([variant, first]) => variant !== this.stable && first <= at + lookaheadMs)
+      .sort(([a, ta], [b, tb]) => ta - tb || (a < b ? -1 : a > b ? 1 : 0))
+      .map(([variant]) => variant);
+  }
+
   /** Counts a served prediction of the compared arms towards the recorded split. */
   countServed(variant: string, role: Role): void {
-    if (role === Role.STABLE && variant === this.stable) this.split.stable += 1;
-    else if (role === Role.CANARY && variant === this.canary) this.split.canary += 1;
+    const { split } = this;
+    if (role === Role.STABLE && variant === this.stable) split.stable += 1;
+    else if (role === Role.CANARY && variant === this.canary) split.canary += 1;
+    else if (role === Role.CANARY && this.candidates.includes(variant)) {
+      split.canary += 1;
+      split.candidates.set(variant, (split.candidates.get(variant) ?? 0) + 1);
+    }
+  }
+
+  /**
+   * Whether the engine still gets this variant's predictions: not after judging ended, nor
+   * after an A/B/n candidate left (rolled back alone): live, its traffic returned to the stable.
+   */
+  judges(variant: string): boolean {
+    if (this.done) return false;
+    const candidate = this.state?.candidates.find((c) => c.variant === variant);
+    return candidate === undefined || candidate.status === CandidateStatus.LIVE;
+  }
+
+  /** A/B/n rollouts: the candidates as the replayed state has them (status, weight, step). */
+  candidateStates(): readonly Candidate[] {
+    return this.state?.candidates ?? [];
   }
 
   /** The new state after a command; ends judging once the rollout left SHADOW/CANARY. */
   apply(state: RolloutState, report: DecisionReport | undefined, at: number): void {
     this.state = state;
+    if (report?.candidate != null) this.candidateDecisions.set(report.candidate, report);
     const { phase } = state;
     if (phase === RolloutPhase.SHADOW || phase === RolloutPhase.CANARY) return;
     this.done = true;
@@ -137,6 +210,7 @@ export class ReplayTrack {
       phase,
       stepIndex: state.stepIndex,
       canaryWeight: state.canaryWeight,
+      ...promotedCandidate(state),
     };
   }
 
@@ -169,4 +243,10 @@ export class ReplayTrack {
       canaryWeight: state.canaryWeight,
     };
   }
+}
+
+/** `{ candidate }` naming the promoted candidate of an A/B/n rollout, else nothing. */
+function promotedCandidate(state: RolloutState): { candidate?: string } {
+  const promoted = state.candidates.find((c) => c.status === CandidateStatus.PROMOTED);
+  return promoted === undefined ? {} : { candidate: promoted.variant };
 }

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '@kanary/stats';
 import { SIMULATION_START } from '../simulation/simulate-rollout.js';
+import { formatReplay } from './format-replay.js';
 import { replayLines } from './replay-lines.js';
 import type { ReplayResult } from './replay-result.js';
 import { replayScenarioLines, type ReplayScenario } from './replay-scenario.js';
@@ -302,5 +303,70 @@ describe('replay guarantees', () => {
     expect(result.decisions).toEqual([]);
     expect(result.final).toMatchObject({ action: 'HOLD', model: 'm', phase: null });
     expect(result.final.reason).toContain('no canary or shadow variant');
+  });
+});
+
+describe('replay of an A/B/n recording (three canary variants)', () => {
+  /** 25 % of requests to each candidate: one 7 points worse, one equal, one 7 points better. */
+  const candidates = recording({
+    seed: 3,
+    requestsPerSecond: 40,
+    canaryShare: 0.25,
+    durationMs: 30 * MINUTE,
+    canary: { accuracy: 0.85 },
+    candidates: [
+      { variant: 'v2', model: { accuracy: 0.78 } },
+      { variant: 'v3', model: { accuracy: 0.85 } },
+      { variant: 'v4', model: { accuracy: 0.92 } },
+    ],
+  });
+
+  it('rolls back the worse candidate alone and promotes the better one over the equal one', async () => {
+    const result = await replayLines(candidates, { policy: POLICY });
+    expect(result.decisions.map((d) => `${d.action} ${d.candidate}@${d.stepIndex}`)).toEqual([
+      'ROLLBACK v2@0',
+      'ADVANCE v4@0',
+      'ADVANCE v4@1',
+      'ADVANCE v3@0',
+      'ADVANCE v3@1',
+      'PROMOTE v4@2',
+    ]);
+    expect(result.final).toMatchObject({ action: 'PROMOTE', candidate: 'v4', phase: 'PROMOTED' });
+    const [rollout] = result.rollouts;
+    expect(rollout).toMatchObject({ stable: 'v1', canary: null, mode: 'canary' });
+    expect(
+      rollout?.candidates?.map((c) => [c.variant, c.status, c.decision?.action, c.decision?.code]),
+    ).toEqual([
+      ['v2', 'ROLLED_BACK', 'ROLLBACK', 'GUARDRAIL_FAILED'],
+      ['v3', 'ENDED', 'ADVANCE', 'ALL_PASSED'],
+      ['v4', 'PROMOTED', 'PROMOTE', 'ALL_PASSED'],
+    ]);
+    for (const c of rollout?.candidates ?? []) expect(c.recorded.share).toBeCloseTo(0.25, 1);
+    // Every candidate's arm is summarised, compared with the stable; the one rolled back stops
+    // counting when it left (live, its traffic returned to the stable).
+    expect(Object.keys(result.summary)).toEqual(['v1', 'v2', 'v3', 'v4']);
+    expect(Object.values(result.summary).map((v) => [v.role, v.compared])).toEqual([
+      ['stable', true],
+      ['canary', true],
+      ['canary', true],
+      ['canary', true],
+    ]);
+    expect(result.summary.v2!.n).toBeLessThan(result.summary.v3!.n / 3);
+    expect(
+      result.decisions.every((d) => d.evidence.sampleRatio?.outcome === 'NOT_APPLICABLE'),
+    ).toBe(true);
+    expect(result.notes.join(' ')).toMatch(/3 candidates judged against the one stable v1/);
+    const printed = formatReplay(result).join('\n');
+    expect(printed).toContain('stable v1, candidates v2, v3, v4 (A/B/n, canary mode)');
+    expect(printed).toMatch(/ v2 {2}ROLLBACK at step 0/);
+    expect(printed).toMatch(/v4 {2}PROMOTED .*PROMOTE at .*ALL_PASSED/);
+    expect(printed).toMatch(/Final: PROMOTE v4 at/);
+  });
+
+  it('starts the rollout with the candidates in the order they first answered, at a weight within their slice', async () => {
+    const result = await replayLines(candidates, { policy: { ...POLICY, steps: [0.5, 1] } });
+    const first = result.decisions[0];
+    expect(first).toMatchObject({ candidate: 'v2', canaryWeight: 0.25 });
+    expect(result.rollouts[0]?.candidates?.map((c) => c.variant)).toEqual(['v2', 'v3', 'v4']);
   });
 });

@@ -37,7 +37,7 @@ import { ReorderBuffer } from './reorder-buffer.js';
 import { parseReplayLine, type LineIssue, type ReplayEvent } from './replay-line.js';
 import { buildReplayResult, type ReplayResult } from './replay-result.js';
 import type { ReplayOptions } from './replay-options.js';
-import { ReplayTrack } from './replay-track.js';
+import { ReplayTrack, type StartSettings } from './replay-track.js';
 
 /** Counts of what the input held and what became of it. */
 export interface ReplayCounts {
@@ -56,7 +56,10 @@ export interface ReplayCounts {
   reservedIds: number;
   /** Predictions made before their model's rollout began (stable-only history). */
   beforeRollout: number;
-  /** Events of a model after its rollout was promoted, rolled back or paused. */
+  /**
+   * Events of a model after its rollout was promoted, rolled back or paused, and predictions of
+   * an A/B/n candidate after it was rolled back alone.
+   */
   afterDecision: number;
   /** Predictions and labels that never met their other side in the file. */
   readonly unmatched: { predictions: number; labels: number };
@@ -87,7 +90,7 @@ function sameTimeOrder(a: ReplayEvent, b: ReplayEvent): number {
 
 export class Replayer {
   readonly policy: Policy;
-  private readonly policyText: string;
+  private readonly start: StartSettings;
   private readonly intervalMs: number;
   private readonly idleLimitMs: number;
   private readonly maxListedIssues: number;
@@ -127,7 +130,6 @@ export class Replayer {
    */
   constructor(options: ReplayOptions = {}) {
     this.policy = parsePolicy(options.policy ?? null);
-    this.policyText = JSON.stringify(options.policy ?? {});
     this.intervalMs = options.intervalMs ?? 5_000;
     const reorderSlackMs = options.reorderSlackMs ?? 60_000;
     const maxHeld = options.maxReorderEvents ?? 1_000_000;
@@ -157,6 +159,11 @@ export class Replayer {
       ...options.join,
     });
     this.settings = { policy: this.policy, intervalMs: this.intervalMs, reorderSlackMs };
+    this.start = {
+      policy: this.policy,
+      policyText: JSON.stringify(options.policy ?? {}),
+      lookaheadMs: reorderSlackMs,
+    };
   }
 
   /** One line of the file (numbered from 1 in call order); blank lines are skipped. */
@@ -175,6 +182,10 @@ export class Replayer {
       return;
     }
     counts.events += 1;
+    const { event } = parsed;
+    if (event.kind === 'prediction') {
+      this.track(event.model).announce(event.variant, event.role, event.timestamp);
+    }
     this.reorder.push(parsed.event, parsed.event.timestamp, this.release);
   }
 
@@ -241,7 +252,7 @@ export class Replayer {
     this.counts.predictions += 1;
     const track = this.track(event.model);
     const { requestId, model, variant, role, output, latencyMs, status, timestamp } = event;
-    const started = track.observe(variant, role, now, this.policy, this.policyText);
+    const started = track.observe(variant, role, now, this.start);
     if (started !== null) this.engine.onState(started);
     const rolloutId = track.state === null ? null : track.rolloutId;
     const served = role !== SHADOW;
@@ -269,7 +280,9 @@ export class Replayer {
     else {
       if (served) track.countServed(variant, role);
       const routedAt = timestamp;
-      this.engine.onRouted({ requestId, model, rolloutId, variant, role, served, routedAt });
+      if (track.judges(variant)) {
+        this.engine.onRouted({ requestId, model, rolloutId, variant, role, served, routedAt });
+      } else this.counts.afterDecision += 1;
     }
     this.deliver(out);
   }
@@ -303,7 +316,9 @@ export class Replayer {
   private deliver(out: ProcessorOutput): void {
     const judged = (model: string) => this.tracks.get(model)?.done !== true;
     for (const evaluation of out.evaluations) {
-      if (judged(evaluation.model)) this.engine.onEvaluation(evaluation);
+      if (this.tracks.get(evaluation.model)?.judges(evaluation.variant) !== false) {
+        this.engine.onEvaluation(evaluation);
+      }
     }
     for (const pair of out.outputPairs) if (judged(pair.model)) this.engine.onOutputPair(pair);
     for (const pair of out.labelledPairs) if (judged(pair.model)) this.engine.onLabelledPair(pair);
