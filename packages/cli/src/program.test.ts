@@ -45,7 +45,27 @@ describe('kanary arguments and exit codes', () => {
     [['no-such-command'], /unknown command 'no-such-command'/],
     [
       ['rollout', 'start', '--model', 'm', '--stable', 'a'],
-      /required option '--canary <variant>' not specified/,
+      /name the new variant: --canary <variant>, or --candidates <a,b,...> for an A\/B\/n rollout/,
+    ],
+    [
+      ['rollout', 'start', '--model', 'm', '--stable', 'a', '--canary', 'b', '--candidates', 'c,d'],
+      /--canary and --candidates are mutually exclusive/,
+    ],
+    [
+      ['rollout', 'start', '--model', 'm', '--stable', 'a', '--candidates', 'b'],
+      /--candidates needs two or more variants \(got b; for one, use --canary\)/,
+    ],
+    [
+      ['rollout', 'start', '--model', 'm', '--stable', 'a', '--candidates', 'b,c', '--shadow'],
+      /--shadow is for one --canary: candidates start in canary mode/,
+    ],
+    [
+      ['rollout', 'start', '--model', 'm', '--stable', 'a', '--candidates', ' , '],
+      /option '--candidates <variants>' argument ' , ' is invalid/,
+    ],
+    [
+      ['rollout', 'promote', '--model', 'm', '--canary', 'a', '--candidate', 'b'],
+      /--canary a and --candidate b name different candidates/,
     ],
     [['rollout', 'pause'], /required option '--model <model>' not specified/],
     [['rollout', 'approve'], /name the model: kanary rollout approve <model>/],

@@ -33,12 +33,14 @@ export interface RolloutViewOptions {
 
 /**
  * A live view of `rollout.state` (latest state per model) and `rollout.decisions` (latest per
- * rollout) and, with `metrics`, of the evaluator's `metrics` snapshots (latest per rollout and
+ * rollout, and per candidate of an A/B/n rollout) and, with `metrics`, of the evaluator's `metrics` snapshots (latest per rollout and
  * variant). `onEvent` sees every record, for callers that keep a history.
  */
 export class RolloutView {
   readonly states: Map<string, RolloutState> = new Map();
   readonly decisions: Map<string, DecisionReport> = new Map();
+  /** A/B/n rollouts: the latest decision about each candidate. Key: `<rolloutId>/<candidate>`. */
+  readonly candidateDecisions: Map<string, DecisionReport> = new Map();
   /** Key: `<rolloutId>/<variant>`. */
   readonly metrics: Map<string, VariantMetrics> = new Map();
   /** Every source partition's latest evidence (with `evidence: true`). */
@@ -78,6 +80,9 @@ export class RolloutView {
         onRecord: (r) => {
           if (r.value === null) return;
           this.decisions.set(r.value.rolloutId, r.value);
+          if (r.value.candidate !== null) {
+            this.candidateDecisions.set(`${r.value.rolloutId}/${r.value.candidate}`, r.value);
+          }
           seen({ kind: 'decision', value: r.value });
         },
       }),

@@ -38,13 +38,16 @@ export { commandOnState, OperatorVerb } from './state-machine/command-on-state.j
 export {
   CandidateStatus,
   candidateOfBucket,
+  candidateList,
   candidateSliceSize,
   candidateView,
+  commandTarget,
   hasCandidates,
   liveCandidates,
   maxCandidateWeight,
   stableShare,
   type Candidate,
+  type CommandTarget,
 } from './state-machine/candidates.js';
 export type { CommandIssue, LiveAction } from './state-machine/command-on-state.js';
 

@@ -30,12 +30,16 @@ export interface ConsoleBed {
     values: readonly EventTypes[E][],
     keyOf: (value: EventTypes[E]) => string,
   ): Promise<void>;
-  /** Publishes an operator START and waits until the router applied it. */
+  /**
+   * Publishes an operator START and waits until the router applied it; `overrides` change the
+   * command (an A/B/n rollout: `{ canary: null, candidates: [...] }`).
+   */
   startRollout(
     model: string,
     stable: string,
     canary: string,
     rolloutId: string,
+    overrides?: Partial<RolloutCommand>,
   ): Promise<RolloutCommand>;
   close(): Promise<void>;
 }
@@ -64,7 +68,7 @@ export async function consoleBed(env: Record<string, string> = {}): Promise<Cons
     console: web,
     publish: (topic, key, value) => bed.produce(topic, [value], () => key),
     publishAll: (topic, values, keyOf) => bed.produce(topic, values, keyOf),
-    async startRollout(model, stable, canary, rolloutId) {
+    async startRollout(model, stable, canary, rolloutId, overrides = {}) {
       const start = command({
         commandId: `start-${rolloutId}`,
         rolloutId,
@@ -73,6 +77,7 @@ export async function consoleBed(env: Record<string, string> = {}): Promise<Cons
         canary,
         stepIndex: 0,
         basedOnSeq: router.rollout(model)?.seq ?? null,
+        ...overrides,
       });
       await bed.command(start);
       await waitFor(() => router.rollout(model)?.rolloutId === rolloutId, {

@@ -264,4 +264,82 @@ describe('web console on the broker', () => {
       await events.close();
     }
   }, 120_000);
+
+  it('shows an A/B/n rollout per candidate with the decision about it, and promotes or rolls back one candidate', async () => {
+    const candidates = ['abn-a', 'abn-b', 'abn-c'];
+    await bed.startRollout('abn', 'abn-v1', 'abn-a', 'abn-c1', { canary: null, candidates });
+    await bed.publish(bed.catalog.decisions, 'abn-c1', {
+      ...exampleEvents.DecisionReport,
+      rolloutId: 'abn-c1',
+      model: 'abn',
+      candidate: 'abn-b',
+      action: 'HOLD',
+      stepIndex: 0,
+      reason: 'abn-b needs more labels',
+      at: Date.now(),
+    });
+    type Detail = { rollout: RolloutSummary };
+    const detail = await waitFor(
+      async () => {
+        const { body } = await json<Detail>('/api/rollouts/abn-c1');
+        return body.rollout?.candidates[1]?.lastDecision !== null ? body : undefined;
+      },
+      { timeoutMs: 30_000, description: 'the A/B/n rollout and the decision about abn-b' },
+    );
+    expect(detail.rollout).toMatchObject({
+      stable: 'abn-v1',
+      actions: ['pause', 'rollback', 'approve'],
+    });
+    expect(
+      detail.rollout.candidates.map((c) => [c.variant, c.status, c.weight, c.stepIndex, c.actions]),
+    ).toEqual(candidates.map((v) => [v, 'LIVE', 0.1, 0, ['promote', 'rollback']]));
+    expect(detail.rollout.candidates[1]!.lastDecision).toMatchObject({
+      candidate: 'abn-b',
+      reason: 'abn-b needs more labels',
+    });
+    expect(detail.rollout.candidates[0]!.lastDecision).toBeNull();
+
+    const html = await (await fetch(`${bed.console.url}/rollouts/abn-c1`)).text();
+    expect(html).toContain('<h2>Candidates (3) against the stable <code>abn-v1</code></h2>');
+    expect(html).toContain('data-verb="promote" data-canary="abn-c">promote abn-c</button>');
+    expect(html).toContain('<b>HOLD</b> at step 1 — abn-b needs more labels');
+
+    const auth = { authorization: `Bearer ${CONSOLE_TOKEN}`, 'content-type': 'application/json' };
+    const act = (verb: string, body: object) =>
+      json<ActionResult>(`/api/models/abn/${verb}`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ rolloutId: 'abn-c1', ...body }),
+      });
+    const unnamed = await act('promote', {});
+    expect(unnamed).toEqual({
+      status: 400,
+      body: {
+        status: 400,
+        outcome: 'BAD_CANDIDATE',
+        message:
+          'rollout "abn-c1" has candidates abn-a (LIVE), abn-b (LIVE), abn-c (LIVE): PROMOTE must name one',
+      },
+    });
+    const seq = bed.router.rollout('abn')!.seq;
+    expect((await act('rollback', { canary: 'abn-z' })).body.outcome).toBe('BAD_CANDIDATE');
+    expect(bed.router.rollout('abn')!.seq).toBe(seq);
+
+    const rollback = await act('rollback', { canary: 'abn-b' });
+    expect(rollback).toMatchObject({ status: 200, body: { outcome: 'APPLIED' } });
+    const statusOf = () => bed.router.rollout('abn')!.candidates.map((c) => [c.variant, c.status]);
+    expect(statusOf()).toEqual([
+      ['abn-a', 'LIVE'],
+      ['abn-b', 'ROLLED_BACK'],
+      ['abn-c', 'LIVE'],
+    ]);
+    const promote = await act('promote', { canary: 'abn-c' });
+    expect(promote).toMatchObject({ status: 200, body: { outcome: 'APPLIED' } });
+    expect(bed.router.rollout('abn')).toMatchObject({ phase: 'PROMOTED', stable: 'abn-c' });
+    expect(statusOf()).toEqual([
+      ['abn-a', 'ENDED'],
+      ['abn-b', 'ROLLED_BACK'],
+      ['abn-c', 'PROMOTED'],
+    ]);
+  }, 120_000);
 });

@@ -180,6 +180,101 @@ describe('router HTTP API against the broker', () => {
     );
   });
 
+  it('runs an A/B/n rollout through the operator API: start with candidates, roll back one, raise one, promote one', async () => {
+    bed = await routerBed();
+    const router = await bed.start();
+    const post = async (path: string, body: unknown) => {
+      const res = await fetch(`${router.url}${path}`, {
+        method: 'POST',
+        headers: operator,
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    const statusOf = (body: Record<string, unknown>) =>
+      Object.fromEntries(
+        (body['state'] as RolloutState).candidates.map((c) => [c.variant, [c.status, c.weight]]),
+      );
+
+    const started = await post('/v1/rollouts/weather/start?wait=true', {
+      candidates: ['weather-tree-v2', 'weather-gbm-v3', 'weather-mlp-v4'],
+      canaryWeight: 0.2,
+    });
+    expect(started.status).toBe(200);
+    expect(started.body['state']).toMatchObject({
+      phase: 'CANARY',
+      stable: 'weather-logreg-v1',
+      canary: null,
+    });
+    expect(statusOf(started.body)).toEqual({
+      'weather-tree-v2': ['LIVE', 0.2],
+      'weather-gbm-v3': ['LIVE', 0.2],
+      'weather-mlp-v4': ['LIVE', 0.2],
+    });
+
+    // Refused before anything is published: 400 naming the candidates.
+    const unnamed = await post('/v1/rollouts/weather/promote?wait=true', {});
+    expect(unnamed).toEqual({
+      status: 400,
+      body: {
+        error: 'bad_request',
+        message: `rollout "${String(started.body['rolloutId'])}" has candidates weather-tree-v2 (LIVE), weather-gbm-v3 (LIVE), weather-mlp-v4 (LIVE): PROMOTE must name one`,
+      },
+    });
+    expect(
+      (await post('/v1/rollouts/weather/start', { candidates: ['a', 'b'], shadow: true })).status,
+    ).toBe(400);
+
+    const rollback = await post('/v1/rollouts/weather/rollback?wait=true', {
+      canary: 'weather-mlp-v4',
+      reason: 'worse',
+    });
+    expect(rollback.status).toBe(200);
+    expect(statusOf(rollback.body)).toMatchObject({ 'weather-mlp-v4': ['ROLLED_BACK', 0] });
+
+    const raised = await post('/v1/rollouts/weather/weight?wait=true', {
+      canary: 'weather-gbm-v3',
+      canaryWeight: 0.25,
+      stepIndex: 1,
+    });
+    expect(raised.status).toBe(200);
+    expect(statusOf(raised.body)).toEqual({
+      'weather-tree-v2': ['LIVE', 0.2],
+      'weather-gbm-v3': ['LIVE', 0.25],
+      'weather-mlp-v4': ['ROLLED_BACK', 0],
+    });
+    // Above a candidate's slice (25 % with three): the state machine rejects it, 409.
+    const tooMuch = await post('/v1/rollouts/weather/weight?wait=true', {
+      canary: 'weather-tree-v2',
+      canaryWeight: 0.3,
+    });
+    expect(tooMuch.status).toBe(409);
+    expect(tooMuch.body).toMatchObject({ reasonCode: 'WEIGHT_ABOVE_SLICE' });
+
+    // The rolled-back candidate serves nobody any more.
+    const variants = new Set<unknown>();
+    for (let i = 0; i < 40; i += 1) {
+      const res = await fetch(`${router.url}/v1/assign`, {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ model: 'weather', routingKey: `user-${i}` }),
+      });
+      variants.add(((await res.json()) as { variant: string }).variant);
+    }
+    expect(variants.has('weather-mlp-v4')).toBe(false);
+
+    const promoted = await post('/v1/rollouts/weather/promote?wait=true', {
+      canary: 'weather-gbm-v3',
+    });
+    expect(promoted.status).toBe(200);
+    expect(promoted.body['state']).toMatchObject({ phase: 'PROMOTED', stable: 'weather-gbm-v3' });
+    expect(statusOf(promoted.body)).toEqual({
+      'weather-tree-v2': ['ENDED', 0],
+      'weather-gbm-v3': ['PROMOTED', 0],
+      'weather-mlp-v4': ['ROLLED_BACK', 0],
+    });
+  });
+
   it('records a retried requestId once within the window, concurrent retries too; refuses it for another routing key; forgets the oldest past the limit', async () => {
     bed = await routerBed();
     const router = await bed.start({ ROUTER_ASSIGN_RETRY_MAX_REQUESTS: '3' });

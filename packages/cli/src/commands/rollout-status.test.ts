@@ -1,7 +1,20 @@
-import { exampleEvents, type MetricEvidence } from '@kanary/contracts';
+import {
+  exampleEvents,
+  type Candidate,
+  type DecisionReport,
+  type MetricEvidence,
+  type RolloutState,
+} from '@kanary/contracts';
 import type { ArmReport } from '@kanary/evidence';
 import { describe, expect, it } from 'vitest';
-import { SEGMENTS_SHOWN, armLines, evidenceLine, statusLines } from './rollout-status.js';
+import {
+  SEGMENTS_SHOWN,
+  armLines,
+  candidateLines,
+  describe as describeState,
+  evidenceLine,
+  statusLines,
+} from './rollout-status.js';
 
 const arm = (over: Partial<ArmReport> = {}): ArmReport => ({
   variant: 'weather-logreg-v1',
@@ -155,6 +168,7 @@ describe('statusLines', () => {
     const lines = statusLines({
       states: [state],
       decisions: new Map([[state.rolloutId, decision]]),
+      candidateDecisions: new Map(),
       arms: (rolloutId) => (rolloutId === state.rolloutId ? [arm({ logLoss: 0.5 })] : []),
     });
     expect(lines[0]).toBe(
@@ -167,8 +181,102 @@ describe('statusLines', () => {
     expect(lines.at(-3)).toMatch(/^ {2}last decision: HOLD at step \d+ — /);
     expect(lines.at(-2)).toMatch(/^ {4}accuracy PASS: /);
     expect(lines.at(-1)).toMatch(/^ {4}accuracy\[north\] INCONCLUSIVE: stable 0\.8 \(n 9,000\)/);
-    expect(statusLines({ states: [state], decisions: new Map(), arms: () => [] }, 'other')).toEqual(
-      [],
+    expect(
+      statusLines(
+        { states: [state], decisions: new Map(), candidateDecisions: new Map(), arms: () => [] },
+        'other',
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe('statusLines of an A/B/n rollout', () => {
+  const candidate = (variant: string, over: Partial<Candidate> = {}): Candidate => ({
+    variant,
+    status: 'LIVE',
+    weight: 0.05,
+    stepIndex: 1,
+    stepStartedAt: 1_700_000_000_000,
+    changedAt: 1_700_000_000_000,
+    ...over,
+  });
+  const state: RolloutState = {
+    ...exampleEvents.RolloutState,
+    canary: null,
+    canaryWeight: 0.3,
+    approval: null,
+    lastCommand: null,
+    candidates: [
+      candidate('tree-v2', { weight: 0.25, stepIndex: 2 }),
+      candidate('gbm-v3', { weight: 0.05 }),
+      candidate('mlp-v4', { status: 'ROLLED_BACK', weight: 0 }),
+    ],
+  };
+  const decisionAbout = (variant: string, over: Partial<DecisionReport>): DecisionReport => ({
+    ...exampleEvents.DecisionReport,
+    rolloutId: state.rolloutId,
+    approvedBy: null,
+    awaitingApproval: null,
+    candidate: variant,
+    ...over,
+  });
+  const source = {
+    states: [state],
+    decisions: new Map<string, DecisionReport>(),
+    candidateDecisions: new Map([
+      [
+        `${state.rolloutId}/tree-v2`,
+        decisionAbout('tree-v2', {
+          action: 'HOLD',
+          stepIndex: 2,
+          awaitingApproval: 'PROMOTE',
+          reason: 'ready to promote',
+          evidence: [row()],
+        }),
+      ],
+      [
+        `${state.rolloutId}/mlp-v4`,
+        decisionAbout('mlp-v4', {
+          action: 'ROLLBACK',
+          stepIndex: 1,
+          reason: 'accuracy worse',
+          evidence: [row({ outcome: 'FAIL', difference: -0.06, detail: '' })],
+        }),
+      ],
+    ]),
+    arms: () => [
+      arm(),
+      arm({ variant: 'tree-v2', role: 'CANARY', accuracy: 0.853 }),
+      arm({ variant: 'gbm-v3', role: 'CANARY', accuracy: 0.8 }),
+      arm({ variant: 'mlp-v4', role: 'CANARY', accuracy: 0.741 }),
+    ],
+  };
+
+  it('names every candidate in the state line, with its weight or how it ended', () => {
+    expect(describeState(state)).toBe(
+      'CANARY (rollout ro-1, stable weather-logreg-v1, candidates tree-v2 at 25%, gbm-v3 at 5%, mlp-v4 ROLLED_BACK, step 1, seq 2)',
     );
+  });
+
+  it('gives each candidate its status, weight, step, accuracy against the stable and the decision about it', () => {
+    const lines = statusLines(source);
+    const from = lines.findIndex((l) => l.startsWith('  candidate '));
+    expect(lines.slice(from)).toEqual([
+      '  candidate tree-v2: LIVE, weight 25%, step 2 — accuracy 85.3% vs stable 80.0% (+5.3 pts)',
+      '    AWAITING APPROVAL to PROMOTE tree-v2: kanary rollout approve weather (or the console)',
+      '    last decision: HOLD at step 2 — ready to promote',
+      '      accuracy PASS: stable 0.8 (n 9,000), canary 0.85 (n 1,000), Δ +0.05 [-0.004, 0.101] — lower bound -0.004 > -0.02 non-inferiority margin',
+      '  candidate gbm-v3: LIVE, weight 5%, step 1 — accuracy 80.0% vs stable 80.0% (0.0 pts)',
+      '  candidate mlp-v4: ROLLED_BACK, weight 0%, step 1 — accuracy 74.1% vs stable 80.0% (-5.9 pts)',
+      '    last decision: ROLLBACK at step 1 — accuracy worse',
+      '      accuracy FAIL: stable 0.8 (n 9,000), canary 0.85 (n 1,000), Δ -0.06 [-0.004, 0.101]',
+    ]);
+    expect(lines.filter((l) => l.startsWith('  canary '))).toHaveLength(3);
+  });
+
+  it('shows a candidate without labels yet without a comparison', () => {
+    expect(candidateLines(state, candidate('new-v5'), [arm()], undefined)).toEqual([
+      '  candidate new-v5: LIVE, weight 5%, step 1',
+    ]);
   });
 });

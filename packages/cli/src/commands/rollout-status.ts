@@ -4,7 +4,7 @@
  * command reads the topics and prints these lines.
  */
 import { meanText } from '@kanary/charts';
-import type { DecisionReport, MetricEvidence, RolloutState } from '@kanary/contracts';
+import type { Candidate, DecisionReport, MetricEvidence, RolloutState } from '@kanary/contracts';
 import type { ArmReport, SegmentReport } from '@kanary/evidence';
 
 /** Segments a status line names; the rest are counted (`--json` has them all). */
@@ -15,8 +15,17 @@ export const pct = (w: number) => `${Math.round(w * 10_000) / 100}%`;
 const percent = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(1)}%`);
 const count = (n: number) => n.toLocaleString('en-US');
 
+/** `a at 5%` for a LIVE candidate, `b ROLLED_BACK` for one that ended. */
+const candidateText = (c: Candidate) =>
+  c.status === 'LIVE' ? `${c.variant} at ${pct(c.weight)}` : `${c.variant} ${c.status}`;
+
 export function describe(s: RolloutState): string {
-  const canary = s.canary ? `, canary ${s.canary} at ${pct(s.canaryWeight)}` : '';
+  const canary =
+    s.candidates.length > 0
+      ? `, candidates ${s.candidates.map(candidateText).join(', ')}`
+      : s.canary
+        ? `, canary ${s.canary} at ${pct(s.canaryWeight)}`
+        : '';
   return `${s.phase} (rollout ${s.rolloutId}, stable ${s.stable}${canary}, step ${s.stepIndex}, seq ${s.seq})`;
 }
 
@@ -86,6 +95,8 @@ export interface StatusSource {
   readonly states: Iterable<RolloutState>;
   /** The latest decision per rollout. */
   readonly decisions: ReadonlyMap<string, DecisionReport>;
+  /** A/B/n rollouts: the latest decision about each candidate, keyed `<rolloutId>/<candidate>`. */
+  readonly candidateDecisions: ReadonlyMap<string, DecisionReport>;
   /** Each arm's numbers so far, from the merged evidence. */
   arms(rolloutId: string): readonly ArmReport[];
 }
@@ -109,17 +120,64 @@ export function statusLines(source: StatusSource, model?: string): string[] {
         `  approved: step ${s.approval.stepIndex}${current} by ${s.approval.approvedBy}${s.approval.reason ? ` — ${s.approval.reason}` : ''}`,
       );
     }
+    if (s.candidates.length > 0) {
+      const arms = source.arms(s.rolloutId);
+      for (const c of s.candidates) {
+        const d = source.candidateDecisions.get(`${s.rolloutId}/${c.variant}`);
+        lines.push(...candidateLines(s, c, arms, d));
+      }
+      continue;
+    }
     const d = source.decisions.get(s.rolloutId);
     if (d?.awaitingApproval != null && d.stepIndex === s.stepIndex) {
       lines.push(
         `  AWAITING APPROVAL to ${d.awaitingApproval}: kanary rollout approve ${s.model} (or the console)`,
       );
     }
-    if (d) {
-      const approvedBy = d.approvedBy !== null ? ` (approved by ${d.approvedBy})` : '';
-      lines.push(`  last decision: ${d.action}${approvedBy} at step ${d.stepIndex} — ${d.reason}`);
-      lines.push(...d.evidence.map(evidenceLine));
-    }
+    if (d) lines.push(...decisionLines(d, '  '));
   }
+  return lines;
+}
+
+/** The latest decision's line and its evidence rows, indented by `indent`. */
+function decisionLines(d: DecisionReport, indent: string): string[] {
+  const approvedBy = d.approvedBy !== null ? ` (approved by ${d.approvedBy})` : '';
+  return [
+    `${indent}last decision: ${d.action}${approvedBy} at step ${d.stepIndex} — ${d.reason}`,
+    ...d.evidence.map((e) => `${indent.slice(2)}${evidenceLine(e)}`),
+  ];
+}
+
+/** `accuracy 81.0% vs stable 80.0% (+1.0 pts)`, from the evidence so far; '' without labels. */
+function versusStable(arm: ArmReport | undefined, stable: ArmReport | undefined): string {
+  if (arm?.accuracy == null || stable?.accuracy == null) return '';
+  const points = Math.round(1_000 * (arm.accuracy - stable.accuracy)) / 10;
+  const signedPoints = points > 0 ? `+${points.toFixed(1)}` : points.toFixed(1);
+  return ` — accuracy ${percent(arm.accuracy)} vs stable ${percent(stable.accuracy)} (${signedPoints} pts)`;
+}
+
+/**
+ * One candidate of an A/B/n rollout: its status, weight and step, its accuracy against the
+ * stable's so far, and the latest decision about it with its evidence rows (its numbers against
+ * the stable, with the intervals the decision used).
+ */
+export function candidateLines(
+  s: RolloutState,
+  c: Candidate,
+  arms: readonly ArmReport[],
+  d: DecisionReport | undefined,
+): string[] {
+  const arm = arms.find((a) => a.variant === c.variant);
+  const stable = arms.find((a) => a.variant === s.stable && a.role === 'STABLE');
+  const lines = [
+    `  candidate ${c.variant}: ${c.status}, weight ${pct(c.weight)}, step ${c.stepIndex}${versusStable(arm, stable)}`,
+  ];
+  if (d === undefined) return lines;
+  if (d.awaitingApproval != null && c.status === 'LIVE' && d.stepIndex === c.stepIndex) {
+    lines.push(
+      `    AWAITING APPROVAL to ${d.awaitingApproval} ${c.variant}: kanary rollout approve ${s.model} (or the console)`,
+    );
+  }
+  lines.push(...decisionLines(d, '    '));
   return lines;
 }

@@ -4,8 +4,11 @@ import type { RolloutCommand, RolloutState } from '@kanary/contracts';
 import { armReport } from '@kanary/evidence';
 import {
   commandOnState,
+  commandTarget,
+  describeIssues,
   OperatorVerb,
   parsePolicy,
+  rolloutCommandSchema,
   RolloutMode,
   maxCandidateWeight,
   startingWeight,
@@ -17,12 +20,14 @@ import { ExitCode } from '../errors.js';
 import type { Output } from '../output.js';
 import type { WithContext } from './register-traffic-commands.js';
 import { loadPolicyFile, type PolicyFile } from './policy-file.js';
+import { parseOption } from '../option-parsers.js';
 import { describe, pct, statusLines } from './rollout-status.js';
 
 export interface StartOptions {
   model: string;
   stable: string;
-  canary: string;
+  canary?: string;
+  candidates?: string[];
   shadow?: boolean;
   policy?: string;
   rolloutId?: string;
@@ -30,7 +35,13 @@ export interface StartOptions {
   timeout: string;
 }
 
-interface ApproveOptions {
+/** `--canary` / `--candidate`: the candidate of an A/B/n rollout a command is about. */
+interface TargetOptions {
+  canary?: string;
+  candidate?: string;
+}
+
+interface ApproveOptions extends TargetOptions {
   model?: string;
   by: string;
   reason?: string;
@@ -73,7 +84,10 @@ export interface StartRequest {
   readonly reason: string;
 }
 
-/** An operator's START command on top of the model's current state (if any). */
+/**
+ * An operator's START command on top of the model's current state (if any). With candidates it
+ * starts in canary mode (each candidate at the policy's first weight); `shadow` is for one canary.
+ */
 export function startCommand(
   request: StartRequest,
   current: RolloutState | undefined,
@@ -114,6 +128,13 @@ export function startCommand(
   };
 }
 
+/** `canary b` or `candidates a, b, c`: what a START puts against the stable. */
+function startedVariants(command: RolloutCommand): string {
+  return command.candidates.length > 0
+    ? `candidates ${command.candidates.join(', ')}${command.candidates.length > 1 ? ' (each)' : ''}`
+    : `canary ${command.canary ?? ''}`;
+}
+
 export async function rolloutStart(ctx: CliContext, out: Output, o: StartOptions): Promise<number> {
   // Validated before anything is published: a typo in the policy fails here, naming the field.
   const policy = o.policy ? await loadPolicyFile(o.policy) : null;
@@ -123,10 +144,18 @@ export async function rolloutStart(ctx: CliContext, out: Output, o: StartOptions
       { ...o, policy, reason: 'started from the kanary CLI' },
       view.states.get(o.model),
     );
+    if (command.candidates.length > 0) {
+      // The router would reject it; say why before publishing (a first step above the slice).
+      const parsed = rolloutCommandSchema.safeParse(command);
+      if (!parsed.success) {
+        out.error(`cannot start: ${describeIssues(parsed.error)}`);
+        return ExitCode.usage;
+      }
+    }
     const shadow = command.canaryWeight === null;
     await publishCommand(ctx, command);
     out.line(
-      `published START ${command.rolloutId} for ${o.model}: stable ${o.stable}, canary ${o.canary}${shadow ? ' (shadow)' : ` at ${pct(command.canaryWeight ?? 0)}`}`,
+      `published START ${command.rolloutId} for ${o.model}: stable ${o.stable}, ${startedVariants(command)}${shadow ? ' (shadow)' : ` at ${pct(command.canaryWeight ?? 0)}`}`,
     );
     return o.wait ? await awaitOutcome(view, command, Number(o.timeout) * 1000, out) : ExitCode.ok;
   } finally {
@@ -138,7 +167,13 @@ export async function rolloutAction(
   ctx: CliContext,
   out: Output,
   verb: OperatorVerb,
-  o: { model: string; reason?: string; by?: string; wait: boolean; timeout: string },
+  o: TargetOptions & {
+    model: string;
+    reason?: string;
+    by?: string;
+    wait: boolean;
+    timeout: string;
+  },
 ): Promise<number> {
   const view = await new RolloutView(ctx).open();
   try {
@@ -149,7 +184,14 @@ export async function rolloutAction(
       );
       return ExitCode.failed;
     }
-    const command = commandOnState(state, OperatorVerb[verb], {
+    const target = commandTarget(state, OperatorVerb[verb], o.canary ?? o.candidate ?? null);
+    if (!target.ok) {
+      out.error(
+        `${target.message} (name the candidate: kanary rollout ${verb} --model ${o.model} --canary <variant>)`,
+      );
+      return ExitCode.usage;
+    }
+    const command = commandOnState(target.state, OperatorVerb[verb], {
       commandId: `op-${randomUUID()}`,
       issuedAt: Date.now(),
       issuedBy: 'OPERATOR',
@@ -157,11 +199,31 @@ export async function rolloutAction(
       actor: o.by ?? null,
     });
     await publishCommand(ctx, command);
-    out.line(`published ${command.action} for ${o.model} (based on seq ${state.seq})`);
+    const about =
+      command.canary !== null && state.candidates.length > 0 ? ` ${command.canary}` : '';
+    out.line(`published ${command.action}${about} for ${o.model} (based on seq ${state.seq})`);
     return o.wait ? await awaitOutcome(view, command, Number(o.timeout) * 1000, out) : ExitCode.ok;
   } finally {
     await view.close();
   }
+}
+
+/**
+ * `--json`'s candidates: each with its status, weight and step, its arm's numbers so far and the
+ * latest decision about it (its evidence against the stable).
+ */
+export function candidatesJson(
+  s: RolloutState,
+  view: Pick<RolloutView, 'candidateDecisions'> & {
+    evidence: Pick<RolloutView['evidence'], 'armTotals'>;
+  },
+) {
+  const arms = view.evidence.armTotals(s.rolloutId).map(armReport);
+  return s.candidates.map((c) => ({
+    ...c,
+    arm: arms.find((a) => a.variant === c.variant) ?? null,
+    lastDecision: view.candidateDecisions.get(`${s.rolloutId}/${c.variant}`) ?? null,
+  }));
 }
 
 export async function rolloutStatus(
@@ -180,6 +242,7 @@ export async function rolloutStatus(
             ...s,
             lastDecision: view.decisions.get(s.rolloutId) ?? null,
             arms: view.evidence.armTotals(s.rolloutId).map(armReport),
+            candidates: candidatesJson(s, view),
             evidence: {
               partitions: progress.partitions,
               watermarks: Object.fromEntries(progress.watermarks),
@@ -194,6 +257,7 @@ export async function rolloutStatus(
       {
         states: view.states.values(),
         decisions: view.decisions,
+        candidateDecisions: view.candidateDecisions,
         arms: (rolloutId) => view.evidence.armTotals(rolloutId).map(armReport),
       },
       o.model,
@@ -243,7 +307,12 @@ export function registerRolloutCommands(program: Command, withContext: WithConte
         '--stable <variant>',
         'variant serving today (for a model with a past rollout: its current stable)',
       )
-      .requiredOption('--canary <variant>', 'new variant to evaluate')
+      .option('--canary <variant>', 'new variant to evaluate')
+      .option(
+        '--candidates <variants>',
+        'A/B/n: two or more new variants (comma-separated), each judged against the stable and given the first step of the policy in its own slice of the traffic (instead of --canary)',
+        parseOption.list,
+      )
       .option('--shadow', 'shadow mode: the canary gets a copy of every request and serves nobody')
       .option(
         '--policy <file>',
@@ -251,11 +320,15 @@ export function registerRolloutCommands(program: Command, withContext: WithConte
       )
       .option('--rollout-id <id>', 'id of the new rollout (default: <model>-<timestamp>)'),
   );
+  start.hook('preAction', (command) => {
+    const problem = startOptionsProblem(command.opts<StartOptions>());
+    if (problem !== null) command.error(`error: ${problem}`);
+  });
   start.action(withContext((ctx, out) => rolloutStart(ctx, out, start.opts<StartOptions>())));
   const status = rollout
     .command('status')
     .description(
-      "show each model's rollout: phase, weight, step, each arm's metrics and segments so far, last command, and the last decision with its evidence",
+      "show each model's rollout: phase, weight, step, each arm's metrics and segments so far, last command, and the last decision with its evidence (A/B/n: each candidate's status, weight, step, accuracy against the stable and the last decision about it)",
     )
     .option('--model <model>', 'only this model (exit 1 if it has no rollout)')
     .option('--watch', 'keep printing as states and decisions change (Ctrl-C to stop)')
@@ -272,6 +345,7 @@ export function registerRolloutCommands(program: Command, withContext: WithConte
         .requiredOption('--model <model>', 'logical model name')
         .option('--reason <text>', 'why, recorded with the command'),
     );
+    targetOptions(c, verb);
     c.action(withContext((ctx, out) => rolloutAction(ctx, out, verb, c.opts())));
   }
   const approve = waitOptions(
@@ -285,6 +359,7 @@ export function registerRolloutCommands(program: Command, withContext: WithConte
       .option('--by <name>', 'who approves, recorded in the state and the decision log', approver())
       .option('--reason <text>', 'why, recorded with the approval'),
   );
+  targetOptions(approve, 'approve');
   approve.hook('preAction', (command) => {
     if (command.opts<{ model?: string }>().model === undefined && command.args[0] === undefined) {
       command.error('error: name the model: kanary rollout approve <model> (or --model <model>)');
@@ -296,6 +371,51 @@ export function registerRolloutCommands(program: Command, withContext: WithConte
       return rolloutAction(ctx, out, 'approve', { ...o, model: o.model ?? approve.args[0] ?? '' });
     }),
   );
+}
+
+/** Why a START's options do not make a rollout, or null. */
+export function startOptionsProblem(
+  o: Pick<StartOptions, 'canary' | 'candidates' | 'shadow'>,
+): string | null {
+  if (o.canary !== undefined && o.candidates !== undefined) {
+    return '--canary and --candidates are mutually exclusive: one canary, or two or more candidates (A/B/n)';
+  }
+  if (o.candidates !== undefined) {
+    if (o.candidates.length < 2) {
+      return `--candidates needs two or more variants (got ${o.candidates.join(', ')}; for one, use --canary)`;
+    }
+    if (o.shadow === true) return '--shadow is for one --canary: candidates start in canary mode';
+    return null;
+  }
+  return o.canary === undefined
+    ? 'name the new variant: --canary <variant>, or --candidates <a,b,...> for an A/B/n rollout'
+    : null;
+}
+
+const CANDIDATE_HELP: Record<OperatorVerb, string> = {
+  pause: 'A/B/n: the candidate the PAUSE is about (the whole rollout pauses)',
+  resume: 'A/B/n: the candidate the RESUME is about (the whole rollout resumes)',
+  promote:
+    'A/B/n: the candidate to promote, required then (the other live candidates end); for one canary, its name if given',
+  rollback:
+    'A/B/n: the one candidate to roll back (its traffic returns to the stable; the others go on); without it every candidate is rolled back',
+  approve: 'A/B/n: the candidate the approval is about',
+};
+
+/** Adds `--canary <variant>` (alias `--candidate`) naming the candidate a command is about. */
+function targetOptions(c: Command, verb: OperatorVerb): void {
+  c.option('--canary <variant>', CANDIDATE_HELP[verb]).option(
+    '--candidate <variant>',
+    'same as --canary',
+  );
+  c.hook('preAction', (command) => {
+    const o = command.opts<TargetOptions>();
+    if (o.canary !== undefined && o.candidate !== undefined && o.canary !== o.candidate) {
+      command.error(
+        `error: --canary ${o.canary} and --candidate ${o.candidate} name different candidates; give one`,
+      );
+    }
+  });
 }
 
 /** The operator's login name, the default approver. */

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { CandidateStatus, IssuedBy, RolloutAction, RolloutPhase } from '@kanary/contracts';
 import { applyCommand } from './apply-command.js';
-import { candidateView, maxCandidateWeight } from './candidates.js';
+import { candidateView, commandTarget, maxCandidateWeight } from './candidates.js';
+import { commandOnState } from './command-on-state.js';
 import { RejectionCode } from './rejection.js';
-import { NOW, applyAll, commandOn, startCommand } from './rollout.fixtures.js';
+import { NOW, applyAll, commandOn, startCommand, stateIn } from './rollout.fixtures.js';
 import { rolloutStateSchema, type RolloutState } from './rollout-state.js';
 import type { RolloutCommand } from './rollout-command.js';
 
@@ -203,5 +204,48 @@ describe('candidateView', () => {
     });
     expect(rolloutStateSchema.safeParse(viewA).success).toBe(true);
     expect(candidateView(withoutB, b!)).toMatchObject({ phase: 'ROLLED_BACK', canary: 'b' });
+  });
+});
+
+describe('commandTarget', () => {
+  const issue = { commandId: 'op-1', issuedAt: NOW, issuedBy: IssuedBy.OPERATOR, reason: '' };
+
+  it('builds a command about one candidate on its view, which the state machine applies', () => {
+    const state = started();
+    const target = commandTarget(state, RolloutAction.ROLLBACK, 'b');
+    expect(target.ok).toBe(true);
+    if (!target.ok) return;
+    const command = commandOnState(target.state, RolloutAction.ROLLBACK, issue);
+    expect(command).toMatchObject({ canary: 'b', basedOnSeq: state.seq, candidates: [] });
+    expect(statusOf(applyAll(state, command))).toEqual({ a: 'LIVE', b: 'ROLLED_BACK', c: 'LIVE' });
+  });
+
+  it('asks a PROMOTE or SET_WEIGHT of an A/B/n rollout to name a candidate, listing them', () => {
+    const state = started();
+    for (const action of [RolloutAction.PROMOTE, RolloutAction.SET_WEIGHT]) {
+      expect(commandTarget(state, action, null)).toEqual({
+        ok: false,
+        message: `rollout "${state.rolloutId}" has candidates a (LIVE), b (LIVE), c (LIVE): ${action} must name one`,
+      });
+    }
+    expect(commandTarget(state, RolloutAction.ROLLBACK, null)).toEqual({ ok: true, state });
+    expect(commandTarget(state, RolloutAction.PAUSE, null)).toEqual({ ok: true, state });
+  });
+
+  it('refuses a variant that is not a candidate, or not the canary of a two-arm rollout', () => {
+    const state = started();
+    expect(commandTarget(state, RolloutAction.PROMOTE, 'z')).toEqual({
+      ok: false,
+      message: `rollout "${state.rolloutId}" has no candidate "z"; its candidates: a (LIVE), b (LIVE), c (LIVE)`,
+    });
+    const canary = stateIn('CANARY');
+    expect(commandTarget(canary, RolloutAction.PROMOTE, canary.canary)).toEqual({
+      ok: true,
+      state: canary,
+    });
+    expect(commandTarget(canary, RolloutAction.PROMOTE, 'z')).toEqual({
+      ok: false,
+      message: `rollout "${canary.rolloutId}" has canary "${canary.canary}", not "z"`,
+    });
   });
 });

@@ -257,3 +257,52 @@ export function candidateView(state: RolloutState, candidate: Candidate): Rollou
     candidates: [],
   };
 }
+
+/** `a (LIVE), b (ROLLED_BACK)`: a rollout's candidates with their status, for messages. */
+export function candidateList(state: Pick<RolloutState, 'candidates'>): string {
+  return state.candidates.map((c) => `${c.variant} (${c.status})`).join(', ');
+}
+
+/** The state a command is built on, or why there is none. */
+export type CommandTarget =
+  | { readonly ok: true; readonly state: RolloutState }
+  | { readonly ok: false; readonly message: string };
+
+/**
+ * The state an operator's command is built on with `commandOnState`: the rollout itself, or, when
+ * `candidate` names one of an A/B/n rollout's candidates, that candidate's view (so the command
+ * names it in `canary`). Refused, with a message naming the candidates: a PROMOTE or SET_WEIGHT
+ * of an A/B/n rollout that names none, and a candidate the rollout does not have (for a rollout
+ * with one canary, any variant but its canary). The state machine still judges the command (an
+ * ended candidate, a stale seq).
+ */
+export function commandTarget(
+  state: RolloutState,
+  action: RolloutCommand['action'],
+  candidate: string | null,
+): CommandTarget {
+  if (!hasCandidates(state)) {
+    if (candidate === null || candidate === state.canary) return { ok: true, state };
+    const has = state.canary === null ? 'has no canary' : `has canary "${state.canary}"`;
+    return {
+      ok: false,
+      message: `rollout "${state.rolloutId}" ${has}, not "${candidate}"`,
+    };
+  }
+  if (candidate === null) {
+    const needs = action === 'PROMOTE' || action === 'SET_WEIGHT';
+    return needs
+      ? {
+          ok: false,
+          message: `rollout "${state.rolloutId}" has candidates ${candidateList(state)}: ${action} must name one`,
+        }
+      : { ok: true, state };
+  }
+  const named = state.candidates.find((c) => c.variant === candidate);
+  return named === undefined
+    ? {
+        ok: false,
+        message: `rollout "${state.rolloutId}" has no candidate "${candidate}"; its candidates: ${candidateList(state)}`,
+      }
+    : { ok: true, state: candidateView(state, named) };
+}

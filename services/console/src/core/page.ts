@@ -29,7 +29,7 @@ document.addEventListener('click', async (e) => {
   const r = await fetch('/api/models/' + encodeURIComponent(b.dataset.model) + '/' + b.dataset.verb, {
     method: 'POST',
     headers: { authorization: 'Bearer ' + token.value, 'content-type': 'application/json' },
-    body: JSON.stringify({ rolloutId: b.dataset.rollout, reason: b.dataset.verb + ' from the web console' }),
+    body: JSON.stringify({ rolloutId: b.dataset.rollout, canary: b.dataset.canary, reason: b.dataset.verb + (b.dataset.canary ? ' ' + b.dataset.canary : '') + ' from the web console' }),
   });
   const body = await r.json().catch(() => ({}));
   out.textContent = (r.ok ? '' : r.status + ': ') + (body.message || body.outcome || '');

@@ -139,3 +139,73 @@ describe('rolloutFragment', () => {
     expect(fragment(new EvidenceBook(), null)).toContain('No evidence from the evaluator yet.');
   });
 });
+
+describe('rolloutFragment of an A/B/n rollout', () => {
+  it('shows each candidate with its weight, step, accuracy against the stable, the decision about it and its own buttons', () => {
+    const history = new RolloutHistory();
+    const state = {
+      ...exampleEvents.RolloutState,
+      rolloutId: 'r1',
+      model: 'm',
+      phase: 'CANARY' as const,
+      stable: 'v1',
+      canary: null,
+      approval: null,
+      startedAt: T0,
+      updatedAt: T0,
+      candidates: [
+        { variant: 'a', status: 'LIVE' as const, weight: 0.2, stepIndex: 1 },
+        { variant: 'b<x>', status: 'ROLLED_BACK' as const, weight: 0, stepIndex: 0 },
+      ].map((c) => ({ ...c, stepStartedAt: T0, changedAt: T0 })),
+    };
+    history.record({ kind: 'state', value: state });
+    history.record({
+      kind: 'decision',
+      value: {
+        ...exampleEvents.DecisionReport,
+        rolloutId: 'r1',
+        model: 'm',
+        candidate: 'b<x>',
+        action: 'ROLLBACK',
+        stepIndex: 0,
+        reason: 'worse than the stable',
+        at: T0 + 10_000,
+      },
+    });
+    const book = new EvidenceBook();
+    const records = new EvidenceSource(0, 1, TERMS)
+      .fold({ ...ARMS.stable, at: T0 + 100, routed: 100, labelled: 100, correct: 80 })
+      .fold({ ...ARMS.canary, variant: 'a', at: T0 + 100, routed: 40, labelled: 40, correct: 34 })
+      .checkpoint(T0 + 20_000);
+    for (const record of records) book.apply(record);
+    const record = history.get('r1')!;
+    const low = book.progress().low;
+    const html = rolloutFragment(
+      {
+        record,
+        summary: summarise(record, state, { book, low }),
+        series: evidenceSeries(book.buckets('r1'), { low, maxSlots: 100 }),
+      },
+      { now: T0 + 30_000, operatorEnabled: true },
+    );
+    expect(html).toContain(
+      '<th>stable / candidates</th><td><code>v1</code> / <code>a</code>, <code>b&lt;x&gt;</code></td>',
+    );
+    expect(html).toContain('<h2>Candidates (2) against the stable <code>v1</code></h2>');
+    expect(html).toMatch(
+      /<tr class="candidate c-LIVE" data-candidate="a"><td><code>a<\/code><\/td><td class="status">LIVE<\/td><td>20%<\/td><td>2<\/td>\n<td>40<\/td><td>85% \[\d+(\.\d)?%, \d+(\.\d)?%\]<\/td><td>\+5\.0 pts<\/td><td>–<\/td>/,
+    );
+    expect(html).toContain(
+      '<button type="button" data-model="m" data-rollout="r1" data-verb="promote" data-canary="a">promote a</button>',
+    );
+    expect(html).toContain(
+      'data-verb="rollback" data-canary="a" class="danger">rollback a</button>',
+    );
+    expect(html).toContain(
+      '<td class="status">ROLLED_BACK</td><td>0%</td><td>1</td>\n<td>–</td><td>–</td><td>–</td><td><b>ROLLBACK</b> at step 1 — worse than the stable</td><td class="actions"></td>',
+    );
+    // The rollout's own buttons: no promote without a candidate; rollback ends every candidate.
+    expect(html).not.toMatch(/data-verb="promote"(?! data-canary)/);
+    expect(html).toContain('(rollback: every candidate)');
+  });
+});

@@ -3,7 +3,12 @@ import type { RolloutRecord } from '@kanary/rollout-client';
 import { armTraces, EVIDENCE_WORDING } from './arm-traces.js';
 import type { ArmSeries } from './evidence-series.js';
 import { page } from './page.js';
-import { isTerminal, type ArmView, type RolloutSummary } from './rollout-summary.js';
+import {
+  isTerminal,
+  type ArmView,
+  type CandidateView,
+  type RolloutSummary,
+} from './rollout-summary.js';
 import { scoreTable } from './score-table.js';
 import { segmentTable } from './segment-table.js';
 
@@ -69,10 +74,15 @@ function stateFacts(s: RolloutSummary): string {
       'canary weight',
       `<span id="weight">${s.canaryWeight === null ? '–' : percent(s.canaryWeight)}</span>${s.stepIndex !== null && s.stepIndex >= 0 ? `, step ${s.stepIndex + 1}` : ''}`,
     ],
-    [
-      'stable / canary',
-      `<code>${escapeHtml(s.stable ?? '–')}</code> / <code>${escapeHtml(s.canary ?? '–')}</code>`,
-    ],
+    s.candidates.length > 0
+      ? [
+          'stable / candidates',
+          `<code>${escapeHtml(s.stable ?? '–')}</code> / ${s.candidates.map((c) => `<code>${escapeHtml(c.variant)}</code>`).join(', ')}`,
+        ]
+      : [
+          'stable / canary',
+          `<code>${escapeHtml(s.stable ?? '–')}</code> / <code>${escapeHtml(s.canary ?? '–')}</code>`,
+        ],
     ['started / updated (UTC)', `${time(s.startedAt)} / ${time(s.updatedAt)}`],
     ['last command', command],
     ['approval', approvalFact(s)],
@@ -80,16 +90,67 @@ function stateFacts(s: RolloutSummary): string {
   return `<table class="facts">${facts.map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`).join('')}</table>`;
 }
 
+/** An operator button; `canary` names the candidate of an A/B/n rollout it acts on. */
+function button(
+  s: RolloutSummary,
+  verb: string,
+  operatorEnabled: boolean,
+  canary: string | null = null,
+): string {
+  const attrs = `data-model="${escapeHtml(s.model)}" data-rollout="${escapeHtml(s.rolloutId)}"`;
+  const target = canary === null ? '' : ` data-canary="${escapeHtml(canary)}"`;
+  const label = canary === null ? verb : `${verb} ${escapeHtml(canary)}`;
+  return `<button type="button" ${attrs} data-verb="${verb}"${target}${verb === 'rollback' ? ' class="danger"' : ''}${operatorEnabled ? '' : ' disabled'}>${label}</button>`;
+}
+
 function buttons(s: RolloutSummary, operatorEnabled: boolean): string {
   if (s.actions.length === 0) return '';
-  const attrs = `data-model="${escapeHtml(s.model)}" data-rollout="${escapeHtml(s.rolloutId)}"`;
-  const list = s.actions
-    .map(
-      (verb) =>
-        `<button type="button" ${attrs} data-verb="${verb}"${verb === 'rollback' ? ' class="danger"' : ''}${operatorEnabled ? '' : ' disabled'}>${verb}</button>`,
-    )
-    .join('');
-  return `<p class="actions">${list}</p>`;
+  const list = s.actions.map((verb) => button(s, verb, operatorEnabled)).join('');
+  const all =
+    s.candidates.length > 0 ? ' <span class="muted">(rollback: every candidate)</span>' : '';
+  return `<p class="actions">${list}${all}</p>`;
+}
+
+const points = (d: number | null) =>
+  d === null ? '–' : `${d > 0 ? '+' : ''}${(Math.round(d * 1_000) / 10).toFixed(1)} pts`;
+
+function candidateRow(s: RolloutSummary, c: CandidateView, operatorEnabled: boolean): string {
+  const a = c.arm;
+  const interval =
+    a?.accuracyLower == null || a.accuracyUpper == null
+      ? ''
+      : ` [${percent(a.accuracyLower)}, ${percent(a.accuracyUpper)}]`;
+  const d = c.lastDecision;
+  const decision =
+    d === null
+      ? '–'
+      : `<b>${d.action}</b> at step ${d.stepIndex + 1} — ${escapeHtml(d.reason)}${c.awaitingApproval === null ? '' : ` <b class="awaiting">awaiting approval to ${c.awaitingApproval}</b>`}`;
+  const actions = c.actions.map((verb) => button(s, verb, operatorEnabled, c.variant)).join('');
+  return `<tr class="candidate c-${c.status}" data-candidate="${escapeHtml(c.variant)}"><td><code>${escapeHtml(c.variant)}</code></td><td class="status">${c.status}</td><td>${percent(c.weight)}</td><td>${c.stepIndex + 1}</td>
+<td>${a === null ? '–' : a.labelled}</td><td>${pct(a?.accuracy ?? null)}${interval}</td><td>${points(c.accuracyVsStable)}</td><td>${decision}</td><td class="actions">${actions}</td></tr>`;
+}
+
+const CANDIDATE_HEADER = [
+  'candidate',
+  'status',
+  'weight',
+  'step',
+  'labelled in window',
+  'accuracy [always-valid 95 %]',
+  'vs stable',
+  'latest decision about it',
+  'operator',
+];
+
+/**
+ * An A/B/n rollout's candidates, each against the one stable: status, weight, step, accuracy
+ * with its interval and its difference from the stable's, the latest decision about it (its
+ * evidence rows are in the decision log) and the buttons that act on it alone.
+ */
+function candidateTable(s: RolloutSummary, operatorEnabled: boolean): string {
+  if (s.candidates.length === 0) return '';
+  return `<h2>Candidates (${s.candidates.length}) against the stable <code>${escapeHtml(s.stable ?? '–')}</code></h2>
+<table class="candidates"><tr>${CANDIDATE_HEADER.map((h) => `<th>${h}</th>`).join('')}</tr>${s.candidates.map((c) => candidateRow(s, c, operatorEnabled)).join('')}</table>`;
 }
 
 /** What a rollout page shows. */
@@ -127,6 +188,7 @@ ${evidenceNote(summary)}`;
   const log = decisionLog(record.decisions, { startedAt: summary.startedAt, newestFirst: true });
   return `${stateFacts(summary)}
 ${buttons(summary, options.operatorEnabled)}
+${candidateTable(summary, options.operatorEnabled)}
 <h2>Arms</h2>
 ${arms}
 <div class="charts">${[charts.weight, charts.accuracy, charts.latency, charts.coverage].map((c) => `<figure>${c}</figure>`).join('')}</div>

@@ -1,5 +1,10 @@
 import { accuracyInterval } from '@kanary/charts';
-import { exampleEvents, type RolloutState } from '@kanary/contracts';
+import {
+  exampleEvents,
+  type Candidate,
+  type DecisionReport,
+  type RolloutState,
+} from '@kanary/contracts';
 import { EvidenceBook } from '@kanary/evidence';
 import { RolloutHistory } from '@kanary/rollout-client';
 import { describe, expect, it } from 'vitest';
@@ -151,5 +156,98 @@ describe('summarise', () => {
     const summary = summarise(history.get('r1')!, promoted, { book, low: null });
     expect([summary.stable, summary.canary]).toEqual(['v1', 'v2']);
     expect(summary.actions).toEqual([]);
+  });
+});
+
+describe('an A/B/n rollout', () => {
+  const candidate = (variant: string, over: Partial<Candidate> = {}): Candidate => ({
+    variant,
+    status: 'LIVE',
+    weight: 0.05,
+    stepIndex: 0,
+    stepStartedAt: T0,
+    changedAt: T0,
+    ...over,
+  });
+  const abn = state({
+    rolloutId: 'r1',
+    model: 'm',
+    stable: 'v1',
+    canary: null,
+    phase: 'CANARY',
+    approval: null,
+    stepIndex: 1,
+    candidates: [
+      candidate('a', { weight: 0.2, stepIndex: 1 }),
+      candidate('b', { status: 'ROLLED_BACK', weight: 0 }),
+    ],
+  });
+  const decision = (over: Partial<DecisionReport>): DecisionReport => ({
+    ...exampleEvents.DecisionReport,
+    rolloutId: 'r1',
+    model: 'm',
+    approvedBy: null,
+    awaitingApproval: null,
+    ...over,
+  });
+  function book() {
+    const b = new EvidenceBook();
+    const arm = (variant: string) => ({ ...ARMS.canary, variant });
+    const records = new EvidenceSource(0, 1, TERMS)
+      .fold({ ...ARMS.stable, at: T0 + 100, routed: 100, labelled: 100, correct: 80 })
+      .fold({ ...arm('a'), at: T0 + 100, routed: 40, labelled: 40, correct: 34 })
+      .fold({ ...arm('b'), at: T0 + 100, routed: 20, labelled: 20, correct: 12 })
+      .checkpoint(T0 + 20_000);
+    for (const record of records) b.apply(record);
+    return b;
+  }
+
+  it('summarises each candidate: status, weight, step, its arm against the stable and the latest decision about it', () => {
+    const history = new RolloutHistory();
+    history.record({ kind: 'state', value: abn });
+    const decisions = [
+      decision({ candidate: 'b', action: 'ROLLBACK', stepIndex: 0, reason: 'b is worse' }),
+      decision({ candidate: 'a', action: 'HOLD', stepIndex: 0, reason: 'early' }),
+      decision({ candidate: 'a', action: 'HOLD', stepIndex: 1, awaitingApproval: 'PROMOTE' }),
+    ];
+    for (const value of decisions) history.record({ kind: 'decision', value });
+    const b = book();
+    const summary = summarise(history.get('r1')!, abn, { book: b, low: b.progress().low });
+    expect(summary.actions).toEqual(['pause', 'rollback', 'approve']);
+    const [a, rolledBack] = summary.candidates;
+    expect(a).toMatchObject({
+      variant: 'a',
+      status: 'LIVE',
+      weight: 0.2,
+      stepIndex: 1,
+      arm: { variant: 'a', labelled: 40, accuracy: 0.85 },
+      lastDecision: { candidate: 'a', stepIndex: 1 },
+      awaitingApproval: 'PROMOTE',
+      actions: ['promote', 'rollback'],
+    });
+    expect(a!.accuracyVsStable).toBeCloseTo(0.05, 12);
+    expect(rolledBack).toMatchObject({
+      variant: 'b',
+      status: 'ROLLED_BACK',
+      arm: { accuracy: 0.6 },
+      lastDecision: { action: 'ROLLBACK', reason: 'b is worse' },
+      awaitingApproval: null,
+      actions: [],
+    });
+    expect(rolledBack!.accuracyVsStable).toBeCloseTo(-0.2, 12);
+    // A past rollout shows its candidates without buttons.
+    const past = summarise(history.get('r1')!, state({ rolloutId: 'r2' }), {
+      book: b,
+      low: null,
+    });
+    expect(past.candidates.map((c) => c.actions)).toEqual([[], []]);
+  });
+
+  it('has no candidates for a rollout with one canary', () => {
+    const history = new RolloutHistory();
+    const s1 = state({ rolloutId: 'r1', model: 'm', stable: 'v1', canary: 'v2' });
+    history.record({ kind: 'state', value: s1 });
+    const b = book();
+    expect(summarise(history.get('r1')!, s1, { book: b, low: null }).candidates).toEqual([]);
   });
 });

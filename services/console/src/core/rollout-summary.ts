@@ -1,5 +1,5 @@
 import { accuracyInterval } from '@kanary/charts';
-import type { DecisionReport, RolloutState } from '@kanary/contracts';
+import type { Candidate, DecisionReport, RolloutState } from '@kanary/contracts';
 import {
   armKey,
   armReport,
@@ -62,6 +62,30 @@ export interface SegmentView extends SegmentReport {
   readonly accuracyUpper: number | null;
 }
 
+/** The verbs that act on one candidate of an A/B/n rollout (a button per LIVE candidate). */
+export const CANDIDATE_VERBS = ['promote', 'rollback'] as const satisfies readonly OperatorVerb[];
+export type CandidateVerb = (typeof CANDIDATE_VERBS)[number];
+
+/**
+ * One candidate of an A/B/n rollout: its state, its arm's numbers so far against the stable's,
+ * and the latest decision about it (`DecisionReport.candidate`).
+ */
+export interface CandidateView extends Pick<
+  Candidate,
+  'variant' | 'status' | 'weight' | 'stepIndex' | 'changedAt'
+> {
+  /** Its arm of the merged evidence (null before its first evidence). */
+  readonly arm: ArmView | null;
+  /** Its accuracy − the stable's, so far (null until both have a label). */
+  readonly accuracyVsStable: number | null;
+  /** The latest decision about it. */
+  readonly lastDecision: DecisionReport | null;
+  /** The ADVANCE or PROMOTE of it waiting for an approval of its current step, if any. */
+  readonly awaitingApproval: DecisionReport['awaitingApproval'];
+  /** The verbs its buttons offer (empty once it ended, or for a past rollout). */
+  readonly actions: readonly CandidateVerb[];
+}
+
 /** A rollout as listed and as served by the JSON API. */
 export interface RolloutSummary {
   readonly rolloutId: string;
@@ -88,8 +112,13 @@ export interface RolloutSummary {
    * watermark); null until every partition has reported one.
    */
   readonly evidenceWatermark: number | null;
-  /** Operator verbs that make sense in the current phase (empty for past rollouts). */
+  /**
+   * Operator verbs that make sense in the current phase (empty for past rollouts). For an A/B/n
+   * rollout, promote is a candidate's (see `candidates`) and rollback rolls back every one.
+   */
   readonly actions: readonly OperatorVerb[];
+  /** A/B/n rollouts: every candidate in START order; empty for a rollout with one canary. */
+  readonly candidates: readonly CandidateView[];
 }
 
 /** The merged evidence topic, and the event time it is complete to (`progress().low`). */
@@ -114,6 +143,7 @@ export function actionsFor(state: RolloutState | undefined): OperatorVerb[] {
   const verbs = Object.keys(OperatorVerb) as OperatorVerb[];
   return verbs.filter((verb) => {
     if (verb === 'approve') return !approved;
+    if (verb === 'promote' && state.candidates.length > 0) return false;
     return state.phase === 'PAUSED' ? verb !== 'pause' : verb !== 'resume';
   });
 }
@@ -177,6 +207,42 @@ function armView(totals: ArmTotals, progress: LabelProgress = NO_PROGRESS): ArmV
   };
 }
 
+/**
+ * The candidates of an A/B/n rollout with their arms, their accuracy against the stable's and
+ * the latest decision about each; `live` is false for a past rollout (no buttons).
+ */
+export function candidateViews(
+  state: RolloutState | undefined,
+  arms: readonly ArmView[],
+  decisions: readonly DecisionReport[],
+  live: boolean,
+): CandidateView[] {
+  if (state === undefined) return [];
+  const stable = arms.find((a) => a.role === 'stable' && a.variant === state.stable);
+  const running = live && !isTerminal(state.phase);
+  return state.candidates.map((c) => {
+    const arm = arms.find((a) => a.variant === c.variant && a.role !== 'stable') ?? null;
+    const lastDecision = decisions.findLast((d) => d.candidate === c.variant) ?? null;
+    const waiting =
+      running && c.status === 'LIVE' && lastDecision?.stepIndex === c.stepIndex
+        ? lastDecision.awaitingApproval
+        : null;
+    return {
+      variant: c.variant,
+      status: c.status,
+      weight: c.weight,
+      stepIndex: c.stepIndex,
+      changedAt: c.changedAt,
+      arm,
+      accuracyVsStable:
+        arm?.accuracy == null || stable?.accuracy == null ? null : arm.accuracy - stable.accuracy,
+      lastDecision,
+      awaitingApproval: waiting,
+      actions: running && c.status === 'LIVE' ? [...CANDIDATE_VERBS] : [],
+    };
+  });
+}
+
 /** Every arm of a rollout's evidence, stable first. */
 export function armViews(rolloutId: string, evidence: EvidenceReading): ArmView[] {
   const progress = labelProgress(evidence.book.buckets(rolloutId), evidence.low);
@@ -219,5 +285,6 @@ export function summarise(
     arms,
     evidenceWatermark: evidence.low,
     actions: isCurrent ? actionsFor(state) : [],
+    candidates: candidateViews(state, arms, record.decisions, isCurrent),
   };
 }

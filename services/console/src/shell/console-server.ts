@@ -41,6 +41,8 @@ const actionBody = z
     reason: z.string().max(1_000).optional(),
     /** Who acts, recorded as the command's actor (the approver of an approve). */
     by: z.string().trim().min(1).max(64).optional(),
+    /** The candidate of an A/B/n rollout the action is about. */
+    canary: z.string().min(1).max(256).optional(),
   })
   .strict();
 

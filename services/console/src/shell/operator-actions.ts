@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RolloutState } from '@kanary/contracts';
 import type { Logger } from '@kanary/observability';
-import { commandOnState, OperatorVerb } from '@kanary/rollout';
+import { commandOnState, commandTarget, OperatorVerb } from '@kanary/rollout';
 import {
   awaitCommandOutcome,
   publishCommand,
@@ -20,6 +20,7 @@ export type ActionResult =
     }
   | { readonly status: 409; readonly outcome: 'REJECTED' | 'STALE_PAGE'; readonly message: string }
   | { readonly status: 404; readonly outcome: 'UNKNOWN_MODEL'; readonly message: string }
+  | { readonly status: 400; readonly outcome: 'BAD_CANDIDATE'; readonly message: string }
   | {
       readonly status: 202;
       readonly outcome: 'PENDING';
@@ -35,13 +36,20 @@ export interface ActionRequest {
   readonly reason?: string | undefined;
   /** Who acts; recorded as `<by> (console)`, or `console`. */
   readonly by?: string | undefined;
+  /**
+   * The candidate of an A/B/n rollout the action is about (a candidate's button sends it):
+   * required to promote one; a rollback naming one rolls back that one alone.
+   */
+  readonly canary?: string | undefined;
 }
 
 /**
  * Operator actions from the console: the command is built on the model's current state with
  * `commandOnState` (so it names the rollout and the `seq` the operator saw, and the router
  * rejects it as stale if the rollout moved meanwhile), published like the CLI's, and the
- * outcome is read back from `rollout.state`.
+ * outcome is read back from `rollout.state`. An action about one candidate of an A/B/n rollout
+ * is built on that candidate's view (`commandTarget`); a missing or unknown candidate is refused
+ * (400, naming the candidates) before anything is published.
  */
 export class OperatorActions {
   constructor(
@@ -66,7 +74,9 @@ export class OperatorActions {
         message: `the page shows rollout ${request.rolloutId}, but the model's current rollout is ${state.rolloutId}: reload`,
       };
     }
-    const command = commandOnState(state, OperatorVerb[request.verb], {
+    const target = commandTarget(state, OperatorVerb[request.verb], request.canary ?? null);
+    if (!target.ok) return { status: 400, outcome: 'BAD_CANDIDATE', message: target.message };
+    const command = commandOnState(target.state, OperatorVerb[request.verb], {
       commandId: `console-${randomUUID()}`,
       issuedAt: this.options.clock(),
       issuedBy: 'OPERATOR',
@@ -80,6 +90,7 @@ export class OperatorActions {
         model: command.model,
         rolloutId: command.rolloutId,
         action: command.action,
+        canary: command.canary,
         commandId: command.commandId,
         basedOnSeq: command.basedOnSeq,
       },

@@ -171,6 +171,44 @@ describe('decisionMetrics', () => {
     );
   });
 
+  it('gives each candidate of an A/B/n rollout its own series, the shared stable arm once per candidate', async () => {
+    const registry = createMetricsRegistry('decision', { processMetrics: false });
+    const metrics = decisionMetrics(registry, () => 0);
+    const judged = (candidate: string, stableLabelled: number, stepIndex: number) =>
+      summary({
+        candidate,
+        stepIndex,
+        arms: [
+          arm({ labelled: stableLabelled, accuracy: stableLabelled / 1_000 }),
+          arm({ variant: candidate, role: 'CANARY', labelled: 50, accuracy: 0.9 }),
+        ],
+      });
+    metrics.ticked([judged('a', 400, 2), judged('b', 300, 1)], undefined, NO_SOURCES);
+    const text = await registry.metrics();
+    const stable = (candidate: string) =>
+      `model="weather",rollout_id="ro-1",variant="v1",role="STABLE",candidate="${candidate}"`;
+    // Each candidate's window of the stable arm: neither overwrites the other.
+    expect(text).toContain(`kanary_rollout_arm_labelled{${stable('a')},service="decision"} 400`);
+    expect(text).toContain(`kanary_rollout_arm_labelled{${stable('b')},service="decision"} 300`);
+    expect(text).toContain(`kanary_rollout_arm_accuracy{${stable('b')},service="decision"} 0.3`);
+    expect(text).toContain(
+      'kanary_rollout_arm_accuracy{model="weather",rollout_id="ro-1",variant="a",role="CANARY",candidate="a",service="decision"} 0.9',
+    );
+    expect(text).toContain(
+      'kanary_rollout_info{model="weather",rollout_id="ro-1",phase="CANARY",stable="v1",canary="b",candidate="b",service="decision"} 1',
+    );
+    expect(text).toContain(
+      'kanary_rollout_step{model="weather",candidate="a",service="decision"} 2',
+    );
+    expect(text).toContain(
+      'kanary_rollout_step{model="weather",candidate="b",service="decision"} 1',
+    );
+    expect(text.match(/^kanary_rollout_arm_labelled\{/gm)).toHaveLength(4);
+    // A rollout with one canary has no candidate label at all.
+    metrics.ticked([summary({})], undefined, NO_SOURCES);
+    expect(await registry.metrics()).not.toContain('candidate=');
+  });
+
   it("reports each source partition's evidence lag and the lowest as the decision lag", async () => {
     const registry = createMetricsRegistry('decision', { processMetrics: false });
     const metrics = decisionMetrics(registry, () => 100_000);

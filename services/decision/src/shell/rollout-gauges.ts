@@ -8,9 +8,14 @@ import type { Gauge, MetricFactory } from '@kanary/observability';
  */
 export const SEGMENT_GAUGES_PER_ARM = 16;
 
-const ARM_LABELS = ['model', 'rollout_id', 'variant', 'role'] as const;
+/**
+ * `candidate` is set for the series of an A/B/n rollout only: the candidate whose judgement the
+ * arm belongs to (see {@link rolloutGauges}); a rollout with one canary keeps its series as they
+ * were, without the label.
+ */
+const ARM_LABELS = ['model', 'rollout_id', 'variant', 'role', 'candidate'] as const;
 type ArmLabel = (typeof ARM_LABELS)[number];
-type ArmLabels = Record<ArmLabel, string>;
+type ArmLabels = Partial<Record<ArmLabel, string>>;
 
 /** The `limit` segments of an arm with the most labels (ties by name). */
 export function topSegments(
@@ -27,16 +32,26 @@ export function topSegments(
  * samples of its window), set from the engine's summary at each tick; a rollout no longer
  * current loses its series. A value the arm does not have (no numeric prediction, no class
  * probabilities, no label yet) has no series rather than a zero.
+ *
+ * An A/B/n rollout has one summary per candidate, each with two arms: the stable and that
+ * candidate, as that candidate's judgement counts them (its step's window, its alpha). The stable
+ * arm therefore has one series per candidate, labelled `candidate="<variant>"` — not one shared
+ * series, whose value would be whichever candidate's window was written last — and so have the
+ * candidate's own arm, `kanary_rollout_info` (phase and `canary` of that candidate) and
+ * `kanary_rollout_step` (its step). Sum or compare across `candidate` knowingly: the stable's
+ * samples are counted once per candidate.
  */
 export function rolloutGauges(m: MetricFactory) {
   const rolloutInfo = m.gauge(
     'kanary_rollout_info',
     "1 for each model's current rollout as the decision service knows it (phase, variants)",
-    ['model', 'rollout_id', 'phase', 'stable', 'canary'],
+    ['model', 'rollout_id', 'phase', 'stable', 'canary', 'candidate'],
   );
-  const step = m.gauge('kanary_rollout_step', "Index of the rollout's current weight step", [
-    'model',
-  ]);
+  const step = m.gauge(
+    'kanary_rollout_step',
+    "Index of the rollout's current weight step (A/B/n: per candidate)",
+    ['model', 'candidate'],
+  );
   const perArm = (name: string, help: string) => m.gauge(name, help, ARM_LABELS);
   const arm = {
     labelled: perArm(
@@ -146,17 +161,19 @@ export function rolloutGauges(m: MetricFactory) {
       for (const s of summary) {
         const canary = s.arms.find((a) => a.role !== 'STABLE')?.variant ?? '';
         const stable = s.arms.find((a) => a.role === 'STABLE')?.variant ?? '';
+        const about = s.candidate === null ? {} : { candidate: s.candidate };
         rolloutInfo.set(
-          { model: s.model, rollout_id: s.rolloutId, phase: s.phase, stable, canary },
+          { model: s.model, rollout_id: s.rolloutId, phase: s.phase, stable, canary, ...about },
           1,
         );
-        step.set({ model: s.model }, s.stepIndex);
+        step.set({ model: s.model, ...about }, s.stepIndex);
         for (const a of s.arms) {
           const labels = {
             model: s.model,
             rollout_id: s.rolloutId,
             variant: a.variant,
             role: a.role,
+            ...about,
           };
           describeArm(labels, a);
         }

@@ -69,8 +69,14 @@ export type AssignRequest = z.output<typeof assignRequestSchema>;
 /** The answer of `POST /v1/assign` (the in-process assigner answers the same). */
 export type { AssignAnswer } from '@kanary/rollout';
 
-/** Body of `pause`, `resume`, `promote`, `rollback` (optional). */
-export const operatorRequestSchema = z.object({ reason }).strict();
+/**
+ * The candidate of an A/B/n rollout a command is about (required on `promote` and `weight` of
+ * one); for a rollout with one canary, its name if given.
+ */
+const candidate = name.optional();
+
+/** Body of `pause`, `resume`, `promote`, `rollback`, `approve` (optional). */
+export const operatorRequestSchema = z.object({ reason, canary: candidate }).strict();
 export type OperatorRequest = z.output<typeof operatorRequestSchema>;
 
 /** Body of `POST /v1/rollouts/:model/weight`. */
@@ -79,6 +85,7 @@ export const weightRequestSchema = z
     canaryWeight: weight,
     stepIndex: z.number().int('must be an integer').min(0, 'must be >= 0').optional(),
     reason,
+    canary: candidate,
   })
   .strict();
 export type WeightRequest = z.output<typeof weightRequestSchema>;
@@ -90,7 +97,10 @@ export const startRequestSchema = z
     rolloutId: name.optional(),
     /** The variant the model serves now; defaults to the current stable or default variant. */
     stable: name.optional(),
-    canary: name,
+    /** The new variant (a rollout with one canary); or `candidates`. */
+    canary: name.optional(),
+    /** A/B/n: two or more new variants, each at `canaryWeight` in its own slice (no `canary`). */
+    candidates: z.array(name).optional(),
     /** Shadow mode: the canary gets copies only. Also the mode when canaryWeight is 0 or absent. */
     shadow: z.boolean().optional(),
     canaryWeight: weight.optional(),
@@ -101,6 +111,23 @@ export const startRequestSchema = z
   })
   .strict()
   .superRefine((body, ctx) => {
+    if ((body.canary === undefined) === (body.candidates === undefined)) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: body.canary === undefined ? ['canary'] : ['candidates'],
+        message:
+          body.canary === undefined
+            ? 'is required (or candidates, two or more, for an A/B/n rollout)'
+            : 'give canary or candidates (A/B/n), not both',
+      });
+    }
+    if (body.candidates !== undefined && body.shadow === true) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['shadow'],
+        message: 'candidates start in canary mode: give canaryWeight instead',
+      });
+    }
     if (body.shadow === true && body.canaryWeight !== undefined && body.canaryWeight > 0) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,

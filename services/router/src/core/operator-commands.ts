@@ -5,7 +5,7 @@
  * the decision service's commands.
  */
 import { IssuedBy, RolloutAction, type RolloutCommand, type RolloutState } from '@kanary/contracts';
-import { commandOnState, OperatorVerb, rolloutCommandSchema } from '@kanary/rollout';
+import { commandOnState, commandTarget, OperatorVerb, rolloutCommandSchema } from '@kanary/rollout';
 import { describeIssues } from '@kanary/rollout';
 import type { StartRequest } from './http-schemas.js';
 
@@ -19,7 +19,7 @@ export interface CommandStamp {
   readonly issuedAt: number;
 }
 
-type Built = { ok: true; command: RolloutCommand } | { ok: false; message: string };
+export type Built = { ok: true; command: RolloutCommand } | { ok: false; message: string };
 
 const operatorIssue = (stamp: CommandStamp, verb: string, reason: string | undefined) => ({
   ...stamp,
@@ -27,35 +27,59 @@ const operatorIssue = (stamp: CommandStamp, verb: string, reason: string | undef
   reason: reason ?? `operator ${verb} via the HTTP API`,
 });
 
-/** PAUSE, RESUME, PROMOTE or ROLLBACK of the model's current rollout. */
+/** What an operator's command says beyond its verb: why, and (A/B/n) which candidate. */
+export interface CommandRequest {
+  readonly reason?: string | undefined;
+  /** The candidate of an A/B/n rollout the command is about (`commandTarget` of the rollout). */
+  readonly canary?: string | undefined;
+}
+
+/**
+ * PAUSE, RESUME, PROMOTE, ROLLBACK or APPROVE of the model's current rollout; of an A/B/n
+ * rollout, about the candidate `canary` names (a PROMOTE must name one, a ROLLBACK without one
+ * rolls back every candidate). Refused with a message naming the candidates otherwise.
+ */
 export function lifecycleCommand(
   state: RolloutState,
   verb: LifecycleVerb,
   stamp: CommandStamp,
-  reason?: string,
-): RolloutCommand {
-  return commandOnState(state, LifecycleVerb[verb], operatorIssue(stamp, verb, reason));
+  request: CommandRequest = {},
+): Built {
+  const action = LifecycleVerb[verb];
+  const target = commandTarget(state, action, request.canary ?? null);
+  if (!target.ok) return target;
+  return {
+    ok: true,
+    command: commandOnState(target.state, action, operatorIssue(stamp, verb, request.reason)),
+  };
 }
 
-/** SET_WEIGHT of the model's current rollout. */
+/** SET_WEIGHT of the model's current rollout (of an A/B/n rollout: of the candidate named). */
 export function weightCommand(
   state: RolloutState,
   weight: { canaryWeight: number; stepIndex?: number | undefined },
   stamp: CommandStamp,
-  reason?: string,
-): RolloutCommand {
+  request: CommandRequest = {},
+): Built {
   const { canaryWeight, stepIndex } = weight;
-  return commandOnState(
-    state,
-    RolloutAction.SET_WEIGHT,
-    operatorIssue(stamp, 'set weight', reason),
-    stepIndex === undefined ? { canaryWeight } : { canaryWeight, stepIndex },
-  );
+  const target = commandTarget(state, RolloutAction.SET_WEIGHT, request.canary ?? null);
+  if (!target.ok) return target;
+  return {
+    ok: true,
+    command: commandOnState(
+      target.state,
+      RolloutAction.SET_WEIGHT,
+      operatorIssue(stamp, 'set weight', request.reason),
+      stepIndex === undefined ? { canaryWeight } : { canaryWeight, stepIndex },
+    ),
+  };
 }
 
 /**
  * START of a new rollout of `model`. The stable defaults to what the model serves now (its
  * current stable, else its default variant); shadow mode unless a positive canaryWeight is given.
+ * With `candidates` (A/B/n) each starts at canaryWeight, which must be positive and within a
+ * candidate's slice.
  * Returns the schema's complaint instead of a command the state machine would refuse as invalid.
  */
 export function startCommand(
@@ -79,7 +103,7 @@ export function startCommand(
     model,
     action: RolloutAction.START,
     stable,
-    canary: request.canary,
+    canary: request.canary ?? null,
     shadows: request.shadows ?? [],
     canaryWeight: weight === 0 ? null : weight,
     stepIndex: null,
@@ -94,7 +118,7 @@ export function startCommand(
           : JSON.stringify(request.policy),
     issuedAt: stamp.issuedAt,
     actor: null,
-    candidates: [],
+    candidates: request.candidates ?? [],
   };
   const parsed = rolloutCommandSchema.safeParse(command);
   return parsed.success

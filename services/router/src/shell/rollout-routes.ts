@@ -13,6 +13,7 @@ import {
   lifecycleCommand,
   startCommand,
   weightCommand,
+  type Built,
   type CommandStamp,
 } from '../core/operator-commands.js';
 import { awaitCommandOutcome } from './command-outcome.js';
@@ -50,8 +51,7 @@ export function registerRolloutRoutes(app: FastifyInstance, deps: HttpApiDeps): 
       ...stamp(),
       rolloutId: `${model}-${deps.newId().slice(0, 8)}`,
     });
-    if (!built.ok) return reply.code(400).send({ error: 'bad_request', message: built.message });
-    return submit(request, reply, built.command);
+    return submitBuilt(request, reply, built);
   });
 
   app.post('/v1/rollouts/:model/weight', operator, async (request: ModelRequest, reply) => {
@@ -59,7 +59,7 @@ export function registerRolloutRoutes(app: FastifyInstance, deps: HttpApiDeps): 
     if (body === undefined || !ready(reply)) return reply;
     const state = book.get(request.params.model);
     if (state === undefined) return noRollout(reply, request.params.model);
-    return submit(request, reply, weightCommand(state, body, stamp(), body.reason));
+    return submitBuilt(request, reply, weightCommand(state, body, stamp(), body));
   });
 
   for (const verb of Object.keys(LifecycleVerb) as LifecycleVerb[]) {
@@ -68,8 +68,14 @@ export function registerRolloutRoutes(app: FastifyInstance, deps: HttpApiDeps): 
       if (body === undefined || !ready(reply)) return reply;
       const state = book.get(request.params.model);
       if (state === undefined) return noRollout(reply, request.params.model);
-      return submit(request, reply, lifecycleCommand(state, verb, stamp(), body.reason));
+      return submitBuilt(request, reply, lifecycleCommand(state, verb, stamp(), body));
     });
+  }
+
+  /** Publishes a command that could be built; answers 400 with the reason otherwise. */
+  function submitBuilt(request: FastifyRequest, reply: FastifyReply, built: Built) {
+    if (!built.ok) return reply.code(400).send({ error: 'bad_request', message: built.message });
+    return submit(request, reply, built.command);
   }
 
   function stamp(): CommandStamp {
