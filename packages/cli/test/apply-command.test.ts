@@ -164,4 +164,81 @@ describe('kanary apply', () => {
     expect(run.stderr.at(-1)).toBe('nothing applied');
     expect((await live()).get('weather')!.seq).toBe(before.get('weather')!.seq);
   });
+
+  it('runs an A/B/n rollout from a spec with candidates: started, read back unchanged, a candidate promoted when forced', async () => {
+    const abnSpec = (candidates: string) => `apiVersion: kanary/v1
+kind: Rollout
+model: hail
+stable: hail-v1
+candidates: [${candidates}]
+policy:
+  steps: [0.05, 0.2]
+`;
+    const file = join(dir, 'hail.yaml');
+    await writeFile(file, abnSpec('hail-v2, hail-v3, hail-v4'));
+
+    const first = await f.kanary('apply', '-f', file);
+    expect(first.stderr).toEqual([]);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toEqual(
+      expect.arrayContaining(['  + candidates:', '  +   - hail-v2', '  +   - hail-v4']),
+    );
+    expect(first.stdout.join('\n')).toMatch(/applied: START hail → CANARY/);
+    const started = (await live()).get('hail')!;
+    expect(started).toMatchObject({ phase: 'CANARY', canary: null });
+    expect(started.candidates.map((c) => [c.variant, c.status, c.weight])).toEqual([
+      ['hail-v2', 'LIVE', 0.05],
+      ['hail-v3', 'LIVE', 0.05],
+      ['hail-v4', 'LIVE', 0.05],
+    ]);
+
+    const again = await f.kanary('apply', '-f', file);
+    expect(again.code).toBe(0);
+    expect(again.stdout.at(-1)).toBe('0 changed, 1 unchanged, 0 refused');
+
+    const got = await f.kanary('get', 'rollouts', '--model', 'hail', '-o', 'yaml');
+    expect(got.code).toBe(0);
+    const yaml = got.stdout.join('\n');
+    expect(yaml).toContain('candidates:\n  - hail-v2\n  - hail-v3\n  - hail-v4\n');
+    expect(yaml).toContain('  candidates:\n    - variant: hail-v2\n      status: LIVE\n');
+    const gotFile = join(dir, 'hail-live.yaml');
+    await writeFile(gotFile, `${yaml}\n`);
+    const readBack = await f.kanary('apply', '-f', gotFile);
+    expect(readBack.code).toBe(0);
+    expect(readBack.stdout.at(-1)).toBe('0 changed, 1 unchanged, 0 refused');
+    const table = await f.kanary('get', 'rollouts', '--model', 'hail');
+    expect(table.stdout.join('\n')).toMatch(
+      /^hail +CANARY +hail-v1 +hail-v2,hail-v3,hail-v4 +15% /m,
+    );
+
+    const fewer = join(dir, 'hail-fewer.yaml');
+    await writeFile(fewer, abnSpec('hail-v2, hail-v3'));
+    const refused = await f.kanary('apply', '-f', fewer);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain('  -   - hail-v4');
+    expect(refused.stderr.join('\n')).toMatch(
+      /^hail: refused: would restart the live rollout hail-\d+ \(CANARY, candidates hail-v2 at 5%, hail-v3 at 5%, hail-v4 at 5%\).*--force/,
+    );
+    expect((await live()).get('hail')!.seq).toBe(started.seq);
+
+    const after = join(dir, 'hail-after.yaml');
+    await writeFile(after, 'apiVersion: kanary/v1\nkind: Rollout\nmodel: hail\nstable: hail-v3\n');
+    const promote = await f.kanary('apply', '-f', after, '--force');
+    expect(promote.stderr).toEqual([]);
+    expect(promote.code).toBe(0);
+    expect(promote.stdout.join('\n')).toMatch(/with PROMOTE of hail-v3/);
+    expect(promote.stdout.join('\n')).toMatch(/applied: PROMOTE hail → PROMOTED/);
+    const promoted = (await live()).get('hail')!;
+    expect(promoted).toMatchObject({ phase: 'PROMOTED', stable: 'hail-v3' });
+    expect(promoted.candidates.map((c) => c.status)).toEqual(['ENDED', 'PROMOTED', 'ENDED']);
+
+    const served = await f.kanary('apply', '-f', after);
+    expect(served.code).toBe(0);
+    expect(served.stdout.at(-1)).toBe('0 changed, 1 unchanged, 0 refused');
+    const ran = await f.kanary('apply', '-f', file);
+    expect(ran.code).toBe(0);
+    expect(ran.stdout).toContain(
+      `  unchanged: hail-v3 was promoted (rollout ${promoted.rolloutId} ended PROMOTED)`,
+    );
+  });
 });

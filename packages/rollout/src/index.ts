@@ -22,7 +22,7 @@ export type { ResumablePhase } from './state-machine/rollout-phase.js';
 export { RejectionCode } from './state-machine/rejection.js';
 export type { Rejection } from './state-machine/rejection.js';
 export { rolloutCommandSchema } from './state-machine/rollout-command.js';
-export { checkVariantSet } from './state-machine/schema-primitives.js';
+export { checkCandidateSet, checkVariantSet } from './state-machine/schema-primitives.js';
 export type { RolloutCommand } from './state-machine/rollout-command.js';
 export { rolloutStateSchema, RECENT_COMMAND_IDS_LIMIT } from './state-machine/rollout-state.js';
 export type { RolloutState } from './state-machine/rollout-state.js';

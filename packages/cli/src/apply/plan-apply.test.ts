@@ -1,4 +1,4 @@
-import { exampleEvents, type RolloutState } from '@kanary/contracts';
+import { exampleEvents, type Candidate, type RolloutState } from '@kanary/contracts';
 import { describe, expect, it } from 'vitest';
 import { planApply } from './plan-apply.js';
 import type { RolloutSpec } from './rollout-spec.js';
@@ -7,6 +7,7 @@ const spec = (over: Partial<RolloutSpec> = {}): RolloutSpec => ({
   model: 'weather',
   stable: 'v1',
   canary: 'v2',
+  candidates: [],
   shadows: [],
   policy: { steps: [0.1, 0.5] },
   rolloutId: null,
@@ -30,6 +31,41 @@ const shadowMode = state({ phase: 'SHADOW', canaryWeight: 0, stepIndex: -1, shad
 const paused = state({ phase: 'PAUSED', pausedFrom: 'CANARY' });
 const rolledBack = state({ phase: 'ROLLED_BACK', canaryWeight: 0 });
 const promoted = state({ phase: 'PROMOTED', stable: 'v2', canary: null, canaryWeight: 0 });
+
+// A/B/n: candidates a, b, c against v1.
+const abnSpec = (over: Partial<RolloutSpec> = {}): RolloutSpec =>
+  spec({ canary: null, candidates: ['a', 'b', 'c'], ...over });
+const candidate = (variant: string, status: Candidate['status'] = 'LIVE'): Candidate => ({
+  variant,
+  status,
+  weight: status === 'LIVE' ? 0.05 : 0,
+  stepIndex: 0,
+  stepStartedAt: 0,
+  changedAt: 0,
+});
+const abn = state({
+  canary: null,
+  canaryWeight: 0.15,
+  candidates: [candidate('a'), candidate('b'), candidate('c')],
+});
+const abnOneBack = state({
+  canary: null,
+  canaryWeight: 0.1,
+  candidates: [candidate('a'), candidate('b', 'ROLLED_BACK'), candidate('c')],
+});
+const abnRolledBack = state({
+  phase: 'ROLLED_BACK',
+  canary: null,
+  canaryWeight: 0,
+  candidates: ['a', 'b', 'c'].map((v) => candidate(v, 'ROLLED_BACK')),
+});
+const abnPromoted = state({
+  phase: 'PROMOTED',
+  stable: 'b',
+  canary: null,
+  canaryWeight: 0,
+  candidates: [candidate('a', 'ENDED'), candidate('b', 'PROMOTED'), candidate('c', 'ENDED')],
+});
 
 describe('planApply', () => {
   it.each<[string, RolloutSpec, RolloutState | undefined, boolean, string]>([
@@ -118,6 +154,94 @@ describe('planApply', () => {
     ['rolled back: new canary', spec({ canary: 'v3' }), rolledBack, false, 'start'],
     ['rolled back: new id', spec({ rolloutId: 'r2' }), rolledBack, false, 'start'],
     ['rolled back: no canary', spec({ canary: null }), rolledBack, false, 'unchanged'],
+    // A/B/n
+    ['A/B/n: first rollout', abnSpec(), undefined, false, 'start'],
+    ['A/B/n: same live candidates', abnSpec(), abn, false, 'unchanged'],
+    [
+      'A/B/n: candidates in another order',
+      abnSpec({ candidates: ['c', 'a', 'b'] }),
+      abn,
+      false,
+      'unchanged',
+    ],
+    ['A/B/n: one candidate rolled back, same spec', abnSpec(), abnOneBack, false, 'unchanged'],
+    ['A/B/n: other candidates', abnSpec({ candidates: ['a', 'b'] }), abn, false, 'refused'],
+    ['A/B/n: other candidates, forced', abnSpec({ candidates: ['a', 'd'] }), abn, true, 'start'],
+    ['A/B/n: other policy, forced', abnSpec({ policy: {} }), abn, true, 'start'],
+    ['A/B/n: a canary instead, forced', spec({ canary: 'a' }), abn, true, 'start'],
+    ['A/B/n: candidates instead of a canary', abnSpec(), canary, false, 'refused'],
+    ['A/B/n: candidates instead of a canary, forced', abnSpec(), canary, true, 'start'],
+    ['A/B/n: other stable, forced', abnSpec({ stable: 'v0' }), abn, true, 'refused'],
+    ['A/B/n: no candidates: ends the rollout', spec({ canary: null }), abn, false, 'refused'],
+    ['A/B/n: no candidates, forced: rollback', spec({ canary: null }), abn, true, 'finish'],
+    [
+      'A/B/n: no candidates, forced: promote a live one',
+      spec({ canary: null, stable: 'c' }),
+      abnOneBack,
+      true,
+      'finish',
+    ],
+    [
+      'A/B/n: no candidates, forced: promote a rolled-back one',
+      spec({ canary: null, stable: 'b' }),
+      abnOneBack,
+      true,
+      'refused',
+    ],
+    [
+      'A/B/n: no candidates, stable not in the rollout, forced',
+      spec({ canary: null, stable: 'v7' }),
+      abn,
+      true,
+      'refused',
+    ],
+    ['A/B/n promoted: the spec that ran', abnSpec(), abnPromoted, false, 'unchanged'],
+    ['A/B/n promoted: the spec that ran, forced', abnSpec(), abnPromoted, true, 'unchanged'],
+    [
+      'A/B/n promoted: spec after it',
+      spec({ stable: 'b', canary: null }),
+      abnPromoted,
+      false,
+      'unchanged',
+    ],
+    [
+      'A/B/n promoted: no candidates, old stable',
+      spec({ canary: null }),
+      abnPromoted,
+      false,
+      'refused',
+    ],
+    [
+      'A/B/n promoted: next rollout',
+      abnSpec({ stable: 'b', candidates: ['d', 'e'] }),
+      abnPromoted,
+      false,
+      'start',
+    ],
+    [
+      'A/B/n promoted: next rollout from the old stable',
+      abnSpec({ candidates: ['d', 'e'] }),
+      abnPromoted,
+      false,
+      'refused',
+    ],
+    [
+      'A/B/n promoted: a canary that was one of its candidates',
+      spec({ stable: 'b', canary: 'a' }),
+      abnPromoted,
+      false,
+      'start',
+    ],
+    ['A/B/n rolled back: the spec that ran', abnSpec(), abnRolledBack, false, 'unchanged'],
+    ['A/B/n rolled back: the spec that ran, forced', abnSpec(), abnRolledBack, true, 'start'],
+    [
+      'A/B/n rolled back: new candidates',
+      abnSpec({ candidates: ['d', 'e'] }),
+      abnRolledBack,
+      false,
+      'start',
+    ],
+    ['A/B/n rolled back: no candidates', spec({ canary: null }), abnRolledBack, false, 'unchanged'],
   ])('%s → %s', (_, desired, live, force, kind) => {
     expect(planApply(desired, live, { force }).kind).toBe(kind);
   });
@@ -140,6 +264,37 @@ describe('planApply', () => {
     expect(planApply(spec({ canary: null, stable: 'v2' }), paused, { force: true })).toMatchObject({
       kind: 'finish',
       action: 'PROMOTE',
+    });
+  });
+
+  it('A/B/n: describes each candidate, and names the one a forced spec promotes', () => {
+    expect(planApply(abnSpec({ candidates: ['a', 'b'] }), abnOneBack)).toMatchObject({
+      kind: 'refused',
+      forceable: true,
+      reason:
+        'would restart the live rollout r1 (CANARY, candidates a at 5%, b ROLLED_BACK, c at 5%): rolled back, then started as specified; run with --force to do so',
+    });
+    expect(
+      planApply(spec({ canary: null, stable: 'c' }), abnOneBack, { force: true }),
+    ).toMatchObject({
+      kind: 'finish',
+      action: 'PROMOTE',
+      candidate: 'c',
+    });
+    expect(planApply(spec({ canary: null }), abn, { force: true })).toMatchObject({
+      kind: 'finish',
+      action: 'ROLLBACK',
+      candidate: null,
+    });
+    expect(planApply(spec({ canary: null, stable: 'b' }), abnOneBack, { force: true })).toEqual({
+      kind: 'refused',
+      forceable: false,
+      reason:
+        'rollout r1 (CANARY, candidates a at 5%, b ROLLED_BACK, c at 5%): candidate b is ROLLED_BACK and can no longer be promoted',
+    });
+    expect(planApply(abnSpec(), abnPromoted)).toEqual({
+      kind: 'unchanged',
+      note: 'b was promoted (rollout r1 ended PROMOTED)',
     });
   });
 

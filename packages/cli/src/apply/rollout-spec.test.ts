@@ -15,6 +15,7 @@ describe('parseSpecDocuments', () => {
           model: 'a',
           stable: 'v1',
           canary: 'v2',
+          candidates: [],
           shadows: [],
           rolloutId: null,
           policy: { steps: [0.1, 0.5] },
@@ -22,9 +23,29 @@ describe('parseSpecDocuments', () => {
       },
       {
         where: 'f.yaml (document 2)',
-        spec: { model: 'b', stable: 'v3', canary: null, shadows: [], rolloutId: null, policy: {} },
+        spec: {
+          model: 'b',
+          stable: 'v3',
+          canary: null,
+          candidates: [],
+          shadows: [],
+          rolloutId: null,
+          policy: {},
+        },
       },
     ]);
+  });
+
+  it('reads the candidates of an A/B/n rollout in their order', () => {
+    const text = `${header}model: a\nstable: v1\ncandidates: [v3, v2]\nshadows: [v4]\nrolloutId: r1\n`;
+    const { specs, invalid } = parseSpecDocuments(text, 'f.yaml');
+    expect(invalid).toEqual([]);
+    expect(specs[0]!.spec).toMatchObject({
+      canary: null,
+      candidates: ['v3', 'v2'],
+      shadows: ['v4'],
+      rolloutId: 'r1',
+    });
   });
 
   it('ignores the status that `get -o yaml` writes', () => {
@@ -60,7 +81,7 @@ describe('parseSpecDocuments', () => {
     [
       'shadows without a canary',
       `${header}model: a\nstable: v1\nshadows: [v3]\n`,
-      'shadows: need a canary',
+      'shadows: need a canary or candidates',
     ],
     [
       'an invalid policy field',
@@ -76,6 +97,46 @@ describe('parseSpecDocuments', () => {
       'a policy that is not a mapping',
       `${header}model: a\nstable: v1\ncanary: v2\npolicy: fast\n`,
       'policy: must be a mapping of policy fields',
+    ],
+    [
+      'a canary and candidates',
+      `${header}model: a\nstable: v1\ncanary: v2\ncandidates: [v3, v4]\n`,
+      'candidates: cannot be combined with canary',
+    ],
+    [
+      'one candidate',
+      `${header}model: a\nstable: v1\ncandidates: [v2]\n`,
+      'candidates: need two or more variants (one candidate is a canary)',
+    ],
+    [
+      'a repeated candidate',
+      `${header}model: a\nstable: v1\ncandidates: [v2, v3, v2]\n`,
+      'candidates.2: "v2" is listed twice',
+    ],
+    [
+      'the stable as a candidate',
+      `${header}model: a\nstable: v1\ncandidates: [v1, v2]\n`,
+      'candidates.0: "v1" is already the stable or a shadow',
+    ],
+    [
+      'a shadow as a candidate',
+      `${header}model: a\nstable: v1\ncandidates: [v2, v3]\nshadows: [v3]\n`,
+      'candidates.1: "v3" is already the stable or a shadow',
+    ],
+    [
+      'candidates that are not a list',
+      `${header}model: a\nstable: v1\ncandidates: v2\n`,
+      'candidates: must be a list of variants',
+    ],
+    [
+      'a blank candidate',
+      `${header}model: a\nstable: v1\ncandidates: [v2, " "]\n`,
+      'candidates.1: must not be blank',
+    ],
+    [
+      'a rolloutId without a rollout',
+      `${header}model: a\nstable: v1\nrolloutId: r1\n`,
+      'rolloutId: needs a canary or candidates',
     ],
     ['broken YAML', `${header}model: [a\n`, 'YAML: '],
   ])('names the field: %s', (_, text, problem) => {

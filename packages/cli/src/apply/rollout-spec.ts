@@ -1,4 +1,4 @@
-import { checkVariantSet, parsePolicy, PolicyError } from '@kanary/rollout';
+import { checkCandidateSet, checkVariantSet, parsePolicy, PolicyError } from '@kanary/rollout';
 import { parseAllDocuments } from 'yaml';
 import { z, type ZodIssue } from 'zod';
 
@@ -11,8 +11,10 @@ export const SPEC_KIND = 'Rollout';
  *
  * - with a `canary`: that canary is (or was) rolled out against `stable`, with these shadows
  *   and this policy (the policy as written: defaults are filled in by whoever judges it);
- * - without one: no rollout is in progress and the model serves `stable` (what a spec looks
- *   like once its canary was promoted).
+ * - with `candidates` instead (two or more, never with a canary): an A/B/n rollout of those
+ *   candidates against `stable`, each judged on its own, with these shadows and this policy;
+ * - with neither: no rollout is in progress and the model serves `stable` (what a spec looks
+ *   like once its canary, or one of its candidates, was promoted).
  *
  * `rolloutId` pins the rollout's id (default: one is made up when it starts).
  */
@@ -20,6 +22,8 @@ export interface RolloutSpec {
   readonly model: string;
   readonly stable: string;
   readonly canary: string | null;
+  /** The candidates of an A/B/n rollout, in START order; empty with a canary or none. */
+  readonly candidates: readonly string[];
   readonly shadows: readonly string[];
   /** The policy fields as written; `{}` means all defaults. */
   readonly policy: Readonly<Record<string, unknown>>;
@@ -39,6 +43,7 @@ const specSchema = z
     model: id,
     stable: id,
     canary: id.nullable().default(null),
+    candidates: z.array(id, { invalid_type_error: 'must be a list of variants' }).optional(),
     shadows: z.array(id).default([]),
     rolloutId: id.nullable().default(null),
     policy: z
@@ -51,11 +56,26 @@ const specSchema = z
   .strict()
   .superRefine((spec, ctx) => {
     checkVariantSet(spec, ctx);
-    if (spec.canary === null && spec.shadows.length > 0) {
-      ctx.addIssue({ code: 'custom', path: ['shadows'], message: 'need a canary' });
+    if (spec.candidates !== undefined) {
+      if (spec.canary !== null) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['candidates'],
+          message: 'cannot be combined with canary: name one canary, or two or more candidates',
+        });
+      }
+      checkCandidateSet({ ...spec, candidates: spec.candidates }, ctx);
     }
-    if (spec.canary === null && spec.rolloutId !== null) {
-      ctx.addIssue({ code: 'custom', path: ['rolloutId'], message: 'needs a canary' });
+    const rollsOut = spec.canary !== null || spec.candidates !== undefined;
+    if (!rollsOut && spec.shadows.length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['shadows'], message: 'need a canary or candidates' });
+    }
+    if (!rollsOut && spec.rolloutId !== null) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rolloutId'],
+        message: 'needs a canary or candidates',
+      });
     }
     try {
       parsePolicy(spec.policy);
@@ -112,10 +132,18 @@ export function parseSpecDocuments(text: string, source: string): ParsedSpecs {
       invalid.push({ where, problems: result.error.issues.map(describeIssue) });
       return;
     }
-    const { model, stable, canary, shadows, rolloutId, policy } = result.data;
+    const { model, stable, canary, candidates, shadows, rolloutId, policy } = result.data;
     specs.push({
       where,
-      spec: { model, stable, canary, shadows, rolloutId, policy: policy ?? {} },
+      spec: {
+        model,
+        stable,
+        canary,
+        candidates: candidates ?? [],
+        shadows,
+        rolloutId,
+        policy: policy ?? {},
+      },
     });
   });
   return { specs, invalid };

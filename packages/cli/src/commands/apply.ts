@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { commandOnState, parsePolicy, type LiveAction } from '@kanary/rollout';
+import { commandOnState, commandTarget, parsePolicy, type LiveAction } from '@kanary/rollout';
 import { publishCommand, RolloutView } from '@kanary/rollout-client';
 import { Option, type Command } from 'commander';
 import { loadSpecFiles } from '../apply/load-spec-files.js';
@@ -30,10 +30,22 @@ interface Step {
   readonly reason: string;
 }
 
-/** Sends one operator command on the model's live rollout and waits for the router's outcome. */
-async function endLive(step: Step, model: string, action: LiveAction): Promise<number> {
-  const state = step.view.states.get(model)!;
-  const command = commandOnState(state, action, {
+/**
+ * Sends one operator command on the model's live rollout (about `candidate` of an A/B/n
+ * rollout, or the whole rollout) and waits for the router's outcome.
+ */
+async function endLive(
+  step: Step,
+  model: string,
+  action: LiveAction,
+  candidate: string | null = null,
+): Promise<number> {
+  const target = commandTarget(step.view.states.get(model)!, action, candidate);
+  if (!target.ok) {
+    step.out.error(`${model}: ${target.message}`);
+    return ExitCode.failed;
+  }
+  const command = commandOnState(target.state, action, {
     commandId: `op-${randomUUID()}`,
     issuedAt: Date.now(),
     issuedBy: 'OPERATOR',
@@ -45,7 +57,7 @@ async function endLive(step: Step, model: string, action: LiveAction): Promise<n
 
 /** Sends what the plan names, in order, stopping at the first command the router rejects. */
 async function carryOut(step: Step, spec: RolloutSpec, plan: ApplyPlan): Promise<number> {
-  if (plan.kind === 'finish') return endLive(step, spec.model, plan.action);
+  if (plan.kind === 'finish') return endLive(step, spec.model, plan.action, plan.candidate);
   if (plan.kind !== 'start') return ExitCode.ok;
   if (plan.replacing !== null) {
     const code = await endLive(step, spec.model, 'ROLLBACK');
@@ -56,7 +68,8 @@ async function carryOut(step: Step, spec: RolloutSpec, plan: ApplyPlan): Promise
     {
       model: spec.model,
       stable: spec.stable,
-      canary: spec.canary!,
+      canary: spec.canary,
+      candidates: spec.candidates,
       shadows: spec.shadows,
       rolloutId: spec.rolloutId ?? undefined,
       policy: hasPolicy

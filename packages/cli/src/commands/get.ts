@@ -47,7 +47,7 @@ function print(states: readonly RolloutState[], format: GetOptions['output'], ou
         s.model,
         s.phase,
         s.stable,
-        s.canary ?? '–',
+        s.candidates.length > 0 ? s.candidates.map((c) => c.variant).join(',') : (s.canary ?? '–'),
         pct(s.canaryWeight),
         String(s.stepIndex),
         s.rolloutId,

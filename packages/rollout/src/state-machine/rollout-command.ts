@@ -5,6 +5,7 @@ import {
   type RolloutCommand as WireRolloutCommand,
 } from '@kanary/contracts';
 import {
+  checkCandidateSet,
   checkVariantSet,
   epochMillis,
   nonEmptyId,
@@ -41,19 +42,8 @@ function checkCandidateStart(command: RolloutCommand, ctx: z.RefinementCtx): voi
     ctx.addIssue({ code: 'custom', path, message });
   };
   const { candidates } = command;
-  if (candidates.length < 2) {
-    issue(['candidates'], 'need two or more variants (one candidate is a canary)');
-  }
   if (command.canary !== null) issue(['canary'], 'must be null when candidates are named');
-  const seen = new Set<string>();
-  candidates.forEach((variant, index) => {
-    if (variant === command.stable || command.shadows.includes(variant)) {
-      issue(['candidates', index], `"${variant}" is already the stable or a shadow`);
-    } else if (seen.has(variant)) {
-      issue(['candidates', index], `"${variant}" is listed twice`);
-    }
-    seen.add(variant);
-  });
+  checkCandidateSet(command, ctx);
   const cap = maxCandidateWeight(candidates.length);
   if (command.canaryWeight === null || command.canaryWeight <= 0) {
     issue(['canaryWeight'], 'must be above 0: candidates start in canary mode');

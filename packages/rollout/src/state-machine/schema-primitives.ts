@@ -54,3 +54,32 @@ export function checkVariantSet(
     seen.add(shadow);
   });
 }
+
+/**
+ * Adds issues for an A/B/n candidate list: two or more, distinct, none the stable or a shadow
+ * (each candidate needs its own arm).
+ */
+export function checkCandidateSet(
+  value: { stable: string; shadows: readonly string[]; candidates: readonly string[] },
+  ctx: z.RefinementCtx,
+): void {
+  const { candidates } = value;
+  if (candidates.length < 2) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['candidates'],
+      message: 'need two or more variants (one candidate is a canary)',
+    });
+  }
+  const seen = new Set<string>();
+  candidates.forEach((variant, index) => {
+    const message =
+      variant === value.stable || value.shadows.includes(variant)
+        ? `"${variant}" is already the stable or a shadow`
+        : seen.has(variant)
+          ? `"${variant}" is listed twice`
+          : null;
+    if (message !== null) ctx.addIssue({ code: 'custom', path: ['candidates', index], message });
+    seen.add(variant);
+  });
+}
