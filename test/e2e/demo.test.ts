@@ -199,8 +199,8 @@ describe('the demo with --candidates, end to end on the broker', () => {
     for (const variant of ['weather-logreg-v1', 'weather-stump-v0', 'weather-tree-v2']) {
       expect(html).toContain(`<code>${variant}</code>`);
     }
-    expect(lines.join('\n')).toMatch(
-      /Three candidates \(weather-candidates: weather-logreg-v1 vs weather-stump-v0, weather-tree-v2, weather-tree-v3\): PROMOTED after [\d.]+ s \[weather-stump-v0 ROLLED_BACK, .*\], as expected/,
+    expect(outcomeLine(scenario!)).toMatch(
+      /^Three candidates \(weather-candidates: weather-logreg-v1 vs weather-stump-v0, weather-tree-v2, weather-tree-v3\): PROMOTED after [\d.]+ s \[weather-stump-v0 ROLLED_BACK, .*\], as expected/,
     );
   }, 300_000);
 });
