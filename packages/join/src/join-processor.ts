@@ -222,11 +222,15 @@ export class JoinProcessor {
       out.evaluations.push(evaluation);
       const record = evaluatedVariant(pending, evaluation.correct);
       pairWithHeld(key, pending, record, held, out);
+      // Field by field: V8 adds properties after an object spread on a slow path.
       const label: HeldLabel = {
-        ...held,
+        model: held.model,
+        label: held.label,
+        labeledAt: held.labeledAt,
+        outcomes: held.outcomes,
+        expiresAt: Math.max(held.expiresAt, now + this.config.ttlMs),
         matched: true,
         evaluated: [...held.evaluated, record],
-        expiresAt: Math.max(held.expiresAt, now + this.config.ttlMs),
       };
       return this.write(key, { kind: 'label', label }, out);
     }
