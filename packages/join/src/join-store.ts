@@ -1,4 +1,7 @@
-/** An entry as the store holds it: its changelog value (bytes, or JSON text restored from an old changelog). */
+/**
+ * An entry as the store holds it: its changelog value. The processor puts version 4 bytes (it
+ * converts entries restored from JSON text); a store keeps whichever it is given.
+ */
 export type StoredValue = string | Uint8Array;
 
 /**
