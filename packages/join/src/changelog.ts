@@ -12,8 +12,24 @@
 
 export interface ChangelogEntry {
   readonly key: string;
-  /** Encoded state for the key (JSON text with a version field `v`), or null to delete it. */
+  /**
+   * Encoded state for the key, or null to delete it: a join entry's bytes (version 4, see
+   * entry-binary.ts; a changelog written before may hold JSON text, versions 1–3), or for a
+   * reserved key JSON text with a version field `v`.
+   */
+  readonly value: string | Uint8Array | null;
+}
+
+/** An entry of a reserved key: JSON text, or a tombstone. */
+export interface TextChangelogEntry extends ChangelogEntry {
   readonly value: string | null;
+}
+
+const utf8 = new TextDecoder();
+
+/** A reserved key's value as text (a restore may hand it over as the record's bytes). */
+export function changelogText(value: string | Uint8Array): string {
+  return typeof value === 'string' ? value : utf8.decode(value);
 }
 
 export const RESERVED_KEY_PREFIX = '\u0000';

@@ -1,6 +1,9 @@
 /**
- * The changelog value of a join entry, which is also how the in-memory store holds it: one
- * compact JSON text per requestId, positional arrays instead of named fields. Version 3:
+ * The JSON versions (1–3) of a join entry's changelog value: one compact JSON text per
+ * requestId, positional arrays instead of named fields. Entries are written as version 4 (binary,
+ * entry-binary.ts) since; these are still read, so that a changelog written before the upgrade
+ * restores, and `encodeEntry` still writes version 3 (for tests and tools that need an old
+ * changelog). Version 3:
  *
  *   waiting predictions  {"v":3,"p":[[variant, model, rolloutId|null, role, served 0|1,
  *                                     output, latencyMs, status, predictedAt, expiresAt,
@@ -19,8 +22,8 @@
  * Older versions are still read: version 2 lacks the trailing scores, segment and outcomes (read
  * as null: an entry written before the upgrade gives evaluations without log-loss, Brier score,
  * segment or outcomes); version 1 also has evaluated variants as names alone (they carry no
- * pairing details, so the pairs they would have formed are lost with the upgrade). Every write is
- * version 3. A reader meeting a higher version fails loudly instead of guessing.
+ * pairing details, so the pairs they would have formed are lost with the upgrade). A reader
+ * meeting a version it does not know fails loudly instead of guessing.
  */
 import { PredictionStatus, Role } from '@kanary/contracts';
 import { ChangelogFormatError } from './changelog-format-error.js';
@@ -31,10 +34,14 @@ import type {
   PairingDetails,
   PendingPrediction,
 } from './join-entry.js';
+import { BINARY_ENTRY_VERSION, decodeEntryBytes } from './entry-binary.js';
 import type { StoredText } from './stored-text.js';
 import { parseVersionedJson } from './versioned-json.js';
 
-export const ENTRY_FORMAT_VERSION = 3;
+/** The version every entry is written in (binary, see entry-binary.ts). */
+export const ENTRY_FORMAT_VERSION = BINARY_ENTRY_VERSION;
+/** The last JSON version, which `encodeEntry` writes. */
+const JSON_FORMAT_VERSION = 3;
 /** The oldest version still read: its labels' evaluated variants are names alone. */
 const OLDEST_READABLE_VERSION = 1;
 /** The first version with scores and segments of predictions and outcomes of labels. */
@@ -94,13 +101,14 @@ function jsonList<T>(items: readonly T[], item: (value: T) => string): string {
   return `[${out}]`;
 }
 
+/** The version 3 JSON text of an entry (the processor writes version 4, `encodeEntryBytes`). */
 export function encodeEntry(entry: JoinEntry): string {
   let text: string;
   if (entry.kind === 'label') {
     const l = entry.label;
-    text = `{"v":${ENTRY_FORMAT_VERSION},"l":[${jsonString(l.model)},${jsonText(l.label)},${jsonNumber(l.labeledAt)},${jsonNumber(l.expiresAt)},${jsonFlag(l.matched)},${jsonList(l.evaluated, jsonEvaluated)},${jsonNumbers(l.outcomes)}]}`;
+    text = `{"v":${JSON_FORMAT_VERSION},"l":[${jsonString(l.model)},${jsonText(l.label)},${jsonNumber(l.labeledAt)},${jsonNumber(l.expiresAt)},${jsonFlag(l.matched)},${jsonList(l.evaluated, jsonEvaluated)},${jsonNumbers(l.outcomes)}]}`;
   } else {
-    text = `{"v":${ENTRY_FORMAT_VERSION},"p":${jsonList(entry.predictions, jsonPrediction)}}`;
+    text = `{"v":${JSON_FORMAT_VERSION},"p":${jsonList(entry.predictions, jsonPrediction)}}`;
   }
   // Concatenation leaves a tree of string pieces (~1 KB per entry, measured) until something reads
   // the characters; reading one makes V8 flatten it to one string now, before the store keeps it.
@@ -245,9 +253,39 @@ function decodeLabel(key: string, raw: unknown, version: number): HeldLabel {
   };
 }
 
-/** Reads a value written by `encodeEntry`; throws `ChangelogFormatError` on anything else. */
-export function decodeEntry(key: string, value: string): JoinEntry {
-  const record = parseVersionedJson(key, value, ENTRY_FORMAT_VERSION, OLDEST_READABLE_VERSION);
+/** UTF-8 of a JSON version's text: `{`. */
+const JSON_TEXT_START = 0x7b;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Reads a changelog value of any readable version: version 4 bytes (`encodeEntryBytes`), or a
+ * version 1–3 JSON text, as a string or as its UTF-8 bytes. Throws `ChangelogFormatError` on
+ * anything else.
+ */
+export function decodeEntry(key: string, value: string | Uint8Array): JoinEntry {
+  if (typeof value === 'string') return decodeJsonEntry(key, value);
+  if (value[0] !== JSON_TEXT_START) return decodeEntryBytes(key, value, true);
+  let text: string;
+  try {
+    text = utf8.decode(value);
+  } catch (cause) {
+    throw new ChangelogFormatError(key, 'not UTF-8 text', cause);
+  }
+  return decodeJsonEntry(key, text);
+}
+
+/**
+ * `decodeEntry` of a value the store holds: its version 4 bytes were written by this process (or
+ * checked when restored), so they are read without checking every field again.
+ */
+export function readStoredEntry(key: string, value: string | Uint8Array): JoinEntry {
+  return typeof value === 'string' || value[0] === JSON_TEXT_START
+    ? decodeEntry(key, value)
+    : decodeEntryBytes(key, value, false);
+}
+
+function decodeJsonEntry(key: string, value: string): JoinEntry {
+  const record = parseVersionedJson(key, value, JSON_FORMAT_VERSION, OLDEST_READABLE_VERSION);
   if (Array.isArray(record.p) && record.p.length > 0 && record.l === undefined) {
     return {
       kind: 'predictions',

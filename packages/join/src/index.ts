@@ -27,11 +27,16 @@ export { joinConfigSchema, parseJoinConfig } from './join-config.js';
 export type { JoinConfig, JoinConfigInput } from './join-config.js';
 
 // State store and changelog
-export type { ExpiryRef, JoinStore } from './join-store.js';
-export { InMemoryJoinStore, ENTRY_OVERHEAD_BYTES } from './memory-join-store.js';
+export type { ExpiryRef, JoinStore, StoredValue } from './join-store.js';
+export {
+  InMemoryJoinStore,
+  BYTES_VALUE_OVERHEAD,
+  ENTRY_OVERHEAD_BYTES,
+} from './memory-join-store.js';
 export {
   RESERVED_KEY_PREFIX,
   SNAPSHOT_SCHEDULE_KEY,
+  changelogText,
   isReservedKey,
   labelMetricsKey,
   evidenceStateKey,
@@ -42,6 +47,7 @@ export {
 } from './changelog.js';
 export type { ChangelogEntry } from './changelog.js';
 export { ENTRY_FORMAT_VERSION, decodeEntry, encodeEntry } from './entry-codec.js';
+export { BINARY_ENTRY_VERSION, encodeEntryBytes } from './entry-binary.js';
 export { entryExpiresAt } from './join-entry.js';
 export type {
   EvaluatedVariant,

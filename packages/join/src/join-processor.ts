@@ -32,9 +32,15 @@
  */
 import type { Evaluation, GroundTruthLabel, Prediction } from '@kanary/contracts';
 import { ChangelogFormatError } from './changelog-format-error.js';
-import { SNAPSHOT_SCHEDULE_KEY, isReservedKey, type ChangelogEntry } from './changelog.js';
+import {
+  SNAPSHOT_SCHEDULE_KEY,
+  changelogText,
+  isReservedKey,
+  type ChangelogEntry,
+} from './changelog.js';
 import { classify } from './classify.js';
-import { decodeEntry, encodeEntry } from './entry-codec.js';
+import { encodeEntryBytes, isEntryBytes } from './entry-binary.js';
+import { decodeEntry, readStoredEntry } from './entry-codec.js';
 import { ExpiryReason } from './expiry-reason.js';
 import { parseJoinConfig, type JoinConfig, type JoinConfigInput } from './join-config.js';
 import {
@@ -102,15 +108,19 @@ export class JoinProcessor {
     this.expectPhase('restoring', 'restore');
     for (const { key, value } of entries) {
       if (key === SNAPSHOT_SCHEDULE_KEY) {
-        this.nextSnapshotAt = value === null ? null : decodeSnapshotSchedule(value);
+        this.nextSnapshotAt = value === null ? null : decodeSnapshotSchedule(changelogText(value));
       } else if (MetricsAggregator.owns(key)) {
-        this.metrics.restore(key, value);
+        this.metrics.restore(key, value === null ? null : changelogText(value));
       } else if (isReservedKey(key)) {
         throw new ChangelogFormatError(key, 'unknown reserved key');
       } else if (value === null) {
         this.store.delete(key);
       } else {
-        this.store.put(key, value, entryExpiresAt(decodeEntry(key, value)));
+        // An entry of an older version (JSON text) is held as version 4 from now on, as if it
+        // had been written by this version.
+        const entry = decodeEntry(key, value);
+        const bytes = isEntryBytes(value) ? value : encodeEntryBytes(entry);
+        this.store.put(key, bytes, entryExpiresAt(entry));
       }
     }
   }
@@ -120,7 +130,7 @@ export class JoinProcessor {
     this.expectPhase('restoring', 'init');
     this.metrics.resetGauges();
     for (const [key, value] of this.store.entries()) {
-      const entry = decodeEntry(key, value);
+      const entry = readStoredEntry(key, value);
       if (entry.kind === 'predictions') {
         for (const p of entry.predictions) this.metrics.onPendingPredictions(p, 1);
       } else if (!entry.label.matched) {
@@ -167,7 +177,7 @@ export class JoinProcessor {
   /** Metrics and schedule checkpoints changed since the last flush; call before every commit. */
   flush(): ChangelogEntry[] {
     this.expectPhase('running', 'flush');
-    const entries = this.metrics.checkpoint();
+    const entries: ChangelogEntry[] = this.metrics.checkpoint();
     if (this.scheduleChanged && this.nextSnapshotAt !== null) {
       entries.push(encodeSnapshotSchedule(this.nextSnapshotAt));
       this.scheduleChanged = false;
@@ -212,11 +222,15 @@ export class JoinProcessor {
       out.evaluations.push(evaluation);
       const record = evaluatedVariant(pending, evaluation.correct);
       pairWithHeld(key, pending, record, held, out);
+      // Field by field: V8 adds properties after an object spread on a slow path.
       const label: HeldLabel = {
-        ...held,
+        model: held.model,
+        label: held.label,
+        labeledAt: held.labeledAt,
+        outcomes: held.outcomes,
+        expiresAt: Math.max(held.expiresAt, now + this.config.ttlMs),
         matched: true,
         evaluated: [...held.evaluated, record],
-        expiresAt: Math.max(held.expiresAt, now + this.config.ttlMs),
       };
       return this.write(key, { kind: 'label', label }, out);
     }
@@ -335,11 +349,11 @@ export class JoinProcessor {
 
   private read(key: string): JoinEntry | undefined {
     const value = this.store.get(key);
-    return value === undefined ? undefined : decodeEntry(key, value);
+    return value === undefined ? undefined : readStoredEntry(key, value);
   }
 
   private write(key: string, entry: JoinEntry, out: OutputCollector): void {
-    const value = encodeEntry(entry);
+    const value = encodeEntryBytes(entry);
     this.store.put(key, value, entryExpiresAt(entry));
     out.changed(key, value);
   }

@@ -8,11 +8,11 @@
  * deadline and a delete of an arbitrary key are O(log n) here, where the common heap packages
  * (heap-js, @datastructures-js/priority-queue) find an arbitrary element by linear search.
  */
-import type { ExpiryRef, JoinStore } from './join-store.js';
+import type { ExpiryRef, JoinStore, StoredValue } from './join-store.js';
 
 interface Node {
   readonly key: string;
-  value: string;
+  value: StoredValue;
   expiresAt: number;
   /** Position in the heap array, kept current on every move. */
   index: number;
@@ -26,9 +26,20 @@ interface Node {
  */
 export const ENTRY_OVERHEAD_BYTES = 152;
 
-/** Strings are counted at two bytes a character: exact for two-byte strings, an upper bound otherwise. */
-function nodeBytes(key: string, value: string): number {
-  return ENTRY_OVERHEAD_BYTES + 2 * (key.length + value.length);
+/**
+ * A byte value's own object beyond the string header counted in ENTRY_OVERHEAD_BYTES: a Node
+ * Buffer (a typed array, ~64 bytes of heap), whose bytes are held outside the heap.
+ */
+export const BYTES_VALUE_OVERHEAD = 48;
+
+/**
+ * Strings are counted at two bytes a character: exact for two-byte strings, an upper bound
+ * otherwise; byte values at their length plus their object.
+ */
+function nodeBytes(key: string, value: StoredValue): number {
+  const valueBytes =
+    typeof value === 'string' ? 2 * value.length : BYTES_VALUE_OVERHEAD + value.byteLength;
+  return ENTRY_OVERHEAD_BYTES + 2 * key.length + valueBytes;
 }
 
 function before(a: Node, b: Node): boolean {
@@ -48,11 +59,11 @@ export class InMemoryJoinStore implements JoinStore {
     return this.bytes;
   }
 
-  get(key: string): string | undefined {
+  get(key: string): StoredValue | undefined {
     return this.nodes.get(key)?.value;
   }
 
-  put(key: string, value: string, expiresAt: number): void {
+  put(key: string, value: StoredValue, expiresAt: number): void {
     const existing = this.nodes.get(key);
     const bytes = nodeBytes(key, value);
     if (existing === undefined) {
@@ -102,7 +113,7 @@ export class InMemoryJoinStore implements JoinStore {
     }
   }
 
-  *entries(): Generator<readonly [string, string]> {
+  *entries(): Generator<readonly [string, StoredValue]> {
     for (const node of this.nodes.values()) yield [node.key, node.value];
   }
 

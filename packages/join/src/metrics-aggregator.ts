@@ -12,7 +12,7 @@
  * snapshots are dashboards.
  */
 import type { PredictionStatus, VariantMetrics } from '@kanary/contracts';
-import { labelMetricsKey, variantMetricsKey, type ChangelogEntry } from './changelog.js';
+import { labelMetricsKey, variantMetricsKey, type TextChangelogEntry } from './changelog.js';
 import type { ExpiryReason } from './expiry-reason.js';
 import { LabelAggregate, type LabelMetrics } from './label-aggregate.js';
 import {
@@ -104,8 +104,8 @@ export class MetricsAggregator {
   }
 
   /** Changelog entries for every aggregate changed since the previous call. */
-  checkpoint(): ChangelogEntry[] {
-    const entries: ChangelogEntry[] = [];
+  checkpoint(): TextChangelogEntry[] {
+    const entries: TextChangelogEntry[] = [];
     for (const id of [...this.dirtyVariants].sort()) {
       const value = (this.variants.get(id) as VariantAggregate).encode();
       entries.push({ key: variantMetricsKey(id), value });

@@ -17,9 +17,9 @@ export class OutputCollector {
   readonly expired: ExpiredItem[] = [];
   readonly ignored: IgnoredRecord[] = [];
   metrics: MetricsSnapshot | null = null;
-  private readonly changes = new Map<string, string | null>();
+  private readonly changes = new Map<string, ChangelogEntry['value']>();
 
-  changed(key: string, value: string | null): void {
+  changed(key: string, value: ChangelogEntry['value']): void {
     this.changes.set(key, value);
   }
 

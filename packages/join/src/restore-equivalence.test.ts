@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Role } from '@kanary/contracts';
-import type { ChangelogEntry } from './changelog.js';
+import { isReservedKey, type ChangelogEntry } from './changelog.js';
+import { decodeEntry, encodeEntry } from './entry-codec.js';
 import type { JoinConfigInput } from './join-config.js';
 import type { JoinInput } from './join-input.js';
 import { HOUR, T0, label, prediction, seededRandom } from './join.fixtures.js';
@@ -165,7 +166,7 @@ function crashing(steps: readonly Step[], seed: number): CrashRun {
 
 /** What log compaction leaves at its most aggressive: the latest value per key, no tombstones. */
 function compact(log: readonly ChangelogEntry[]): ChangelogEntry[] {
-  const latest = new Map<string, string | null>();
+  const latest = new Map<string, ChangelogEntry['value']>();
   for (const { key, value } of log) {
     latest.delete(key);
     latest.set(key, value);
@@ -269,4 +270,33 @@ describe('changelog restore', () => {
       expectPairsOf(steps, outputs);
     },
   );
+
+  it('restores a changelog written before the binary entries (version 3 JSON) and continues as if never upgraded', () => {
+    const steps = scenario(4, 5000);
+    const reference = uninterrupted(steps);
+    // The version before the upgrade stopped at a commit half-way; its changelog holds every
+    // entry as version 3 JSON text, handed to the restore as the record's UTF-8 bytes.
+    const stop = steps.findIndex((step, i) => step.type === 'commit' && i >= steps.length / 2);
+    const log: ChangelogEntry[] = [];
+    for (const result of reference.results.slice(0, stop + 1)) {
+      for (const { key, value } of Array.isArray(result) ? result : result.changelog) {
+        const old =
+          value === null || isReservedKey(key)
+            ? value
+            : new TextEncoder().encode(encodeEntry(decodeEntry(key, value)));
+        log.push({ key, value: old });
+      }
+    }
+    expect(log.some(({ value }) => value instanceof Uint8Array && value[0] === 0x7b)).toBe(true);
+    const upgraded = new JoinProcessor(CONFIG);
+    upgraded.restore(compact(log));
+    upgraded.init({ now: steps[stop]!.now });
+    expect(upgraded.stats()).toEqual(uninterrupted(steps.slice(0, stop + 1)).processor.stats());
+    for (let i = stop + 1; i < steps.length; i++) {
+      const [got, want] = [execute(upgraded, steps[i]!), reference.results[i]];
+      if (JSON.stringify(got) !== JSON.stringify(want))
+        expect({ step: i, got }).toEqual({ step: i, got: want });
+    }
+    expect(upgraded.stats()).toEqual(reference.processor.stats());
+  });
 });

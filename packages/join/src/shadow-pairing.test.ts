@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Prediction } from '@kanary/contracts';
 import type { ChangelogEntry } from './changelog.js';
+import { decodeEntry, encodeEntry } from './entry-codec.js';
 import type { JoinInput } from './join-input.js';
 import { DAY, HOUR, SECOND, T0, labelled, predicted } from './join.fixtures.js';
 import { JoinProcessor } from './join-processor.js';
@@ -244,8 +245,11 @@ describe('a label restored from a version-1 entry', () => {
     expect(late.evaluations.map((e) => e.variant)).toEqual(['v2']);
     expect([late.outputPairs, late.labelledPairs]).toEqual([[], []]);
     expect(processor.process(stable(), T0 + 2).ignored.map((i) => i.reason)).toEqual(['DUPLICATE']);
-    // Rewritten as version 3: the old variant by name, the new one with its details.
-    expect(JSON.parse(late.changelog[0]?.value ?? '')).toEqual({
+    // Rewritten as version 4: the old variant by name, the new one with its details (compared
+    // in version 3's positional form).
+    const rewritten = late.changelog[0]?.value as Uint8Array;
+    expect(rewritten[0]).toBe(4);
+    expect(JSON.parse(encodeEntry(decodeEntry('req-1', rewritten)))).toEqual({
       v: 3,
       l: [
         'fraud',

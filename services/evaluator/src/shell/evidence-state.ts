@@ -6,7 +6,7 @@
  */
 import { semanticIssues, type ArmEvidence } from '@kanary/contracts';
 import { EvidenceFolder } from '@kanary/evidence';
-import { evidenceStateKey, type ChangelogEntry } from '@kanary/join';
+import { changelogText, evidenceStateKey, type ChangelogEntry } from '@kanary/join';
 
 /** The changelog entry of an evidence record. */
 export function evidenceStateEntry(record: ArmEvidence): ChangelogEntry {
@@ -20,7 +20,7 @@ export function evidenceStateEntry(record: ArmEvidence): ChangelogEntry {
  * @throws Error naming the key when the value is not a valid evidence record.
  */
 export function evidenceFromChangelog(entry: ChangelogEntry): ArmEvidence {
-  const parsed: unknown = entry.value === null ? null : JSON.parse(entry.value);
+  const parsed: unknown = entry.value === null ? null : JSON.parse(changelogText(entry.value));
   const value =
     typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
       ? ({ means: [], segments: [], ...(parsed as Partial<ArmEvidence>) } as ArmEvidence)

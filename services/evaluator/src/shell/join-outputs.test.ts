@@ -1,6 +1,6 @@
 import { topicCatalog } from '@kanary/contracts';
 import { describe, expect, it } from 'vitest';
-import { JoinProcessor } from '@kanary/join';
+import { ENTRY_FORMAT_VERSION, JoinProcessor, decodeEntry } from '@kanary/join';
 import { labelled, predicted, T0 } from '@kanary/join/fixtures';
 import { metricsRecords, PartitionOutputs } from './join-outputs.js';
 
@@ -25,9 +25,9 @@ describe('PartitionOutputs', () => {
     // r1 changed twice (pending prediction, then matched label): only its last value is written.
     const r1 = changelog.filter((r) => r.key === 'r1');
     expect(r1).toHaveLength(1);
-    expect(JSON.parse((r1[0] as { bytes: Buffer }).bytes.toString('utf8'))).toMatchObject({
-      v: expect.any(Number),
-    });
+    const bytes = (r1[0] as { bytes: Buffer }).bytes;
+    expect(bytes[0]).toBe(ENTRY_FORMAT_VERSION);
+    expect(decodeEntry('r1', bytes)).toMatchObject({ kind: 'label', label: { matched: true } });
   });
 
   it('writes a tombstone as null bytes', () => {

@@ -28,7 +28,7 @@ export class PartitionOutputs {
   readonly ignored: IgnoredRecord[] = [];
   readonly outputPairs: OutputPair[] = [];
   readonly labelledPairs: LabelledPair[] = [];
-  private readonly changes = new Map<string, string | null>();
+  private readonly changes = new Map<string, ChangelogEntry['value']>();
 
   constructor(readonly partition: number) {}
 
@@ -64,12 +64,21 @@ export class PartitionOutputs {
       out.push({
         topic: topics.joinChangelog,
         key,
-        bytes: value === null ? null : Buffer.from(value, 'utf8'),
+        bytes: changelogBytes(value),
         partition: this.partition,
       });
     }
     return out;
   }
+}
+
+/** A changelog value as record bytes: a join entry's own bytes as they are, text as UTF-8. */
+function changelogBytes(value: ChangelogEntry['value']): Buffer | null {
+  if (value === null) return null;
+  if (typeof value === 'string') return Buffer.from(value, 'utf8');
+  return Buffer.isBuffer(value)
+    ? value
+    : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
 }
 
 /** One `VariantMetrics` record per rollout × variant of a snapshot, keyed by rolloutId. */

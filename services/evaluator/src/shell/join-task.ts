@@ -15,7 +15,9 @@ import type { Logger } from '@kanary/observability';
 import type { Kafka } from 'kafkajs';
 import {
   MetricsAggregator,
+  changelogText,
   isEvidenceStateKey,
+  isReservedKey,
   parseUnitKey,
   unitKey,
   type ChangelogEntry,
@@ -59,11 +61,17 @@ export interface JoinTaskOptions {
   clock: () => number;
 }
 
-/** Changelog records carry the requestId (or a reserved key) and UTF-8 JSON, or a tombstone. */
-const changelogEntry = (record: RawRecord): ChangelogEntry => ({
-  key: record.key?.toString('utf8') ?? '',
-  value: record.value?.toString('utf8') ?? null,
-});
+/**
+ * Changelog records carry the requestId and a join entry's bytes (or an older version's UTF-8
+ * JSON), or a reserved key and UTF-8 JSON, or a tombstone. An entry's bytes are copied: the
+ * record's are a view of the whole fetched batch, which the store would otherwise keep alive.
+ */
+const changelogEntry = (record: RawRecord): ChangelogEntry => {
+  const key = record.key?.toString('utf8') ?? '';
+  const { value } = record;
+  if (value === null) return { key, value: null };
+  return { key, value: isReservedKey(key) ? value.toString('utf8') : Buffer.from(value) };
+};
 
 /** How long a batch that names an unknown rollout waits for `rollout.state` to be read further. */
 const STATE_CATCH_UP_MS = 10_000;
@@ -230,7 +238,7 @@ export function joinTask(options: JoinTaskOptions) {
             const unit = parseUnitKey(entry.key);
             if (unit === undefined) entries.push(entry);
             else if (entry.value !== null)
-              folder.restoreUnit({ ...unit, epoch: Number(entry.value) });
+              folder.restoreUnit({ ...unit, epoch: Number(changelogText(entry.value)) });
           }
           processor.restore(entries);
         },
