@@ -249,3 +249,46 @@ describe('commandTarget', () => {
     });
   });
 });
+
+describe('approvals of an A/B/n rollout', () => {
+  it('let every candidate end its step until the furthest one enters a new step', () => {
+    const state = started();
+    const ahead = applyAll(
+      state,
+      commandOn(state, RolloutAction.SET_WEIGHT, {
+        canary: 'a',
+        canaryWeight: 0.1,
+        stepIndex: 1,
+        issuedBy: IssuedBy.DECISION,
+      }),
+    );
+    const approved = applyAll(ahead, commandOn(ahead, RolloutAction.APPROVE, { actor: 'alice' }));
+    expect(approved.approval).toMatchObject({ stepIndex: 1, approvedBy: 'alice' });
+    const [a, b] = approved.candidates;
+    // b, still at step 0, may end it under the approval given at the furthest step (1).
+    expect(candidateView(approved, b!).approval).toMatchObject({ stepIndex: 0 });
+    expect(candidateView(approved, a!).approval).toMatchObject({ stepIndex: 1 });
+    // b catching up to step 1 keeps it; a moving on to step 2 clears it for everyone.
+    const caughtUp = applyAll(
+      approved,
+      commandOn(approved, RolloutAction.SET_WEIGHT, {
+        canary: 'b',
+        canaryWeight: 0.1,
+        stepIndex: 1,
+        issuedBy: IssuedBy.DECISION,
+      }),
+    );
+    expect(caughtUp.approval).not.toBeNull();
+    const further = applyAll(
+      caughtUp,
+      commandOn(caughtUp, RolloutAction.SET_WEIGHT, {
+        canary: 'a',
+        canaryWeight: 0.2,
+        stepIndex: 2,
+        issuedBy: IssuedBy.DECISION,
+      }),
+    );
+    expect(further.approval).toBeNull();
+    expect(candidateView(further, further.candidates[1]!).approval).toBeNull();
+  });
+});

@@ -237,7 +237,10 @@ export function rollbackCandidates(
 /**
  * One candidate's view of an A/B/n rollout: the rollout as if it had that candidate as its only
  * canary (its weight, step and step start; terminal once the candidate is), which is what the
- * two-arm policy judges. The state's seq, ids and policy are the rollout's.
+ * two-arm policy judges. The state's seq, ids and policy are the rollout's. An approval is given
+ * for the rollout's furthest step (APPROVE records `state.stepIndex`) and lets every candidate end
+ * its current step until the furthest candidate enters a new one (which clears it): the view
+ * carries it as an approval of the candidate's own step then, and none otherwise.
  */
 export function candidateView(state: RolloutState, candidate: Candidate): RolloutState {
   const live = candidate.status === CandidateStatus.LIVE;
@@ -255,6 +258,10 @@ export function candidateView(state: RolloutState, candidate: Candidate): Rollou
     stepStartedAt: candidate.stepStartedAt,
     shadows: live ? state.shadows : [],
     candidates: [],
+    approval:
+      state.approval !== null && state.approval.stepIndex === state.stepIndex
+        ? { ...state.approval, stepIndex: candidate.stepIndex }
+        : null,
   };
 }
 
