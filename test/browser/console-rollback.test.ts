@@ -127,4 +127,51 @@ describe('the web console in a real browser', () => {
       await page.close();
     }
   }, 150_000);
+
+  it('rolls back one candidate of an A/B/n rollout with its own button, the others staying live', async () => {
+    const candidates = ['abn-a', 'abn-b', 'abn-c'];
+    await bed.startRollout('abn-browser', 'abn-v1', 'abn-a', 'abn-br1', {
+      canary: null,
+      candidates,
+    });
+    await waitFor(
+      async () => (await (await fetch(`${bed.console.url}/api/rollouts/abn-br1`)).status) === 200,
+      { timeoutMs: 30_000, description: 'the console to know the rollout' },
+    );
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    try {
+      await page.goto(`${bed.console.url}/rollouts/abn-br1`);
+      // One rollback button per candidate (and one for the whole rollout).
+      for (const variant of candidates) {
+        expect(
+          await page.locator(`button[data-verb="rollback"][data-canary="${variant}"]`).count(),
+        ).toBe(1);
+      }
+      await page.locator('#token').fill(CONSOLE_TOKEN);
+      await page.locator('button[data-verb="rollback"][data-canary="abn-b"]').click();
+      const statuses = () =>
+        bed.router.rollout('abn-browser')?.candidates.map((c) => `${c.variant}:${c.status}`);
+      await waitFor(() => statuses()?.[1] === 'abn-b:ROLLED_BACK', {
+        timeoutMs: 30_000,
+        description: 'the router to roll back abn-b alone',
+      });
+      expect(statuses()).toEqual(['abn-a:LIVE', 'abn-b:ROLLED_BACK', 'abn-c:LIVE']);
+      expect(bed.router.rollout('abn-browser')).toMatchObject({
+        phase: 'CANARY',
+        lastCommand: { action: 'ROLLBACK', issuedBy: 'OPERATOR', outcome: 'APPLIED' },
+      });
+      // The page follows: abn-b has no buttons left, the others keep theirs.
+      await page
+        .locator('button[data-verb="rollback"][data-canary="abn-b"]')
+        .waitFor({ state: 'detached', timeout: 30_000 });
+      expect(await page.locator('button[data-verb="rollback"][data-canary="abn-c"]').count()).toBe(
+        1,
+      );
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 150_000);
 });
