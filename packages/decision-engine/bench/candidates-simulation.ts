@@ -3,8 +3,10 @@
 // rolled back, the better one promoted, an equal one promoted over the better, and, when all are
 // equal, how often any candidate is falsely rolled back.
 //
-// Run: node --conditions=source --import tsx packages/decision-engine/bench/candidates-simulation.ts [runs] [ids]
-// `ids`: a comma-separated subset of the scenario ids below.
+// Run: node --conditions=source --import tsx packages/decision-engine/bench/candidates-simulation.ts [runs] [ids] [first]
+// `ids`: a comma-separated subset of the scenario ids below; `first`: the index of the first run
+// (default 0), so that runs first … first + runs − 1 can be split over processes and the counts
+// added up.
 //
 // Every run: 30 requests/s, 1 % errors and the same latency in every arm, every request labelled
 // after an exponential delay of 10 minutes on average, the engine ticking every 30 s, until the
@@ -21,6 +23,7 @@ import { medianP90, rate } from './rates.js';
 
 const runs = Number(process.argv[2] ?? 200);
 const only = process.argv[3]?.split(',');
+const first = Number(process.argv[4] ?? 0);
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const SEED = 20_261_206;
@@ -98,7 +101,9 @@ export const CANDIDATE_SCENARIOS: ReadonlyArray<
 ];
 
 function main(): void {
-  console.log(`A/B/n simulations, default policy, ${runs} runs per scenario\n`);
+  console.log(
+    `A/B/n simulations, default policy, runs ${first}–${first + runs - 1} of each scenario\n`,
+  );
   console.log(
     '| scenario | rolled back a / b / c | promoted a / b / c | any candidate rolled back | outcomes | hours to the end, median (p90) |',
   );
@@ -106,7 +111,7 @@ function main(): void {
   CANDIDATE_SCENARIOS.forEach(([id, title, scenario], j) => {
     if (only !== undefined && !only.includes(id)) return;
     process.stderr.write(`${id}\n`);
-    const t = measure(scenario, SEED + 1_000_000 * j, runs);
+    const t = measure(scenario, SEED + 1_000_000 * j + first, runs);
     const each = (counts: Record<string, number>) =>
       ['a', 'b', 'c'].map((v) => rate(counts[v] ?? 0, t.runs)).join(' / ');
     const outcomes = Object.entries(t.outcomes)
@@ -115,6 +120,8 @@ function main(): void {
     console.log(
       `| ${title} | ${each(t.rolledBack)} | ${each(t.promoted)} | ${rate(t.anyRollback, t.runs)} | ${outcomes} | ${medianP90(t.hours, 1)} |`,
     );
+    // The raw counts, for adding up runs split over processes.
+    process.stderr.write(`${JSON.stringify({ id, first, seed: SEED + 1_000_000 * j, ...t })}\n`);
   });
 }
 
