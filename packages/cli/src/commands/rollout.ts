@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
-import type { RolloutCommand, RolloutState } from '@kanary/contracts';
+import type { Candidate, DecisionReport, RolloutCommand, RolloutState } from '@kanary/contracts';
 import { armReport } from '@kanary/evidence';
 import {
   commandOnState,
@@ -208,6 +208,12 @@ export async function rolloutAction(
   }
 }
 
+/** One candidate in `--json`: its state, its arm's numbers and the latest decision about it. */
+export type CandidateJson = Candidate & {
+  readonly arm: ReturnType<typeof armReport> | null;
+  readonly lastDecision: DecisionReport | null;
+};
+
 /**
  * `--json`'s candidates: each with its status, weight and step, its arm's numbers so far and the
  * latest decision about it (its evidence against the stable).
@@ -217,7 +223,7 @@ export function candidatesJson(
   view: Pick<RolloutView, 'candidateDecisions'> & {
     evidence: Pick<RolloutView['evidence'], 'armTotals'>;
   },
-) {
+): CandidateJson[] {
   const arms = view.evidence.armTotals(s.rolloutId).map(armReport);
   return s.candidates.map((c) => ({
     ...c,

@@ -76,7 +76,7 @@ export class ReplayTrack {
   final: ReplayFinal | null = null;
   lastReport: DecisionReport | null = null;
   /** A/B/n rollouts: the latest decision that issued a command about each candidate. */
-  readonly candidateDecisions = new Map<string, DecisionReport>();
+  readonly candidateDecisions: Map<string, DecisionReport> = new Map();
   readonly split: RecordedSplit = { stable: 0, canary: 0, candidates: new Map() };
   /** Predictions per variant, all of the file (first role seen). */
   readonly variants = new Map<string, { role: Role; predictions: number }>();
