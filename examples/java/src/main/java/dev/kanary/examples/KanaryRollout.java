@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.generic.GenericRecordBuilder;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -296,22 +297,24 @@ public final class KanaryRollout {
       String rolloutId = model + "-" + runId + "-" + UUID.randomUUID().toString().substring(0, 6);
       String commandId = "op-" + UUID.randomUUID();
       Schema commandSchema = schemas.get("commands");
-      GenericRecord start = new GenericData.Record(commandSchema);
-      start.put("commandId", commandId);
-      start.put("rolloutId", rolloutId);
-      start.put("model", model);
-      start.put("action", new GenericData.EnumSymbol(commandSchema.getField("action").schema(), "START"));
-      start.put("stable", opts.get("stable"));
-      start.put("canary", opts.get("canary"));
-      start.put("shadows", new GenericData.Array<String>(commandSchema.getField("shadows").schema(), List.of()));
-      start.put("canaryWeight", shadow ? null : firstStep);
-      start.put("stepIndex", shadow ? null : 0);
-      start.put("basedOnSeq", current == null ? null : current.get("seq"));
-      start.put("issuedBy", new GenericData.EnumSymbol(commandSchema.getField("issuedBy").schema(), "OPERATOR"));
-      start.put("reason", "started by the Java example");
-      start.put("policy", policyText);
-      start.put("issuedAt", System.currentTimeMillis());
-      send(producer, "commands", model, start);
+      // A builder fills every field this client does not set with its schema default (fields
+      // added to the contract later, such as `candidates` or `actor`), as Avro intends.
+      GenericRecordBuilder start = new GenericRecordBuilder(commandSchema);
+      start.set("commandId", commandId);
+      start.set("rolloutId", rolloutId);
+      start.set("model", model);
+      start.set("action", new GenericData.EnumSymbol(commandSchema.getField("action").schema(), "START"));
+      start.set("stable", opts.get("stable"));
+      start.set("canary", opts.get("canary"));
+      start.set("shadows", new GenericData.Array<String>(commandSchema.getField("shadows").schema(), List.of()));
+      start.set("canaryWeight", shadow ? null : firstStep);
+      start.set("stepIndex", shadow ? null : 0);
+      start.set("basedOnSeq", current == null ? null : current.get("seq"));
+      start.set("issuedBy", new GenericData.EnumSymbol(commandSchema.getField("issuedBy").schema(), "OPERATOR"));
+      start.set("reason", "started by the Java example");
+      start.set("policy", policyText);
+      start.set("issuedAt", System.currentTimeMillis());
+      send(producer, "commands", model, start.build());
       producer.flush();
       System.out.printf("published START %s: stable %s, canary %s%n", rolloutId, opts.get("stable"), opts.get("canary"));
 
@@ -369,12 +372,13 @@ public final class KanaryRollout {
         while (nextSend <= now) {
           String requestId = rolloutId + "-" + sent;
           String truth = classes.get(rng.nextInt(classes.size()));
-          GenericRecord request = new GenericData.Record(requestSchema);
-          request.put("requestId", requestId);
-          request.put("model", model);
-          request.put("routingKey", "user-" + rng.nextInt(2000));
-          request.put("features", String.format("{\"x\":%.4f,\"trueLabel\":\"%s\"}", rng.nextDouble(), truth));
-          request.put("timestamp", System.currentTimeMillis());
+          GenericRecord request = new GenericRecordBuilder(requestSchema)
+              .set("requestId", requestId)
+              .set("model", model)
+              .set("routingKey", "user-" + rng.nextInt(2000))
+              .set("features", String.format("{\"x\":%.4f,\"trueLabel\":\"%s\"}", rng.nextDouble(), truth))
+              .set("timestamp", System.currentTimeMillis())
+              .build();
           send(producer, "requests", requestId, request);
           pending.add(new Due(now + labelDelayMs, requestId, truth));
           sent++;
@@ -382,11 +386,12 @@ public final class KanaryRollout {
         }
         while (!pending.isEmpty() && pending.peek().at() <= now) {
           Due due = pending.poll();
-          GenericRecord label = new GenericData.Record(labelSchema);
-          label.put("requestId", due.requestId());
-          label.put("model", model);
-          label.put("label", due.label());
-          label.put("timestamp", System.currentTimeMillis());
+          GenericRecord label = new GenericRecordBuilder(labelSchema)
+              .set("requestId", due.requestId())
+              .set("model", model)
+              .set("label", due.label())
+              .set("timestamp", System.currentTimeMillis())
+              .build();
           send(producer, "labels", due.requestId(), label);
           labelled++;
         }
