@@ -24,8 +24,6 @@ import {
   DecisionCode,
   candidateView,
   dataShape,
-  parsePolicy,
-  PolicyError,
   resolveScorecard,
   stableShare,
   type Decision,
@@ -51,8 +49,6 @@ const ACT_FIRST: readonly DecisionAction[] = [
 export class CandidateGroup {
   /** One tracker per candidate, in START order. */
   readonly trackers: readonly RolloutTracker[];
-  /** The rollout's own policy (defaults applied), before the per-candidate adjustments. */
-  readonly policy: Policy;
   private current: RolloutState;
   private issued: { readonly seq: number; readonly index: number } | null = null;
   live = true;
@@ -64,14 +60,6 @@ export class CandidateGroup {
     checkSampleRatio = true,
   ) {
     this.current = state;
-    let policy: Policy;
-    try {
-      policy = parsePolicy(state.policy, defaultPolicy);
-    } catch (cause) {
-      if (!(cause instanceof PolicyError)) throw cause;
-      policy = parsePolicy(null, defaultPolicy);
-    }
-    this.policy = policy;
     const share = stableShare(state);
     const familySize = state.candidates.length;
     this.trackers = state.candidates.map(
@@ -83,6 +71,11 @@ export class CandidateGroup {
         }),
     );
     this.live = this.trackers.some((t) => t.live);
+  }
+
+  /** The rollout's own policy (defaults applied), before the per-candidate adjustments. */
+  get policy(): Policy {
+    return (this.trackers[0] as RolloutTracker).rolloutPolicy;
   }
 
   get state(): RolloutState {

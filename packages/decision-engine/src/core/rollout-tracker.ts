@@ -133,6 +133,8 @@ function candidatePolicy(policy: Policy, familySize: number): Policy {
 
 export class RolloutTracker {
   readonly policy: Policy;
+  /** The rollout's own policy (defaults applied), before any per-candidate adjustment. */
+  readonly rolloutPolicy: Policy;
   readonly policyError: PolicyError | null;
   readonly statistics: EvidenceStatistics;
   readonly stable: string;
@@ -160,6 +162,7 @@ export class RolloutTracker {
       error = cause;
       policy = parsePolicy(null, defaultPolicy);
     }
+    this.rolloutPolicy = policy;
     this.policy = candidate === null ? policy : candidatePolicy(policy, candidate.familySize);
     this.policyError = error;
     this.stableShare = candidate?.stableShare ?? null;

@@ -63,8 +63,11 @@ export function stableShare(state: Pick<RolloutState, 'candidates' | 'canaryWeig
   return 1 - liveCandidates(state).reduce((sum, c) => sum + c.weight, 0);
 }
 
-/** Rollout-level summary fields of a candidate list (see the state's field docs). */
-function summaryFields(
+/**
+ * Rollout-level summary fields of a candidate list (see the state's field docs); `fallbackStepStart`
+ * when no candidate is live (a START passes its own time).
+ */
+export function summaryFields(
   candidates: readonly Candidate[],
   fallbackStepStart: number,
 ): Pick<RolloutState, 'canaryWeight' | 'stepIndex' | 'stepStartedAt'> {
@@ -86,14 +89,6 @@ export function startCandidates(command: RolloutCommand, now: number): Candidate
     stepStartedAt: now,
     changedAt: now,
   }));
-}
-
-/** The rollout-level fields of a START with candidates. */
-export function startSummary(
-  candidates: readonly Candidate[],
-  now: number,
-): Pick<RolloutState, 'canaryWeight' | 'stepIndex' | 'stepStartedAt'> {
-  return summaryFields(candidates, now);
 }
 
 /** Checks a command about one candidate names a LIVE one (A/B/n rollouts only). */

@@ -9,7 +9,7 @@ import {
   rollbackCandidates,
   setCandidateWeight,
   startCandidates,
-  startSummary,
+  summaryFields,
 } from './candidates.js';
 
 /** The part of a state an action decides; seq, updatedAt and the command log are added after. */
@@ -69,7 +69,7 @@ export function startFields(
     stepStartedAt: now,
     approval: null,
     candidates,
-    ...(candidates.length > 0 ? startSummary(candidates, now) : {}),
+    ...(candidates.length > 0 ? summaryFields(candidates, now) : {}),
   };
 }
 
