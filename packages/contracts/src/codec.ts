@@ -283,5 +283,9 @@ function encodeWith<E extends EventName>(
   if (end < 0) end = type.encode(value, target, HEADER_BYTES);
   target.writeUInt8(MAGIC_BYTE, 0);
   target.writeInt32BE(schemaId, 1);
-  return target === scratch ? Buffer.from(scratch.subarray(0, end)) : target;
+  if (target !== scratch) return target;
+  // One Buffer object per record: `Buffer.from(scratch.subarray(…))` makes two.
+  const record = Buffer.allocUnsafe(end);
+  scratch.copy(record, 0, 0, end);
+  return record;
 }

@@ -11,6 +11,7 @@ export { JoinProcessor } from './join-processor.js';
 export type { JoinProcessorOptions, JoinStats, ProcessorContext } from './join-processor.js';
 export type { JoinInput } from './join-input.js';
 export { IgnoreReason } from './processor-output.js';
+export { OutputCollector } from './output-collector.js';
 export type {
   ExpiredItem,
   ExpiredLabel,

@@ -151,19 +151,33 @@ export class JoinProcessor {
    * One output per batch instead of one per record spares the allocations.
    */
   processAll(inputs: Iterable<JoinInput>, now: number): ProcessorOutput {
-    this.expectPhase('running', 'process');
     const out = new OutputCollector();
+    this.processInto(inputs, now, out);
+    return out.result();
+  }
+
+  /**
+   * `processAll` into a collector the caller owns, so that a batch's expiries, joins and
+   * checkpoints gather in one place without copying each call's output (the evaluator's path).
+   */
+  processInto(inputs: Iterable<JoinInput>, now: number, out: OutputCollector): void {
+    this.expectPhase('running', 'process');
     for (const input of inputs) {
       if (input.kind === 'prediction') this.onPrediction(input.value, now, out);
       else this.onLabel(input.value, now, out);
     }
-    return out.result();
   }
 
   /** Expires what is due at `now` and emits a metrics snapshot when one is due. */
   punctuate(now: number): ProcessorOutput {
-    this.expectPhase('running', 'punctuate');
     const out = new OutputCollector();
+    this.punctuateInto(now, out);
+    return out.result();
+  }
+
+  /** `punctuate` into a collector the caller owns (see `processInto`). */
+  punctuateInto(now: number, out: OutputCollector): void {
+    this.expectPhase('running', 'punctuate');
     for (const { key } of this.store.iterateByExpiry(now)) {
       this.retire(key, ExpiryReason.TTL, now, out);
     }
@@ -171,7 +185,6 @@ export class JoinProcessor {
       out.metrics = this.metrics.snapshot(now);
       this.schedule(now + this.config.metricsIntervalMs);
     }
-    return out.result();
   }
 
   /** Metrics and schedule checkpoints changed since the last flush; call before every commit. */

@@ -50,6 +50,11 @@ export class InMemoryJoinStore implements JoinStore {
   private readonly nodes = new Map<string, Node>();
   private readonly heap: Node[] = [];
   private bytes = 0;
+  /**
+   * The node the last `get` found: the join reads a key and then writes it, and a lookup in a
+   * map of 10⁵–10⁶ keys is a cache miss or two, so the write reuses the read's.
+   */
+  private recent: Node | undefined;
 
   get size(): number {
     return this.nodes.size;
@@ -60,11 +65,14 @@ export class InMemoryJoinStore implements JoinStore {
   }
 
   get(key: string): StoredValue | undefined {
-    return this.nodes.get(key)?.value;
+    const node = this.nodes.get(key);
+    this.recent = node;
+    return node?.value;
   }
 
   put(key: string, value: StoredValue, expiresAt: number): void {
-    const existing = this.nodes.get(key);
+    const recent = this.recent;
+    const existing = recent !== undefined && recent.key === key ? recent : this.nodes.get(key);
     const bytes = nodeBytes(key, value);
     if (existing === undefined) {
       const node: Node = { key, value, expiresAt, index: this.heap.length, bytes };
@@ -86,6 +94,7 @@ export class InMemoryJoinStore implements JoinStore {
   delete(key: string): boolean {
     const node = this.nodes.get(key);
     if (node === undefined) return false;
+    if (node === this.recent) this.recent = undefined;
     this.nodes.delete(key);
     this.bytes -= node.bytes;
     const last = this.heap.pop() as Node;
@@ -118,6 +127,7 @@ export class InMemoryJoinStore implements JoinStore {
   }
 
   clear(): void {
+    this.recent = undefined;
     this.nodes.clear();
     this.heap.length = 0;
     this.bytes = 0;

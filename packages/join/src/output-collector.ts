@@ -9,7 +9,10 @@ import type {
   ProcessorOutput,
 } from './processor-output.js';
 
-/** Gathers one call's outputs; changelog writes to the same key coalesce to the last value. */
+/**
+ * Gathers outputs of one or several calls (see `JoinProcessor.processInto`); changelog writes to
+ * the same key coalesce to the last value, keeping the key's first place.
+ */
 export class OutputCollector {
   readonly evaluations: Evaluation[] = [];
   readonly outputPairs: OutputPair[] = [];
@@ -21,6 +24,16 @@ export class OutputCollector {
 
   changed(key: string, value: ChangelogEntry['value']): void {
     this.changes.set(key, value);
+  }
+
+  /** Adds changelog entries, e.g. `flush()`'s checkpoints (a key written again takes the new value). */
+  addChangelog(entries: readonly ChangelogEntry[]): void {
+    for (const { key, value } of entries) this.changes.set(key, value);
+  }
+
+  /** The changelog writes gathered so far: each key once, with its last value. */
+  changelog(): ReadonlyMap<string, ChangelogEntry['value']> {
+    return this.changes;
   }
 
   result(): ProcessorOutput {

@@ -9,7 +9,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { DlqHeader, dlqHeader } from './dead-letter.js';
 import { decodeBatch, sortDecoded, type FetchedRecord } from './decode-batch.js';
-import { KeyMismatchError, keyMismatch, requestIdKey } from './record-key.js';
+import { KeyMismatchError, isAsciiKey, keyMismatch, requestIdKey } from './record-key.js';
 
 const { requests } = topicCatalog({ prefix: 'unit', dataPartitions: 2 });
 const source = { topic: requests, partition: 1, service: 'unit-test' };
@@ -168,6 +168,22 @@ describe('sortDecoded with keyedBy', () => {
   it('checks nothing without keyedBy', () => {
     const batch = sortDecoded(source, [record(0, null), record(1, 'x')], [event('a'), event('b')]);
     expect(batch.valid).toHaveLength(2);
+  });
+});
+
+describe('isAsciiKey', () => {
+  it.each<[string, Buffer, string, boolean]>([
+    ['the same ASCII text', Buffer.from('r-1'), 'r-1', true],
+    ['another text of the same length', Buffer.from('r-2'), 'r-1', false],
+    ['a longer key', Buffer.from('r-10'), 'r-1', false],
+    ['the empty key for the empty text', Buffer.alloc(0), '', true],
+    // Not decided here (keyMismatch compares the UTF-8 bytes), even when they are equal.
+    ['non-ASCII text', Buffer.from('r-ü'), 'r-ü', false],
+    ['Latin-1 bytes of non-ASCII text', Buffer.from('r-ü', 'latin1'), 'r-ü', false],
+  ])('%s', (_, key, text, expected) => {
+    expect(isAsciiKey(key, text)).toBe(expected);
+    // Never true where keyMismatch would reject the key.
+    if (expected) expect(keyMismatch(key, text, 'requestId')).toBeUndefined();
   });
 });
 

@@ -8,7 +8,7 @@ import {
 import type { IHeaders, Message } from 'kafkajs';
 import { deadLetter } from './dead-letter.js';
 import type { InputRecord } from './processor-options.js';
-import { keyMismatch, type RecordKey } from './record-key.js';
+import { isAsciiKey, keyMismatch, type RecordKey } from './record-key.js';
 
 /** A fetched record: what the runner reads of kafkajs' `KafkaMessage`. */
 export interface FetchedRecord {
@@ -76,10 +76,19 @@ export function sortDecoded<E extends EventName>(
   for (let i = 0; i < records.length; i++) {
     const m = records[i]!;
     let value = decoded[i];
-    const key = m.key === null ? null : m.key.toString();
-    if (keyedBy !== undefined && !(value instanceof KanaryError)) {
-      const expected = keyedBy.of(value as EventTypes[E]);
-      value = keyMismatch(m.key, expected, keyedBy.field, key ?? undefined) ?? value;
+    let key: string | null;
+    const expected =
+      keyedBy !== undefined && !(value instanceof KanaryError)
+        ? keyedBy.of(value as EventTypes[E])
+        : undefined;
+    if (expected !== undefined && m.key !== null && isAsciiKey(m.key, expected)) {
+      // The key's text is the expected text: no need to decode it.
+      key = expected;
+    } else {
+      key = m.key === null ? null : m.key.toString();
+      if (expected !== undefined) {
+        value = keyMismatch(m.key, expected, keyedBy!.field, key ?? undefined) ?? value;
+      }
     }
     if (!(value instanceof KanaryError)) {
       valid.push({

@@ -24,6 +24,21 @@ export class KeyMismatchError extends KanaryError {
   }
 }
 
+/**
+ * True when `key` is exactly the bytes of the ASCII text `text`; false means "not shown here"
+ * (other bytes, or non-ASCII text), for {@link keyMismatch} to decide. Compares in place: the
+ * usual key, an ASCII id, is checked without decoding it to a string.
+ */
+export function isAsciiKey(key: Buffer, text: string): boolean {
+  const n = text.length;
+  if (key.length !== n) return false;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7f || key[i] !== c) return false;
+  }
+  return true;
+}
+
 /** Longest key text quoted in a reason; longer keys are cut. */
 const SHOWN_KEY_CHARS = 200;
 /** Bytes of a binary key shown in hex. */

@@ -20,16 +20,16 @@ describe('messageBytes', () => {
 describe('splitSends', () => {
   const per = messageBytes(message('k0', 100));
 
-  it('keeps everything in one send while it fits', () => {
+  it("keeps everything in one send while each topic's messages fit", () => {
     const input: TopicMessages[] = [
       { topic: 'a', messages: [message('k0', 100), message('k1', 100)] },
-      { topic: 'b', messages: [message('k2', 100)] },
+      { topic: 'b', messages: [message('k2', 100), message('k3', 100)] },
     ];
-    expect(splitSends(input, 3 * per)).toEqual([input]);
+    expect(splitSends(input, 2 * per)).toEqual([input]);
     expect(splitSends([], 3 * per)).toEqual([]);
   });
 
-  it('cuts sends at the byte bound and keeps every topic in order across them', () => {
+  it("cuts each topic's messages at the byte bound and keeps every topic in order across sends", () => {
     const a = Array.from({ length: 5 }, (_, i) => message(`k${i}`, 100));
     const b = Array.from({ length: 3 }, (_, i) => message(`m${i}`, 100));
     const sends = splitSends(
@@ -40,16 +40,17 @@ describe('splitSends', () => {
       3 * per,
     );
     expect(sends.map((s) => s.map((t) => [t.topic, t.messages.map((m) => m.key)]))).toEqual([
-      [['a', ['k0', 'k1', 'k2']]],
       [
-        ['a', ['k3', 'k4']],
-        ['b', ['m0']],
+        ['a', ['k0', 'k1', 'k2']],
+        ['b', ['m0', 'm1', 'm2']],
       ],
-      [['b', ['m1', 'm2']]],
+      [['a', ['k3', 'k4']]],
     ]);
     for (const send of sends) {
-      const bytes = send.flatMap((t) => t.messages).reduce((s, m) => s + messageBytes(m), 0);
-      expect(bytes).toBeLessThanOrEqual(3 * per);
+      for (const { messages } of send) {
+        const bytes = messages.reduce((sum, m) => sum + messageBytes(m), 0);
+        expect(bytes).toBeLessThanOrEqual(3 * per);
+      }
     }
   });
 

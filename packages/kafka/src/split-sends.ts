@@ -7,13 +7,15 @@ export interface TopicMessages {
 }
 
 /**
- * Upper bound of the message bytes in one produce request. A broker rejects a record
+ * Upper bound of one topic's message bytes in one produce request. A broker rejects a record
  * batch larger than `message.max.bytes` (default 1048588, also the default of a topic's
  * `max.message.bytes`) with MESSAGE_TOO_LARGE, which kafkajs does not retry, and kafkajs puts
  * all of one send's messages for a partition into a single batch. A processor's outputs can
  * outgrow its input batch (a join's changelog entries are larger than the labels that caused
- * them), so a full fetch would otherwise stop the consumer for good. Half the broker default
- * leaves room for batch and record framing.
+ * them), so a full fetch would otherwise stop the consumer for good. The limit is per batch, so
+ * per partition: bounding each topic's bytes (all of them might go to one partition) keeps every
+ * batch under it, however many topics a send carries. Half the broker default leaves room for
+ * batch framing and a topic configured below the default.
  */
 export const MAX_SEND_BYTES = 512 * 1024;
 
@@ -28,8 +30,9 @@ const size = (data: Buffer | string | null | undefined): number =>
       : data.length;
 
 function headerBytes(headers: IHeaders | undefined): number {
+  if (headers === undefined) return 0;
   let bytes = 0;
-  for (const [name, value] of Object.entries(headers ?? {})) {
+  for (const [name, value] of Object.entries(headers)) {
     const values = Array.isArray(value) ? value : [value];
     for (const v of values) bytes += Buffer.byteLength(name) + size(v) + 8;
   }
@@ -44,34 +47,35 @@ export function messageBytes(message: Message): number {
 }
 
 /**
- * Splits messages into consecutive sends of at most `maxBytes` each (a message larger than that
- * travels alone). Each topic's messages keep their order across the sends, so sending them one
- * after another, each awaited, keeps every partition's order; inside a transaction they still
- * commit or abort together.
+ * Splits messages into consecutive sends carrying at most `maxBytes` of each topic (a message
+ * larger than that travels alone for its topic): send i holds the i-th run of every topic that
+ * has one. Each topic's messages keep their order across the sends, so sending them one after
+ * another, each awaited, keeps every partition's order; inside a transaction they still commit
+ * or abort together. A batch's outputs usually fit one send: fewer round trips per transaction.
  */
 export function splitSends(
   topicMessages: readonly TopicMessages[],
   maxBytes: number,
 ): TopicMessages[][] {
   const sends: TopicMessages[][] = [];
-  let current = new Map<string, Message[]>();
-  let bytes = 0;
-  const close = () => {
-    if (current.size === 0) return;
-    sends.push([...current].map(([topic, messages]) => ({ topic, messages })));
-    current = new Map();
-    bytes = 0;
-  };
   for (const { topic, messages } of topicMessages) {
+    let run: Message[] = [];
+    let bytes = 0;
+    let index = 0;
+    const close = () => {
+      if (run.length === 0) return;
+      (sends[index] ??= []).push({ topic, messages: run });
+      index += 1;
+      run = [];
+      bytes = 0;
+    };
     for (const message of messages) {
       const b = messageBytes(message);
       if (bytes > 0 && bytes + b > maxBytes) close();
-      let list = current.get(topic);
-      if (list === undefined) current.set(topic, (list = []));
-      list.push(message);
+      run.push(message);
       bytes += b;
     }
+    close();
   }
-  close();
   return sends;
 }

@@ -1,13 +1,10 @@
-import type { Evaluation, TopicSpec, VariantMetrics } from '@kanary/contracts';
+import type { TopicSpec, VariantMetrics } from '@kanary/contracts';
 import type { OutputRecord } from '@kanary/kafka';
-import type {
-  ChangelogEntry,
-  ExpiredItem,
-  IgnoredRecord,
-  LabelledPair,
-  MetricsSnapshot,
-  OutputPair,
-  ProcessorOutput,
+import {
+  OutputCollector,
+  type ChangelogEntry,
+  type MetricsSnapshot,
+  type ProcessorOutput,
 } from '@kanary/join';
 
 export interface JoinTopics {
@@ -18,19 +15,15 @@ export interface JoinTopics {
 
 /**
  * What one processor produced between two commits (a batch, or a punctuation), gathered into
- * the records of one transaction. Changelog entries are folded per key — only the last value of
+ * the records of one transaction: the processor's calls write into it directly
+ * (`JoinProcessor.processInto`). Changelog entries are folded per key — only the last value of
  * a key in a transaction matters to a restore — which keeps the changelog write volume near one
  * record per touched request.
  */
-export class PartitionOutputs {
-  readonly evaluations: Evaluation[] = [];
-  readonly expired: ExpiredItem[] = [];
-  readonly ignored: IgnoredRecord[] = [];
-  readonly outputPairs: OutputPair[] = [];
-  readonly labelledPairs: LabelledPair[] = [];
-  private readonly changes = new Map<string, ChangelogEntry['value']>();
-
-  constructor(readonly partition: number) {}
+export class PartitionOutputs extends OutputCollector {
+  constructor(readonly partition: number) {
+    super();
+  }
 
   /** Adds a `process` or `punctuate` result; its metrics snapshot, if any, is not used here. */
   add(output: ProcessorOutput): void {
@@ -43,14 +36,6 @@ export class PartitionOutputs {
   }
 
   /**
-   * Adds changelog entries, e.g. `flush()`'s checkpoints; a key written again keeps its place
-   * and takes the new value (a restore reads only each key's last value, in any key order).
-   */
-  addChangelog(entries: readonly ChangelogEntry[]): void {
-    for (const { key, value } of entries) this.changes.set(key, value);
-  }
-
-  /**
    * Evaluations keyed by requestId, then the changelog entries pinned to the changelog partition
    * with this input partition's number (reserved keys would hash elsewhere).
    */
@@ -60,7 +45,7 @@ export class PartitionOutputs {
       key: value.requestId,
       value,
     }));
-    for (const [key, value] of this.changes) {
+    for (const [key, value] of this.changelog()) {
       out.push({
         topic: topics.joinChangelog,
         key,

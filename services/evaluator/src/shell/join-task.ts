@@ -308,9 +308,15 @@ export function joinTask(options: JoinTaskOptions) {
     heartbeat: () => Promise<void>,
   ): Promise<void> => {
     const now = clock();
+    // A batch's records mostly name one rollout: a repeat of the last known one is not looked up.
+    let known: string | undefined;
     for (const record of records) {
       const rolloutId = rolloutOf(record);
-      if (rolloutId === null || options.rollouts.get(rolloutId) !== undefined) continue;
+      if (rolloutId === null || rolloutId === known) continue;
+      if (options.rollouts.get(rolloutId) !== undefined) {
+        known = rolloutId;
+        continue;
+      }
       if ((unknownUntil.get(rolloutId) ?? 0) > now) continue;
       try {
         await options.rollouts.catchUp(STATE_CATCH_UP_MS, heartbeat);
@@ -366,7 +372,7 @@ export function joinTask(options: JoinTaskOptions) {
       await knowRollouts(records, heartbeat);
       const now = clock();
       const out = new PartitionOutputs(context.partition);
-      out.add(processor.punctuate(now));
+      processor.punctuateInto(now, out);
       const inputs: JoinInput[] = [];
       const moved: OutputRecord[] = [];
       for (const record of records) {
@@ -381,7 +387,7 @@ export function joinTask(options: JoinTaskOptions) {
         if (input !== null) inputs.push(input);
         else metrics.folded(folder.onRouted((record as InputRecord<'RoutedRequest'>).value));
       }
-      out.add(processor.processAll(inputs, now));
+      processor.processInto(inputs, now, out);
       out.addChangelog(processor.flush());
       fold(folder, out);
       keepState(folder, out, now);
@@ -410,7 +416,7 @@ export function joinTask(options: JoinTaskOptions) {
       const outputs = new Map<number, OutputRecord[]>();
       for (const [partition, { processor, folder }] of tasks) {
         const out = new PartitionOutputs(partition);
-        out.add(processor.punctuate(now));
+        processor.punctuateInto(now, out);
         out.addChangelog(processor.flush());
         keepState(folder, out, now);
         const records = finish(out);
