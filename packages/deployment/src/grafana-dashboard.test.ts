@@ -1,5 +1,8 @@
+import { rolloutGauges } from '@kanary/decision';
+import { metricFactory, Registry, type MetricFactory } from '@kanary/observability';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { candidateProblems, selectsOneCanaryOnly } from './candidate-queries.js';
 import { declaredMetricNames, isDeclared, promqlMetricNames } from './metric-names.js';
 import { listRepoFiles, readRepoFile } from './repo-files.js';
 
@@ -44,6 +47,34 @@ const sources = [...listRepoFiles('services', ['.ts']), ...listRepoFiles('packag
   .filter((f) => /\/src\//.test(f) && !f.endsWith('.test.ts'))
   .map(readRepoFile);
 const declared = declaredMetricNames(sources);
+
+/**
+ * The metrics with a `candidate` label, as the decision service declares them: its rollout gauges
+ * registered through a factory that notes each metric's label names.
+ */
+function candidateLabelled(): Set<string> {
+  const real = metricFactory(new Registry());
+  const labelled = new Set<string>();
+  const note = (name: string, labels: readonly string[]) => {
+    if (labels.includes('candidate')) labelled.add(name);
+  };
+  const noting: MetricFactory = {
+    counter: (name, help, labels = []) => {
+      note(name, labels);
+      return real.counter(name, help, labels);
+    },
+    gauge: (name, help, labels = []) => {
+      note(name, labels);
+      return real.gauge(name, help, labels);
+    },
+    histogram: (name, help, labels = [], buckets) => {
+      note(name, labels);
+      return real.histogram(name, help, labels, buckets);
+    },
+  };
+  rolloutGauges(noting);
+  return labelled;
+}
 
 describe('Grafana dashboard "Kanary rollout"', () => {
   it('queries only metrics the services really export', () => {
@@ -97,20 +128,69 @@ describe('Grafana dashboard "Kanary rollout"', () => {
       expect(panel, title).toBeDefined();
       return (panel!.targets ?? []).map((t) => [promqlMetricNames(t.expr), t.legendFormat]);
     };
+    const abn = (legend: string) => `candidate {{candidate}}: ${legend}`;
     expect(metricsOf('Numeric error per arm (MAE, RMSE)')).toEqual([
       [['kanary_rollout_arm_mae'], '{{role}} {{variant}} MAE'],
       [['kanary_rollout_arm_rmse'], '{{role}} {{variant}} RMSE'],
+      [['kanary_rollout_arm_mae'], abn('{{role}} {{variant}} MAE')],
+      [['kanary_rollout_arm_rmse'], abn('{{role}} {{variant}} RMSE')],
     ]);
     expect(metricsOf('Probability scores per arm (log-loss, Brier)')).toEqual([
       [['kanary_rollout_arm_log_loss'], '{{role}} {{variant}} log-loss'],
       [['kanary_rollout_arm_brier'], '{{role}} {{variant}} Brier'],
+      [['kanary_rollout_arm_log_loss'], abn('{{role}} {{variant}} log-loss')],
+      [['kanary_rollout_arm_brier'], abn('{{role}} {{variant}} Brier')],
     ]);
     expect(metricsOf('Outcome means per arm')).toEqual([
       [['kanary_rollout_arm_outcome_mean'], '{{role}} {{variant}} {{outcome}}'],
+      [['kanary_rollout_arm_outcome_mean'], abn('{{role}} {{variant}} {{outcome}}')],
     ]);
     expect(metricsOf('Accuracy per segment')).toEqual([
       [['kanary_rollout_arm_segment_accuracy'], '{{role}} {{segment}}'],
+      [['kanary_rollout_arm_segment_accuracy'], abn('{{role}} {{segment}}')],
     ]);
+  });
+
+  describe('A/B/n rollouts: several candidates against one stable', () => {
+    const labelled = candidateLabelled();
+    const targets = panels.flatMap((p) => (p.targets ?? []).map((t) => ({ panel: p.title, ...t })));
+
+    it('finds the gauges with a candidate label in the decision service’s code', () => {
+      for (const name of [
+        'kanary_rollout_info',
+        'kanary_rollout_step',
+        'kanary_rollout_arm_accuracy',
+        'kanary_rollout_arm_latency_seconds',
+        'kanary_rollout_arm_segment_accuracy',
+      ]) {
+        expect(labelled, name).toContain(name);
+      }
+      expect(labelled).not.toContain('kanary_decisions_total');
+    });
+
+    it('keeps the candidates apart wherever a query can see them: legended by candidate, never aggregated across', () => {
+      const queried = targets.filter((t) => promqlMetricNames(t.expr).some((m) => labelled.has(m)));
+      expect(queried.length).toBeGreaterThan(10);
+      expect(
+        queried.flatMap((t) => candidateProblems(t, labelled).map((p) => `${t.panel}: ${p}`)),
+      ).toEqual([]);
+    });
+
+    it('draws every gauge with a candidate label twice in its panel: rollouts with one canary as before, and each candidate of an A/B/n one', () => {
+      for (const { title: panel, targets: list = [] } of panels) {
+        const metrics = new Set(list.flatMap((t) => promqlMetricNames(t.expr)));
+        for (const metric of [...metrics].filter((m) => labelled.has(m))) {
+          const of = list.filter((t) => promqlMetricNames(t.expr).includes(metric));
+          const oneCanary = of.filter((t) => selectsOneCanaryOnly(t.expr, metric));
+          const candidates = of.filter((t) => !selectsOneCanaryOnly(t.expr, metric));
+          expect(oneCanary.length, `${panel}: ${metric} without candidates`).toBeGreaterThan(0);
+          expect(candidates.length, `${panel}: ${metric} per candidate`).toBeGreaterThan(0);
+          // These series have no candidate label: a legend naming it would print an empty name,
+          // and the accuracy band's overrides match the two-arm names exactly.
+          for (const t of oneCanary) expect(t.legendFormat, panel).not.toMatch(/candidate/);
+        }
+      }
+    });
   });
 
   it('lays panels out without overlaps', () => {
@@ -145,11 +225,14 @@ describe('Grafana dashboard "Kanary rollout"', () => {
     expect(new Set(uids)).toEqual(new Set([datasource]));
   });
 
-  it('shades the interval between series the accuracy queries do produce', () => {
+  it('shades the interval between series the accuracy queries do produce, and dashes an A/B/n rollout’s bounds', () => {
     const accuracy = panels.find((p) => p.title.startsWith('Accuracy per arm'))!;
     const legends = accuracy.targets!.map((t) => t.legendFormat ?? '');
-    expect(legends).toEqual(['{{role}} {{variant}}', '{{role}} lower', '{{role}} upper']);
-    const fills = accuracy.fieldConfig!.overrides.flatMap((o) =>
+    const abn = (legend: string) => `candidate {{candidate}}: ${legend}`;
+    const twoArm = ['{{role}} {{variant}}', '{{role}} lower', '{{role}} upper'];
+    expect(legends).toEqual([...twoArm, ...twoArm.map(abn)]);
+    const overrides = accuracy.fieldConfig!.overrides;
+    const fills = overrides.flatMap((o) =>
       o.properties
         .filter((p) => p.id === 'custom.fillBelowTo')
         .map((p) => [o.matcher.options, p.value]),
@@ -157,6 +240,20 @@ describe('Grafana dashboard "Kanary rollout"', () => {
     for (const role of ['STABLE', 'CANARY', 'SHADOW']) {
       expect(fills).toContainEqual([`${role} upper`, `${role} lower`]);
     }
+    // A matcher written as /…/ is a regular expression in Grafana.
+    const dashed = overrides.find((o) => o.matcher.id === 'byRegexp')!;
+    const pattern = new RegExp(dashed.matcher.options.slice(1, -1));
+    const sample = { role: 'STABLE', variant: 'v1', candidate: 'v2' };
+    const render = (legend: string) =>
+      legend.replace(/\{\{(\w+)\}\}/g, (_, l: keyof typeof sample) => sample[l]);
+    expect(pattern.test(render(abn('{{role}} lower')))).toBe(true);
+    expect(pattern.test(render(abn('{{role}} upper')))).toBe(true);
+    expect(pattern.test(render(abn('{{role}} {{variant}}')))).toBe(false);
+    expect(pattern.test(render('{{role}} lower'))).toBe(false);
+    expect(dashed.properties).toContainEqual({
+      id: 'custom.lineStyle',
+      value: { fill: 'dash', dash: [4, 4] },
+    });
   });
 
   it('is selectable by model and rollout', () => {

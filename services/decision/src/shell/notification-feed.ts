@@ -1,7 +1,31 @@
-import type { DecisionReport, EventCodec, RolloutState, TopicCatalog } from '@kanary/contracts';
+import {
+  isRetriable,
+  KanaryError,
+  type DecisionReport,
+  type EventCodec,
+  type RolloutState,
+  type TopicCatalog,
+} from '@kanary/contracts';
 import { decodeBatch, LazyAdmin, PendingOffsets, type OffsetToCommit } from '@kanary/kafka';
 import type { Logger } from '@kanary/observability';
-import type { Consumer, EachBatchPayload, Kafka, Message } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka, Message } from 'kafkajs';
+import pRetry from 'p-retry';
+
+/** Back-off of the start-up read of the group's committed offsets (see {@link NotificationFeed}). */
+export interface OffsetsRetry {
+  /** Retries after the first attempt; then start-up fails. */
+  readonly retries: number;
+  /** Wait before the first retry, ms; doubles per retry (with jitter) up to `maxDelayMs`. */
+  readonly minDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+/**
+ * 0.2 s doubling to 5 s, 8 retries: 21 to 26 s of waiting in all (jitter) — longer than a
+ * coordinator usually takes to load after a broker start, short enough that a broker that stays
+ * away fails start-up (and the supervisor restarts the service) rather than hanging it.
+ */
+const OFFSETS_RETRY: OffsetsRetry = { retries: 8, minDelayMs: 200, maxDelayMs: 5_000 };
 
 /** Where a notified record was read: dead letters of its notifications name it. */
 export interface FeedSource {
@@ -32,6 +56,11 @@ export interface NotificationFeedOptions {
   deadLetter(letters: readonly Message[]): Promise<void>;
   /** The consumer stopped for good. */
   onFatal(error: Error): void;
+  /**
+   * Back-off of the start-up read of the group's committed offsets.
+   * @default 8 retries, 200 ms doubling to 5,000 ms
+   */
+  readonly offsetsRetry?: OffsetsRetry;
 }
 
 /**
@@ -113,7 +142,7 @@ export class NotificationFeed {
   private async startAtEndIfNew(names: readonly string[]): Promise<void> {
     const { groupId, logger } = this.options;
     const admin = await this.admin.get();
-    const committed = await admin.fetchOffsets({ groupId, topics: [...names] });
+    const committed = await this.committedOffsets(admin, names);
     const isNew = committed.every((t) => t.partitions.every((p) => p.offset === '-1'));
     if (!isNew) return;
     try {
@@ -134,6 +163,45 @@ export class NotificationFeed {
       logger.debug(
         { event: 'decision.notification_feed_offsets_kept', err },
         'group already active',
+      );
+    }
+  }
+
+  /**
+   * The group's committed offsets of `names`. Right after a broker starts, or while the group's
+   * coordinator moves, the broker answers OffsetFetch with retriable errors (NOT_COORDINATOR,
+   * COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE) that kafkajs' `fetchOffsets`, unlike
+   * most of its admin calls, does not retry; failing here would stop the whole service. Errors
+   * kafkajs marks retriable are retried with a bounded back-off, any other fails at once.
+   * @throws KanaryError naming the group, with the last error as its cause.
+   */
+  private async committedOffsets(admin: Admin, names: readonly string[]) {
+    const { groupId, logger, offsetsRetry = OFFSETS_RETRY } = this.options;
+    let attempts = 0;
+    try {
+      return await pRetry(() => admin.fetchOffsets({ groupId, topics: [...names] }), {
+        retries: offsetsRetry.retries,
+        factor: 2,
+        minTimeout: offsetsRetry.minDelayMs,
+        maxTimeout: offsetsRetry.maxDelayMs,
+        randomize: true,
+        shouldRetry: ({ error }) => isRetriable(error),
+        onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
+          attempts = attemptNumber;
+          if (retriesLeft > 0 && isRetriable(error)) {
+            logger.info(
+              { event: 'decision.notification_feed_offsets_retry', groupId, attempts, err: error },
+              'reading the notification group offsets failed; retrying',
+            );
+          }
+        },
+      });
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new KanaryError(
+        'NOTIFICATION_OFFSETS_UNREADABLE',
+        `could not read the committed offsets of consumer group "${groupId}" (notifications of ${names.join(', ')}) after ${attempts} attempt(s): ${reason}`,
+        { retriable: isRetriable(err), cause: err },
       );
     }
   }
