@@ -130,8 +130,7 @@ export function assessAccuracy(
   test: AccuracyTest = policyAccuracyTest(policy),
   planScale = 1,
 ): MetricEvidence {
-  const plan = twoArmPlan(policy);
-  const planN = { stable: plan.stable * planScale, canary: plan.canary * planScale };
+  const planN = twoArmPlan(policy, planScale);
   const arms = {
     stable: { successes: counts.stable.correct, total: counts.stable.labelled },
     canary: { successes: counts.canary.correct, total: counts.canary.labelled },

@@ -230,8 +230,6 @@ function assessQuality(
   segment: string | null = null,
   planScale = 1,
 ): MetricEvidence {
-  const plan = twoArmPlan(policy);
-  const planN = { stable: plan.stable * planScale, canary: plan.canary * planScale };
   if (isProportion(spec.metric)) {
     const test: AccuracyTest = {
       margin: spec.harmMargin,
@@ -242,7 +240,12 @@ function assessQuality(
     };
     return assessAccuracy(arms, policy, test, planScale);
   }
-  return assessMean(spec, arms, { role: 'guardrail', alpha: spec.harmAlpha, planN, segment });
+  return assessMean(spec, arms, {
+    role: 'guardrail',
+    alpha: spec.harmAlpha,
+    planN: twoArmPlan(policy, planScale),
+    segment,
+  });
 }
 
 /** Segments are smaller than the whole: their tests are tuned for a quarter of its samples. */

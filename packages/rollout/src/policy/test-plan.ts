@@ -18,11 +18,15 @@ export const PLANNED_CANARY_SAMPLES = 2_000;
 /** Assignment units per window the sequential sample-ratio test is tuned for. */
 export const PLANNED_SRM_UNITS = 10_000;
 
-/** Planned per-arm counts of the two-arm tests for this policy. */
-export function twoArmPlan(policy: Policy): { readonly stable: number; readonly canary: number } {
+/**
+ * Planned per-arm counts of the two-arm tests for this policy, times `scale` (a segment's tests
+ * are tuned for a fraction of the whole's samples).
+ */
+export function twoArmPlan(
+  policy: Policy,
+  scale = 1,
+): { readonly stable: number; readonly canary: number } {
   const firstWeight = policy.steps[0] ?? 0.5;
-  return {
-    canary: PLANNED_CANARY_SAMPLES,
-    stable: (PLANNED_CANARY_SAMPLES * (1 - firstWeight)) / firstWeight,
-  };
+  const canary = PLANNED_CANARY_SAMPLES * scale;
+  return { canary, stable: (canary * (1 - firstWeight)) / firstWeight };
 }
