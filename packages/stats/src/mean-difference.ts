@@ -59,8 +59,8 @@ import {
   assertCount,
   assertFinite,
   assertNonNegative,
-  assertOpenUnit,
   assertPositive,
+  twoArmSequenceOptions,
 } from './validate.js';
 
 export type { MeanMoments, TwoArmMoments } from './types.js';
@@ -118,16 +118,9 @@ export function meanDifferenceCS(
   const { stable, canary } = arms;
   validateMoments('stable', stable);
   validateMoments('canary', canary);
-  const alpha = options.alpha ?? 0.05;
-  const minPerArm = options.minPerArm ?? 100;
+  const { alpha, minPerArm, nullValue } = twoArmSequenceOptions(options);
   const factor = options.stableFactor ?? 1;
-  const nullValue = options.nullDifference ?? 0;
-  assertOpenUnit('alpha', alpha);
-  assertPositive('planN.stable', options.planN.stable);
-  assertPositive('planN.canary', options.planN.canary);
-  assertCount('minPerArm', minPerArm);
   assertPositive('stableFactor', factor);
-  assertFinite('nullDifference', nullValue);
   if (options.varianceFloor !== undefined) {
     assertNonNegative('varianceFloor', options.varianceFloor);
   }

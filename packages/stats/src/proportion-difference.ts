@@ -25,7 +25,7 @@
 import { mixturePrecisionForHorizon } from './normal-mixture.js';
 import { scoreConfidenceSequence } from './score-confidence-sequence.js';
 import { type NormalConfidenceSequence, type TwoArmCounts } from './types.js';
-import { assertCount, assertFinite, assertOpenUnit, assertPositive } from './validate.js';
+import { assertCount, twoArmSequenceOptions } from './validate.js';
 import { validateProportion } from './proportion-math.js';
 
 /** Options of {@link proportionDifferenceCS}. */
@@ -69,16 +69,9 @@ export function proportionDifferenceCS(
   const { stable, canary } = counts;
   validateProportion('stable', stable);
   validateProportion('canary', canary);
-  const alpha = options.alpha ?? 0.05;
-  const minPerArm = options.minPerArm ?? 100;
+  const { alpha, minPerArm, nullValue } = twoArmSequenceOptions(options);
   const minEvents = options.minEvents ?? 0;
-  const nullValue = options.nullDifference ?? 0;
-  assertOpenUnit('alpha', alpha);
-  assertPositive('planN.stable', options.planN.stable);
-  assertPositive('planN.canary', options.planN.canary);
-  assertCount('minPerArm', minPerArm);
   assertCount('minEvents', minEvents);
-  assertFinite('nullDifference', nullValue);
 
   const nS = stable.total;
   const nC = canary.total;

@@ -39,3 +39,31 @@ export function assertNonNegative(name: string, value: number): void {
     throw new RangeError(`${name} must be a finite number ≥ 0, got ${String(value)}`);
   }
 }
+
+/** The options every two-arm confidence sequence takes (proportions and means alike). */
+export interface TwoArmSequenceOptions {
+  readonly alpha?: number;
+  readonly planN: { readonly stable: number; readonly canary: number };
+  readonly minPerArm?: number;
+  readonly nullDifference?: number;
+}
+
+/**
+ * Checks the common options of a two-arm confidence sequence and fills their defaults: alpha
+ * 0.05, a burn-in of 100 per arm, the null difference 0.
+ */
+export function twoArmSequenceOptions(options: TwoArmSequenceOptions): {
+  readonly alpha: number;
+  readonly minPerArm: number;
+  readonly nullValue: number;
+} {
+  const alpha = options.alpha ?? 0.05;
+  const minPerArm = options.minPerArm ?? 100;
+  const nullValue = options.nullDifference ?? 0;
+  assertOpenUnit('alpha', alpha);
+  assertPositive('planN.stable', options.planN.stable);
+  assertPositive('planN.canary', options.planN.canary);
+  assertCount('minPerArm', minPerArm);
+  assertFinite('nullDifference', nullValue);
+  return { alpha, minPerArm, nullValue };
+}
