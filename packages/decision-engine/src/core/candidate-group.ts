@@ -31,14 +31,8 @@ import {
   type PolicyInput,
   type RolloutState,
 } from '@kanary/rollout';
+import type { ModelJudgement, ModelTracker } from './model-tracker.js';
 import { RolloutTracker, type ApprovalWait, type JudgeRules } from './rollout-tracker.js';
-
-/** What one judgement of an A/B/n rollout publishes. */
-export interface GroupJudgement {
-  readonly reports: readonly DecisionReport[];
-  readonly command: RolloutCommand | null;
-  readonly awaiting: readonly ApprovalWait[];
-}
 
 const ACT_FIRST: readonly DecisionAction[] = [
   DecisionAction.PAUSE,
@@ -46,7 +40,7 @@ const ACT_FIRST: readonly DecisionAction[] = [
   DecisionAction.ADVANCE,
 ];
 
-export class CandidateGroup {
+export class CandidateGroup implements ModelTracker {
   /** One tracker per candidate, in START order. */
   readonly trackers: readonly RolloutTracker[];
   private current: RolloutState;
@@ -91,7 +85,7 @@ export class CandidateGroup {
     this.live = this.trackers.some((t) => t.live);
   }
 
-  judge(now: number, rules: JudgeRules, progress: SourceProgress): GroupJudgement {
+  judgeRollout(now: number, rules: JudgeRules, progress: SourceProgress): ModelJudgement {
     const state = this.current;
     const reports: DecisionReport[] = [];
     const awaiting: ApprovalWait[] = [];

@@ -1,6 +1,6 @@
 /**
- * The decision engine: one {@link RolloutTracker} per model (a model has at most one rollout at
- * a time; a state with a new rolloutId starts fresh statistics), judging from merged evidence
+ * The decision engine: one {@link ModelTracker} per model (a model has at most one rollout at a
+ * time; a state with a new rolloutId starts fresh statistics), judging from merged evidence
  * ({@link EvidenceBook}) on a schedule. Deterministic: the outputs depend only on the sequence of
  * calls and their `now` values (trackers are judged in model order).
  *
@@ -30,9 +30,7 @@ import type {
 import { summarise } from './rollout-summary.js';
 import { RolloutTracker } from './rollout-tracker.js';
 import { CandidateGroup } from './candidate-group.js';
-
-/** A model's tracker: one canary, or an A/B/n rollout's candidates. */
-type ModelTracker = RolloutTracker | CandidateGroup;
+import type { ModelTracker } from './model-tracker.js';
 
 export interface DecisionEngineOptions {
   /**
@@ -147,17 +145,10 @@ export function createDecisionEngine(options: DecisionEngineOptions = {}): Decis
       const commands = [];
       const awaitingApproval = [];
       for (const tracker of inModelOrder()) {
-        if (tracker instanceof CandidateGroup) {
-          const judged = tracker.judge(now, rules, progress);
-          reports.push(...judged.reports);
-          if (judged.command !== null) commands.push(judged.command);
-          awaitingApproval.push(...judged.awaiting);
-          continue;
-        }
-        const { report, command, awaiting } = tracker.judge(now, rules, progress);
-        if (report !== null) reports.push(report);
-        if (command !== null) commands.push(command);
-        if (awaiting !== undefined) awaitingApproval.push(awaiting);
+        const judged = tracker.judgeRollout(now, rules, progress);
+        reports.push(...judged.reports);
+        if (judged.command !== null) commands.push(judged.command);
+        awaitingApproval.push(...judged.awaiting);
       }
       return { reports, commands, awaitingApproval };
     },
@@ -165,9 +156,7 @@ export function createDecisionEngine(options: DecisionEngineOptions = {}): Decis
     // Counts as of the last tick: a summary must not move the clock, or asking for one would
     // change later decisions and a replay would diverge from the run it replays.
     summary(_now: number): readonly RolloutSummary[] {
-      return inModelOrder().flatMap((tracker) =>
-        tracker instanceof CandidateGroup ? tracker.trackers.map(summarise) : [summarise(tracker)],
-      );
+      return inModelOrder().flatMap((tracker) => tracker.trackers.map(summarise));
     },
 
     evidenceProgress() {

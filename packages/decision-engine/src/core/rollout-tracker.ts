@@ -45,6 +45,7 @@ import {
 import type { EvidenceBook, SourceProgress } from '@kanary/evidence';
 import { commandFor, reportFor } from './decision-output.js';
 import { EvidenceStatistics } from './evidence-statistics.js';
+import type { ModelJudgement, ModelTracker } from './model-tracker.js';
 
 /** A rollout whose ADVANCE or PROMOTE waits for an approval, as of one judgement. */
 export interface ApprovalWait {
@@ -131,7 +132,7 @@ function candidatePolicy(policy: Policy, familySize: number): Policy {
   };
 }
 
-export class RolloutTracker {
+export class RolloutTracker implements ModelTracker {
   readonly policy: Policy;
   /** The rollout's own policy (defaults applied), before any per-candidate adjustment. */
   readonly rolloutPolicy: Policy;
@@ -185,6 +186,11 @@ export class RolloutTracker {
 
   get state(): RolloutState {
     return this.current;
+  }
+
+  /** As a model's tracker, a rollout with one canary is its own only tracker. */
+  get trackers(): readonly RolloutTracker[] {
+    return [this];
   }
 
   /** False once PROMOTED or ROLLED_BACK (a field, not a getter: it is read per event). */
@@ -281,6 +287,16 @@ export class RolloutTracker {
       this.issued = { seq: state.seq, commandId: command.commandId, rejectionReported: false };
     }
     return this.publish(state, decision, command, now);
+  }
+
+  /** As a model's tracker: {@link judge} deciding itself, its outputs as lists. */
+  judgeRollout(now: number, rules: JudgeRules, progress: SourceProgress): ModelJudgement {
+    const { report, command, awaiting } = this.judge(now, rules, progress);
+    return {
+      reports: report === null ? [] : [report],
+      command,
+      awaiting: awaiting === undefined ? [] : [awaiting],
+    };
   }
 
   /** Reports, once, that the router rejected the command issued for this state. */
