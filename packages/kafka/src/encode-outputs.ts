@@ -3,12 +3,6 @@ import type { Message } from 'kafkajs';
 import type { OutputRecord } from './processor-options.js';
 import type { TopicMessages } from './split-sends.js';
 
-/** A topic's messages and its encoder (null for raw `bytes` outputs). */
-interface Group {
-  readonly encode: ((value: never) => Buffer) | null;
-  readonly messages: Message[];
-}
-
 /**
  * Groups outputs by topic, in the order each topic first appears and each record's order within
  * its topic kept, and encodes them: an await per topic (its schema id), not per record. Raw
@@ -19,17 +13,16 @@ export async function encodeOutputs(
   codec: Pick<EventCodec, 'encoder'>,
   outputs: readonly OutputRecord[],
 ): Promise<TopicMessages[]> {
-  const byTopic = new Map<string, Group>();
-  // Outputs come in runs of one topic: the previous record's group is looked up only on a change.
-  let last: { name: string; group: Group } | undefined;
+  const byTopic = new Map<
+    string,
+    { encode: ((value: never) => Buffer) | null; messages: Message[] }
+  >();
   for (const out of outputs) {
-    const name = out.topic.name;
-    let group = last?.name === name ? last.group : byTopic.get(name);
+    let group = byTopic.get(out.topic.name);
     if (group === undefined) {
       const encode = 'bytes' in out ? null : await codec.encoder(out.topic as TopicSpec<EventName>);
-      byTopic.set(name, (group = { encode, messages: [] }));
+      byTopic.set(out.topic.name, (group = { encode, messages: [] }));
     }
-    if (last?.group !== group) last = { name, group };
     const message: Message = {
       key: out.key,
       value: 'bytes' in out ? out.bytes : group.encode!(out.value as never),

@@ -308,15 +308,9 @@ export function joinTask(options: JoinTaskOptions) {
     heartbeat: () => Promise<void>,
   ): Promise<void> => {
     const now = clock();
-    // A batch's records mostly name one rollout: a repeat of the last known one is not looked up.
-    let known: string | undefined;
     for (const record of records) {
       const rolloutId = rolloutOf(record);
-      if (rolloutId === null || rolloutId === known) continue;
-      if (options.rollouts.get(rolloutId) !== undefined) {
-        known = rolloutId;
-        continue;
-      }
+      if (rolloutId === null || options.rollouts.get(rolloutId) !== undefined) continue;
       if ((unknownUntil.get(rolloutId) ?? 0) > now) continue;
       try {
         await options.rollouts.catchUp(STATE_CATCH_UP_MS, heartbeat);
