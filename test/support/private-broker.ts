@@ -1,15 +1,18 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   ensureInfra,
+  kafkaPaths,
   localLauncherAvailability,
+  resolveInfraConfig,
   startKafka,
   stopKafka,
   type InfraHandle,
   type InfraOptions,
 } from '@kanary/infra';
+import { brokerOrphanedTransactions, type OrphanedTransaction } from './transaction-markers.js';
 
 /** True if a listener can bind `port` on the loopback interface right now. */
 const bindable = (port: number): Promise<boolean> =>
@@ -105,6 +108,22 @@ export class PrivateBroker {
   async startBroker(): Promise<void> {
     const outcome = await startKafka(this.options);
     if (!outcome.startedByUs) throw new Error('the private broker was already running');
+  }
+
+  /**
+   * The transactions the broker left unended (lost COMMIT or ABORT markers) in every partition it
+   * holds; one still open counts only if its last write is older than `openSince`.
+   */
+  orphanedTransactions(openSince: number): Promise<OrphanedTransaction[]> {
+    return brokerOrphanedTransactions(
+      kafkaPaths(resolveInfraConfig(this.options)).dataDir,
+      openSince,
+    );
+  }
+
+  /** Copies the broker's logs and data to `dir`, for a post-mortem of a failed test. */
+  async copyStateTo(dir: string): Promise<void> {
+    await cp(this.stateDir, dir, { recursive: true });
   }
 
   /** Stops the broker and deletes its data. */

@@ -20,7 +20,7 @@ export {
   type EnsureInfraOptions,
   type InfraHandle,
 } from './ensure-infra.js';
-export { startKafka, stopKafka } from './kafka-node.js';
+export { kafkaPaths, startKafka, stopKafka } from './kafka-node.js';
 export {
   ComponentState,
   infraStatus,
