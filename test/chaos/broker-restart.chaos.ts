@@ -68,10 +68,15 @@ const ABANDONED_AFTER_MS = 90_000;
 const STALLED_AFTER_MS = 60_000;
 
 /**
- * Waits for every evaluation; gives up early when none arrived for {@link STALLED_AFTER_MS} while
- * the broker holds a transaction no marker ends, which read_committed readers never pass.
+ * Waits for `count` evaluations; gives up early when none arrived for {@link STALLED_AFTER_MS}
+ * while the broker holds a transaction no marker ends, which read_committed readers never pass.
  */
-async function allEvaluations(watch: PipelineWatch, broker: PrivateBroker): Promise<void> {
+async function evaluationsReach(
+  watch: PipelineWatch,
+  broker: PrivateBroker,
+  count: number,
+  timeoutMs: number,
+): Promise<void> {
   const done = new AbortController();
   const stalled = (async () => {
     let seen = watch.evaluations.records.length;
@@ -84,13 +89,13 @@ async function allEvaluations(watch: PipelineWatch, broker: PrivateBroker): Prom
       const orphans = await broker.orphanedTransactions(Date.now() - ABANDONED_AFTER_MS);
       if (orphans.length > 0) {
         throw new Error(
-          `evaluations stalled at ${now} of ${REQUESTS} for ${STALLED_AFTER_MS / 1000} s; the broker left ${orphans.length} transaction(s) without a marker`,
+          `evaluations stalled at ${now} of ${count} for ${STALLED_AFTER_MS / 1000} s; the broker left ${orphans.length} transaction(s) without a marker`,
         );
       }
     }
   })();
   try {
-    await Promise.race([watch.evaluations.waitFor(REQUESTS, 300_000), stalled]);
+    await Promise.race([watch.evaluations.waitFor(count, timeoutMs), stalled]);
   } finally {
     done.abort();
     await stalled.catch(() => undefined);
@@ -116,11 +121,25 @@ describe.skipIf(!privateBroker.available)(`broker restart${privateBroker.skipped
           await brokerRestartRun(broker, attempt);
           return;
         } catch (error) {
-          const orphans = await broker.orphanedTransactions(Date.now() - ABANDONED_AFTER_MS);
+          // The post-mortem never hides the run's own failure.
+          const orphans = await broker
+            .orphanedTransactions(Date.now() - ABANDONED_AFTER_MS)
+            .catch((e: unknown) => {
+              process.stderr.write(
+                `[broker-restart] reading the broker's segments failed: ${String(e)}\n`,
+              );
+              return [];
+            });
           const kept = join(REPORT_DIR, `broker-restart-attempt-${attempt}`);
-          await broker.copyStateTo(kept);
-          process.stderr.write(
-            `[broker-restart] attempt ${attempt} failed; the broker's logs and data are kept in ${kept}\n`,
+          await broker.copyStateTo(kept).then(
+            () =>
+              process.stderr.write(
+                `[broker-restart] attempt ${attempt} failed; the broker's logs and data are kept in ${kept}\n`,
+              ),
+            (e: unknown) =>
+              process.stderr.write(
+                `[broker-restart] keeping the broker's data failed: ${String(e)}\n`,
+              ),
           );
           if (orphans.length === 0 || attempt === MAX_ATTEMPTS) throw error;
           const failed: FailedAttempt = {
@@ -159,7 +178,7 @@ async function brokerRestartRun(broker: PrivateBroker, attempt: number): Promise
     await startCanary(pipeline);
     const traffic = sendTraffic(pipeline, { count: REQUESTS, rate: RATE, seed: SEED });
     for (const [signal, share] of OUTAGES) {
-      await watch.evaluations.waitFor(Math.floor(REQUESTS * share), 240_000);
+      await evaluationsReach(watch, broker, Math.floor(REQUESTS * share), 240_000);
       const down = Date.now();
       await broker.stopBroker(signal);
       await broker.startBroker();
@@ -171,7 +190,7 @@ async function brokerRestartRun(broker: PrivateBroker, attempt: number): Promise
     }
     const sent = await traffic;
     expect(sent.error).toBeUndefined();
-    await allEvaluations(watch, broker);
+    await evaluationsReach(watch, broker, REQUESTS, 300_000);
     await waitForGroupsCaughtUp(pipeline.kafka, exactlyOnceGroups(pipeline), 180_000);
     const records = await readPipeline(pipeline);
     const audit = auditPipeline(records);
