@@ -1,8 +1,8 @@
 /**
  * log4j2 configuration for the broker: a size-rolled file (the broker may run for days next to a
  * developer's work) with the per-request logger kept at WARN. The file path comes from the system
- * property `kanary.log.file` so this text needs no escaping. log4j's own shutdown hook is off so that
- * the broker's shutdown, which runs in a shutdown hook of Kafka's, is logged to its end.
+ * property `kanary.log.file` so this text needs no escaping. log4j's own shutdown hook is off so
+ * that the broker's shutdown, which runs in a shutdown hook of Kafka's, is logged to its end.
  */
 export const KAFKA_LOG4J2_PROPERTIES = `status = warn
 name = kanary-kafka
