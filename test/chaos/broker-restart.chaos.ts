@@ -48,7 +48,7 @@ const privateBroker = await PrivateBroker.availability();
  * (`failedAttempts`) with the broker's logs and data; if none, the failure is the services' own
  * and fails the suite at once.
  */
-const MAX_ATTEMPTS = 4;
+const MAX_ATTEMPTS = 6;
 /**
  * The broker stops (SIGTERM) cleanly but without a controlled shutdown: one node has no replica to
  * hand its partitions to, so the handover only leaves them without a leader while the transaction
