@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { disconnectTestClients, testInfra } from '@kanary/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -77,28 +76,24 @@ async function evaluationsReach(
   count: number,
   timeoutMs: number,
 ): Promise<void> {
-  const done = new AbortController();
-  const stalled = (async () => {
-    let seen = watch.evaluations.records.length;
-    let since = Date.now();
-    while (!done.signal.aborted) {
-      await sleep(5_000, undefined, { signal: done.signal }).catch(() => undefined);
-      const now = watch.evaluations.records.length;
-      if (now !== seen) [seen, since] = [now, Date.now()];
-      if (Date.now() - since < STALLED_AFTER_MS) continue;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const seen = watch.evaluations.records.length;
+    if (seen >= count) return;
+    // Waits for the next evaluation (or all of them), at most STALLED_AFTER_MS at a time.
+    const wait = Math.min(STALLED_AFTER_MS, Math.max(deadline - Date.now(), 1));
+    try {
+      await watch.evaluations.waitFor((r) => r.length >= count || r.length > seen, wait);
+    } catch (error) {
+      if (Date.now() >= deadline) throw error;
       const orphans = await broker.orphanedTransactions(Date.now() - ABANDONED_AFTER_MS);
       if (orphans.length > 0) {
         throw new Error(
-          `evaluations stalled at ${now} of ${count} for ${STALLED_AFTER_MS / 1000} s; the broker left ${orphans.length} transaction(s) without a marker`,
+          `evaluations stalled at ${seen} of ${count} for ${wait / 1000} s; the broker left ${orphans.length} transaction(s) without a marker`,
+          { cause: error },
         );
       }
     }
-  })();
-  try {
-    await Promise.race([watch.evaluations.waitFor(count, timeoutMs), stalled]);
-  } finally {
-    done.abort();
-    await stalled.catch(() => undefined);
   }
 }
 
