@@ -1,0 +1,140 @@
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+
+// patches/kafkajs@2.2.4.patch writes varints in place instead of through an array and a Buffer
+// per value, encodes small varlongs (a record's timestamp delta) without Long arithmetic, and
+// leaves an encoder's buffer unfilled. The bytes must stay exactly what Kafka's varint and
+// varlong encodings are: zigzag, then 7 bits a byte, low bits first (the Kafka protocol's
+// "Record" format; checked here against a BigInt implementation of the definition).
+const require = createRequire(import.meta.url);
+
+interface Encoder {
+  readonly buffer: Buffer;
+  writeVarInt(value: number): Encoder;
+  writeUVarInt(value: number): Encoder;
+  writeVarLong(value: number | string): Encoder;
+  writeInt8(value: number): Encoder;
+  writeBuffer(value: Buffer): Encoder;
+}
+interface EncoderClass {
+  new (initialSize?: number): Encoder;
+  sizeOfVarLong(value: number | string): number;
+}
+interface Decoder {
+  readVarLong(): { toString(): string };
+}
+
+const Encoder = require('kafkajs/src/protocol/encoder.js') as EncoderClass;
+const Decoder = require('kafkajs/src/protocol/decoder.js') as new (buffer: Buffer) => Decoder;
+const Record = require('kafkajs/src/protocol/recordBatch/record/v0/index.js') as (args: {
+  offsetDelta: number;
+  timestampDelta: number;
+  key: Buffer | string | null;
+  value: Buffer | string | null;
+  headers?: Record<string, string>;
+}) => Encoder;
+const decodeRecord = require('kafkajs/src/protocol/recordBatch/record/v0/decoder.js') as (
+  decoder: unknown,
+  context: { firstOffset: string; firstTimestamp: string; magicByte: number },
+) => { offset: string; timestamp: string; key: Buffer; value: Buffer; headers: object };
+
+/** Zigzag (64-bit), then LEB128: the definition, in BigInt. */
+function referenceVarLong(value: bigint): Buffer {
+  let zigzag = BigInt.asUintN(64, (value << 1n) ^ (value >> 63n));
+  const bytes: number[] = [];
+  while (zigzag >= 0x80n) {
+    bytes.push(Number(zigzag & 0x7fn) | 0x80);
+    zigzag >>= 7n;
+  }
+  bytes.push(Number(zigzag));
+  return Buffer.from(bytes);
+}
+
+/** LEB128 of a non-negative value (no zigzag): the varlong of the value whose zigzag it is. */
+function unsignedReference(value: bigint): Buffer {
+  return referenceVarLong(value % 2n === 0n ? value / 2n : -(value + 1n) / 2n);
+}
+
+/** Every boundary of 1…10 encoded bytes on both signs, the fast path's edges, and a spread. */
+function values(): bigint[] {
+  const out = new Set<bigint>([0n, 1n, -1n, 2n ** 63n - 1n, -(2n ** 63n)]);
+  for (let bits = 6n; bits <= 62n; bits += 7n) {
+    for (const v of [2n ** bits, -(2n ** bits)]) for (const d of [-1n, 0n, 1n]) out.add(v + d);
+  }
+  for (const edge of [2n ** 30n, 2n ** 31n, 2n ** 53n]) {
+    for (const d of [-2n, -1n, 0n, 1n]) {
+      out.add(edge + d);
+      out.add(-edge + d);
+    }
+  }
+  let x = 0x9e3779b97f4a7c15n;
+  for (let i = 0; i < 500; i++) {
+    x = BigInt.asUintN(64, x * 6364136223846793005n + 1442695040888963407n);
+    const v = BigInt.asIntN(64, x) >> BigInt(i % 60);
+    out.add(v);
+  }
+  return [...out];
+}
+
+describe('kafkajs varint encoding (patched)', () => {
+  it('writes varlongs byte for byte as the definition, numbers and strings alike', () => {
+    for (const v of values()) {
+      const expected = referenceVarLong(v);
+      const asString = new Encoder().writeVarLong(v.toString()).buffer;
+      expect(asString, `varlong ${v} as a string`).toEqual(expected);
+      expect(Encoder.sizeOfVarLong(v.toString()), `size of ${v}`).toBe(expected.length);
+      if (v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)) {
+        expect(new Encoder().writeVarLong(Number(v)).buffer, `varlong ${v}`).toEqual(expected);
+        expect(Encoder.sizeOfVarLong(Number(v)), `size of ${v}`).toBe(expected.length);
+      }
+      expect(new Decoder(expected).readVarLong().toString(), `decoded ${v}`).toBe(v.toString());
+    }
+  });
+
+  it('writes 32-bit varints and unsigned varints as the definition', () => {
+    for (const v of values()) {
+      if (v < -(2n ** 31n) || v >= 2n ** 31n) continue;
+      expect(new Encoder().writeVarInt(Number(v)).buffer, `varint ${v}`).toEqual(
+        referenceVarLong(v),
+      );
+      if (v >= 0n) {
+        expect(new Encoder().writeUVarInt(Number(v)).buffer, `unsigned varint ${v}`).toEqual(
+          unsignedReference(v),
+        );
+      }
+    }
+  });
+
+  it('keeps every written byte when a write crosses the buffer and the buffer grows', () => {
+    const encoder = new Encoder(8);
+    const reference: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      const u = 300 + i * 1_000_003;
+      encoder.writeInt8(i % 100).writeUVarInt(u);
+      reference.push(i % 100, ...unsignedReference(BigInt(u)));
+    }
+    expect(encoder.buffer).toEqual(Buffer.from(reference));
+  });
+
+  it('round-trips records with small, large and negative timestamp deltas', () => {
+    const firstTimestamp = '1765000000000';
+    for (const timestampDelta of [0, 1, -5, 86_400_000, 2 ** 31, -(2 ** 40), 2 ** 52]) {
+      const encoded = Record({
+        offsetDelta: 7,
+        timestampDelta,
+        key: Buffer.from('request-0001'),
+        value: Buffer.alloc(700, 0x61),
+        headers: { source: 'bench' },
+      }).buffer;
+      const decoder = new Decoder(encoded) as Decoder & { readVarInt(): number };
+      const length = decoder.readVarInt();
+      expect(length).toBe(encoded.length - referenceVarLong(BigInt(length)).length);
+      const record = decodeRecord(decoder, { firstOffset: '100', firstTimestamp, magicByte: 2 });
+      expect(record.offset).toBe('107');
+      expect(record.timestamp).toBe((BigInt(firstTimestamp) + BigInt(timestampDelta)).toString());
+      expect(record.key.toString()).toBe('request-0001');
+      expect(record.value).toEqual(Buffer.alloc(700, 0x61));
+      expect(record.headers).toEqual({ source: Buffer.from('bench') });
+    }
+  });
+});
