@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { EventCodec, TopicCatalog } from '@kanary/contracts';
 import { JoinProcessor, type JoinInput } from '@kanary/evaluator';
 import { RolloutBook, routeRequest } from '@kanary/router';
+import { kafkajsRecordCosts } from '../lib/kafkajs-record-costs.js';
 import { metric } from '../lib/metric.js';
 import {
   evaluation,
@@ -65,7 +66,10 @@ async function costs(codec: EventCodec, catalog: TopicCatalog): Promise<Record<s
     return ((performance.now() - started) * 1_000) / inputs.length;
   };
   await join(); // warm-up
+  const client = await kafkajsRecordCosts();
   return {
+    'kafkajs-encode': client.encode,
+    'kafkajs-decode': client.decode,
     'decode-request': await perCall((i) => codec.decode(catalog.requests, requests[i]!)),
     route: await perCall((i) => routeRequest(book.table, decodedRequests[i]!, now, 'WORKER')),
     'encode-routed': await perCall((i) => {
@@ -80,6 +84,8 @@ async function costs(codec: EventCodec, catalog: TopicCatalog): Promise<Record<s
 }
 
 const LABELS: Record<string, string> = {
+  'kafkajs-encode': 'kafkajs: encode a record into a record batch (7,000 per batch)',
+  'kafkajs-decode': 'kafkajs: decode a record of a fetched batch, offset filter included',
   'decode-request': 'decode + validate an InferenceRequest',
   route: 'route it (routeRequest)',
   'encode-routed': 'validate + encode a RoutedRequest',
@@ -120,7 +126,7 @@ export const recordCostsBenchmark: Benchmark<BenchStack> = {
       return {
         name: 'record-costs',
         title: this.title,
-        setup: `${N} records per step after ${N} warm-up calls, each call awaited as the processor runner does; the join alternates a prediction and its label.`,
+        setup: `${N} records per step after ${N} warm-up calls, each call awaited as the processor runner does; the join alternates a prediction and its label; kafkajs' steps: the fastest of 20 rounds over one batch of 7,000 records (36-byte keys, 110-byte values).`,
         metrics,
         notes: [],
       };

@@ -55,3 +55,4 @@ export { DefaultPartitioner, keyPartition } from './key-partition.js';
 export { PendingOffsets, type OffsetToCommit } from './pending-offsets.js';
 export { decodeBatch } from './decode-batch.js';
 export { GroupCommit, GroupCommitFullError, type GroupCommitOptions } from './group-commit.js';
+export * as kafkajsProtocol from './kafkajs-protocol.js';

@@ -1,42 +1,23 @@
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { kafkajsProtocol } from './index.js';
 
 // patches/kafkajs@2.2.4.patch writes varints in place instead of through an array and a Buffer
 // per value, encodes small varlongs (a record's timestamp delta) without Long arithmetic, and
 // leaves an encoder's buffer unfilled. The bytes must stay exactly what Kafka's varint and
 // varlong encodings are: zigzag, then 7 bits a byte, low bits first (the Kafka protocol's
-// "Record" format; checked here against a BigInt implementation of the definition).
-const require = createRequire(import.meta.url);
-
-interface Encoder {
-  readonly buffer: Buffer;
-  writeVarInt(value: number): Encoder;
-  writeUVarInt(value: number): Encoder;
-  writeVarLong(value: number | string): Encoder;
-  writeInt8(value: number): Encoder;
-  writeBuffer(value: Buffer): Encoder;
-}
-interface EncoderClass {
-  new (initialSize?: number): Encoder;
-  sizeOfVarLong(value: number | string): number;
-}
-interface Decoder {
-  readVarLong(): { toString(): string };
-}
-
-const Encoder = require('kafkajs/src/protocol/encoder.js') as EncoderClass;
-const Decoder = require('kafkajs/src/protocol/decoder.js') as new (buffer: Buffer) => Decoder;
-const Record = require('kafkajs/src/protocol/recordBatch/record/v0/index.js') as (args: {
-  offsetDelta: number;
-  timestampDelta: number;
-  key: Buffer | string | null;
-  value: Buffer | string | null;
-  headers?: Record<string, string>;
-}) => Encoder;
-const decodeRecord = require('kafkajs/src/protocol/recordBatch/record/v0/decoder.js') as (
-  decoder: unknown,
-  context: { firstOffset: string; firstTimestamp: string; magicByte: number },
-) => { offset: string; timestamp: string; key: Buffer; value: Buffer; headers: object };
+// "Record" format; checked here against a BigInt implementation of the definition). On the
+// consuming side it reads a small varlong, a record's offset and timestamp (base + delta), and
+// the fetched-offset filter in numbers when they are safe integers: the text must be exactly the
+// 64-bit sum's, also past 2^53, where the Long arithmetic still runs.
+const {
+  ConsumerBatch,
+  Decoder,
+  Encoder,
+  decodeRecord,
+  decodeRecordBatch,
+  encodeRecord,
+  encodeRecordBatch,
+} = kafkajsProtocol;
 
 /** Zigzag (64-bit), then LEB128: the definition, in BigInt. */
 function referenceVarLong(value: bigint): Buffer {
@@ -76,7 +57,7 @@ function values(): bigint[] {
   return [...out];
 }
 
-describe('kafkajs varint encoding (patched)', () => {
+describe('kafkajs record encoding and decoding (patched)', () => {
   it('writes varlongs byte for byte as the definition, numbers and strings alike', () => {
     for (const v of values()) {
       const expected = referenceVarLong(v);
@@ -119,14 +100,14 @@ describe('kafkajs varint encoding (patched)', () => {
   it('round-trips records with small, large and negative timestamp deltas', () => {
     const firstTimestamp = '1765000000000';
     for (const timestampDelta of [0, 1, -5, 86_400_000, 2 ** 31, -(2 ** 40), 2 ** 52]) {
-      const encoded = Record({
+      const encoded = encodeRecord({
         offsetDelta: 7,
         timestampDelta,
         key: Buffer.from('request-0001'),
         value: Buffer.alloc(700, 0x61),
         headers: { source: 'bench' },
       }).buffer;
-      const decoder = new Decoder(encoded) as Decoder & { readVarInt(): number };
+      const decoder = new Decoder(encoded);
       const length = decoder.readVarInt();
       expect(length).toBe(encoded.length - referenceVarLong(BigInt(length)).length);
       const record = decodeRecord(decoder, { firstOffset: '100', firstTimestamp, magicByte: 2 });
@@ -135,6 +116,67 @@ describe('kafkajs varint encoding (patched)', () => {
       expect(record.key.toString()).toBe('request-0001');
       expect(record.value).toEqual(Buffer.alloc(700, 0x61));
       expect(record.headers).toEqual({ source: Buffer.from('bench') });
+    }
+  });
+
+  it('reads small and large varlongs as the definition', () => {
+    for (const v of values()) {
+      const decoder = new Decoder(Buffer.concat([referenceVarLong(v), Buffer.from([0x2a])]));
+      expect(decoder.readSmallVarLong().toString(), `varlong ${v}`).toBe(v.toString());
+      // Positioned after the varlong, whichever path read it.
+      expect(decoder.offset).toBe(referenceVarLong(v).length);
+    }
+  });
+
+  it('decodes offsets and timestamps as the 64-bit sums, below and past 2^53', async () => {
+    const deltas = [0, 5, -3, 2 ** 27 - 1, 2 ** 27, 2 ** 40, -(2 ** 35)];
+    for (const firstOffset of ['0', '4294967290', '9007199254740980', '9223372036854775000']) {
+      for (const firstTimestamp of ['1765000000000', '-1', '9007199254740990']) {
+        const batch = await encodeRecordBatch({
+          firstOffset,
+          firstTimestamp,
+          maxTimestamp: firstTimestamp,
+          lastOffsetDelta: deltas.length + 29,
+          records: deltas.map((timestampDelta, i) =>
+            encodeRecord({ offsetDelta: i * 5, timestampDelta, key: `k${i}`, value: `v${i}` }),
+          ),
+        });
+        const { records } = await decodeRecordBatch(new Decoder(batch.buffer));
+        const at = `batch at ${firstOffset}, ${firstTimestamp}`;
+        expect(
+          records.map((r) => r.offset),
+          at,
+        ).toEqual(deltas.map((_, i) => (BigInt(firstOffset) + BigInt(i * 5)).toString()));
+        expect(
+          records.map((r) => r.timestamp),
+          at,
+        ).toEqual(deltas.map((d) => (BigInt(firstTimestamp) + BigInt(d)).toString()));
+        expect(records.map((r) => r.key.toString())).toEqual(deltas.map((_, i) => `k${i}`));
+      }
+    }
+  });
+
+  it('keeps the messages at or past the fetched offset, below and past 2^53', () => {
+    for (const base of [0n, 2n ** 53n - 3n, 2n ** 60n]) {
+      const messages = Array.from({ length: 8 }, (_, i) => ({
+        offset: (base + BigInt(i)).toString(),
+        key: Buffer.from(`k${i}`),
+        value: null,
+        isControlRecord: false,
+      }));
+      for (let fetched = 0; fetched <= 8; fetched++) {
+        const fetchedOffset = (base + BigInt(fetched)).toString();
+        const batch = new ConsumerBatch('topic', fetchedOffset, {
+          partition: 0,
+          highWatermark: '0',
+          abortedTransactions: [],
+          messages,
+        });
+        expect(
+          batch.messagesWithinOffset.map((m) => m.offset),
+          `fetched ${fetchedOffset}`,
+        ).toEqual(messages.slice(fetched).map((m) => m.offset));
+      }
     }
   });
 });
