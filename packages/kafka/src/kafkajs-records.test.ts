@@ -19,21 +19,17 @@ const {
   encodeRecordBatch,
 } = kafkajsProtocol;
 
-/** Zigzag (64-bit), then LEB128: the definition, in BigInt. */
-function referenceVarLong(value: bigint): Buffer {
-  let zigzag = BigInt.asUintN(64, (value << 1n) ^ (value >> 63n));
+/** LEB128 of a non-negative value: 7 bits a byte, low bits first (an unsigned varint). */
+function unsignedReference(value: bigint): Buffer {
   const bytes: number[] = [];
-  while (zigzag >= 0x80n) {
-    bytes.push(Number(zigzag & 0x7fn) | 0x80);
-    zigzag >>= 7n;
-  }
-  bytes.push(Number(zigzag));
+  for (; value >= 0x80n; value >>= 7n) bytes.push(Number(value & 0x7fn) | 0x80);
+  bytes.push(Number(value));
   return Buffer.from(bytes);
 }
 
-/** LEB128 of a non-negative value (no zigzag): the varlong of the value whose zigzag it is. */
-function unsignedReference(value: bigint): Buffer {
-  return referenceVarLong(value % 2n === 0n ? value / 2n : -(value + 1n) / 2n);
+/** Zigzag (64-bit), then LEB128: the definition of a varint and a varlong, in BigInt. */
+function referenceVarLong(value: bigint): Buffer {
+  return unsignedReference(BigInt.asUintN(64, (value << 1n) ^ (value >> 63n)));
 }
 
 /** Every boundary of 1…10 encoded bytes on both signs, the fast path's edges, and a spread. */
