@@ -11,12 +11,12 @@ import {
 } from '../lib/compare-latency.js';
 import type { Contender } from '../lib/compare-throughput.js';
 import { resolveMavenClasspath, type JavaClasspath } from '../lib/maven-classpath.js';
-import { against, metric, withTarget } from '../lib/metric.js';
+import { against, cpuShare, metric, withTarget } from '../lib/metric.js';
 import { oncePerKey } from '../lib/once.js';
 import type { BenchContext, Benchmark, BenchmarkResult, Metric } from '../lib/results.js';
 import type { BenchStack, BenchTopics } from '../lib/stack.js';
-import { startStreamsPassthrough } from '../lib/streams-passthrough.js';
-import { evaluatorLatencySubject } from './evaluator.js';
+import { startStreamsAnchor, type StreamsTopology } from '../lib/streams-anchor.js';
+import { evaluatorLatencySubject, joinThroughput, mergeRuns } from './evaluator.js';
 import { compareOnRequestBacklog, ROUTER_FETCH_BYTES, routerLatencySubject } from './router.js';
 import { kafkaModeLatencySubject } from './worker.js';
 
@@ -29,7 +29,16 @@ const COMMIT_INTERVALS_MS = [100, 20] as const;
  */
 const BACKLOG_FETCH_BYTES = 1_048_576;
 
-/** The Streams passthrough on `topics`' requests, as a latency subject and as a backlog contender. */
+/**
+ * The join's window: how long an unmatched prediction or label waits for its other side in the
+ * evaluator by default (EVALUATOR_TTL_MS, 7 days); every pair of the backlog falls inside it.
+ */
+const JOIN_WINDOW_MS = 7 * 24 * 3_600_000;
+
+/**
+ * A Streams anchor (passthrough or join) on some of `topics`' inputs, as a latency subject and as
+ * a backlog contender.
+ */
 class StreamsAnchor {
   private readonly logDir = oncePerKey(async (prefix: string) => {
     const dir = fileURLToPath(new URL(`../out/${prefix}`, import.meta.url));
@@ -41,26 +50,31 @@ class StreamsAnchor {
     private readonly stack: BenchStack,
     private readonly program: JavaClasspath,
     readonly commitIntervalMs: number,
+    private readonly inputs: (topics: BenchTopics) => string[] = (t) => [t.catalog.requests.name],
+    private readonly topology: StreamsTopology = { kind: 'passthrough' },
   ) {}
 
   get key(): string {
-    return `streams-${this.commitIntervalMs}ms`;
+    const kind = this.topology.kind === 'join' ? 'join-' : '';
+    return `streams-${kind}${this.commitIntervalMs}ms`;
   }
 
   get label(): string {
-    return `Kafka Streams passthrough (exactly_once_v2, commit.interval.ms ${this.commitIntervalMs})`;
+    const what = this.topology.kind === 'join' ? 'stream-stream join' : 'passthrough';
+    return `Kafka Streams ${what} (exactly_once_v2, commit.interval.ms ${this.commitIntervalMs})`;
   }
 
   /** Runs as `<prefix>.<run>` (its group and transactional ids), logging to bench/out/<prefix>/. */
   async start(topics: BenchTopics, output: string, run: string) {
     const applicationId = `${topics.prefix}.${run}`;
-    return startStreamsPassthrough(
+    return startStreamsAnchor(
       {
         program: this.program,
         brokers: this.stack.brokers,
         applicationId,
-        input: topics.catalog.requests.name,
+        inputs: this.inputs(topics),
         output,
+        topology: this.topology,
         commitIntervalMs: this.commitIntervalMs,
         logFile: join(await this.logDir(topics.prefix), `${applicationId}.log`),
         startTimeoutMs: 120_000,
@@ -81,8 +95,12 @@ class StreamsAnchor {
     };
   }
 
-  /** Every run (`run` names the contender) writes to the same output topic of `topics`. */
-  contender(topics: BenchTopics): Contender {
+  /**
+   * Every run (`run` names the contender) writes to the same output topic of `topics`. With
+   * `expectedOutputs`, a run that leaves fewer offsets on the output (its records and
+   * transaction markers) fails: a join that joined nothing would otherwise just look fast.
+   */
+  contender(topics: BenchTopics, expectedOutputs?: number): Contender {
     let output: Promise<string> | undefined;
     return {
       key: this.key,
@@ -93,7 +111,17 @@ class StreamsAnchor {
         return {
           done: () => streams.committed(),
           cpuMicros: () => streams.cpuMicros(),
-          stop: () => streams.stop(),
+          stop: async () => {
+            await streams.stop();
+            if (expectedOutputs === undefined) return;
+            const offsets = await this.stack.admin.fetchTopicOffsets(await output!);
+            const written = offsets.reduce((sum, p) => sum + Number(p.high), 0);
+            if (written < expectedOutputs) {
+              throw new Error(
+                `${this.label}: ${written} offsets on its output, fewer than ${expectedOutputs} records expected`,
+              );
+            }
+          },
         };
       },
     };
@@ -189,6 +217,56 @@ async function anchorThroughput(
 }
 
 /**
+ * The evaluator's join beside Kafka Streams' own, each against its own library's exactly-once
+ * passthrough over the same backlog (`n` predictions and their labels, the evaluator benchmark's):
+ * how much of a client's passthrough a join with a changelog keeps, per client.
+ */
+async function anchorJoin(
+  stack: BenchStack,
+  context: BenchContext,
+  program: JavaClasspath,
+  n: number,
+): Promise<Metric[]> {
+  const inputs = (t: BenchTopics) => [t.catalog.predictions.name, t.catalog.labels.name];
+  const anchors = [
+    new StreamsAnchor(stack, program, 100, inputs),
+    new StreamsAnchor(stack, program, 100, inputs, { kind: 'join', windowMs: JOIN_WINDOW_MS }),
+  ];
+  const { collected } = await joinThroughput(stack, context, n, {
+    keyPrefix: 'anchor.join',
+    // The join writes one record per pair; the passthrough one per input.
+    others: (topics) => [anchors[0]!.contender(topics, 2 * n), anchors[1]!.contender(topics, n)],
+  });
+  const rate = (key: string) => mergeRuns(collected, key, 'events/s');
+  const cpu = (key: string) => mergeRuns(collected, `${key}.cpu`, 'µs');
+  const [streamsPassthrough, streamsJoin] = anchors.map((a) => a.key) as [string, string];
+  const eos = rate('passthrough-eos');
+  const streams = rate(streamsPassthrough);
+  return [
+    eos,
+    cpu('passthrough-eos'),
+    against(rate('evaluator'), eos),
+    cpu('evaluator'),
+    streams,
+    cpu(streamsPassthrough),
+    against(rate(streamsJoin), streams),
+    cpu(streamsJoin),
+    cpuShare(
+      'anchor.join.evaluator.cpu-share',
+      'evaluator events per CPU-second, % of the kafkajs exactly-once passthrough',
+      cpu('evaluator'),
+      cpu('passthrough-eos'),
+    ),
+    cpuShare(
+      `anchor.join.${streamsJoin}.cpu-share`,
+      'Kafka Streams join events per CPU-second, % of the Streams passthrough',
+      cpu(streamsJoin),
+      cpu(streamsPassthrough),
+    ),
+  ];
+}
+
+/**
  * The anchor: what Kafka's own exactly-once library does with the records the router reads, on
  * the same broker in the same run. A Kafka Streams passthrough (bench/kafka-streams-anchor,
  * exactly_once_v2) at Streams' default commit interval and at Kanary's, against the kafkajs
@@ -208,6 +286,9 @@ export const anchorBenchmark: Benchmark<BenchStack> = {
     const latency = await anchorLatency(stack, context, anchors, rate);
     context.log(`anchor: backlog of ${n} requests`);
     const throughput = await anchorThroughput(stack, context, anchors, n);
+    const pairs = context.quick ? 4_000 : 120_000;
+    context.log(`anchor: join of ${pairs} predictions and ${pairs} labels`);
+    const joins = await anchorJoin(stack, context, program, pairs);
     return {
       name: 'anchor',
       title: this.title,
@@ -217,8 +298,11 @@ export const anchorBenchmark: Benchmark<BenchStack> = {
         `Latency: encoded InferenceRequests at ${rate} requests/s paced in 10 ms ticks, 3 s warm-up discarded, fresh topics per run (4 partitions), ` +
         `the same measurement as the router's; the kafkajs passthrough fetches ${ROUTER_FETCH_BYTES} B per partition as there. ` +
         `Backlog: ${n} InferenceRequests, 4 partitions, the kafkajs passthroughs fetch ${BACKLOG_FETCH_BYTES} B per partition (Streams' default); ` +
-        'a Streams run counts the input offsets its group has committed (in the transaction with its output), from the first commit to the last.',
-      metrics: [...latency, ...throughput],
+        'a Streams run counts the input offsets its group has committed (in the transaction with its output), from the first commit to the last. ' +
+        `Join: the evaluator benchmark's backlog (predictions and their labels, fresh topics per repetition), read by the kafkajs exactly-once passthrough, the evaluator, ` +
+        `the Streams passthrough and a Streams KStream-KStream inner join of the same two topics on the request id (window ${JOIN_WINDOW_MS / 86_400_000} days, RocksDB window stores with changelogs, ` +
+        'the output the two values\' bytes concatenated, no decoding), all at commit.interval.ms 100 for Streams.',
+      metrics: [...latency, ...throughput, ...joins],
       notes: [
         "The Streams passthrough's CPU per record is its JVM's (user + system time from /proc), the kafkajs passthroughs' the bench process's; the broker's is in neither.",
         "Request → output record timestamp is not compared: Streams writes each output record with its input record's timestamp.",

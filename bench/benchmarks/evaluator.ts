@@ -115,15 +115,19 @@ export function evaluatorContender(
 
 /**
  * Joined events per second: `n` predictions and their `n` labels (half of the labels written
- * before their prediction, as services/evaluator/bench/throughput.ts does), the passthroughs and
- * the evaluator each reading all 2n. A fresh backlog per repetition: the evaluator restores its
- * join state from a changelog named by the topic prefix, so a second evaluator on the same topics
- * would start from the first one's state.
+ * before their prediction, as services/evaluator/bench/throughput.ts does), the passthroughs, the
+ * evaluator and any `others` each reading all 2n. A fresh backlog per repetition: the evaluator
+ * restores its join state from a changelog named by the topic prefix, so a second evaluator on
+ * the same topics would start from the first one's state.
  */
-async function joinThroughput(
+export async function joinThroughput(
   stack: BenchStack,
   context: BenchContext,
   n: number,
+  options: {
+    readonly keyPrefix: string;
+    readonly others?: (topics: BenchTopics) => Contender[];
+  } = { keyPrefix: 'evaluator.join' },
 ): Promise<{ collected: Map<string, Metric[]>; outputsPerInput: number[] }> {
   const collected = new Map<string, Metric[]>();
   const outputsPerInput: number[] = [];
@@ -141,10 +145,11 @@ async function joinThroughput(
             EVALUATOR_FETCH_BYTES,
           ),
           evaluatorContender(stack, topics, (ratio) => outputsPerInput.push(ratio)),
+          ...(options.others?.(topics) ?? []),
         ],
         total: 2 * n,
         repetitions: 1,
-        keyPrefix: 'evaluator.join',
+        keyPrefix: options.keyPrefix,
         timeoutMs: 600_000,
         log: (line) => context.log(line.replace('run 1', `run ${rep}`)),
       });
@@ -157,6 +162,17 @@ async function joinThroughput(
     }
   }
   return { collected, outputsPerInput };
+}
+
+/** One metric of the repetitions `joinThroughput` collected under `key` (each a run of its own). */
+export function mergeRuns(collected: Map<string, Metric[]>, key: string, unit: string): Metric {
+  const parts = collected.get(key)!;
+  return metric(
+    parts[0]!.key,
+    parts[0]!.label,
+    unit,
+    parts.map((p) => p.runs[0]!),
+  );
 }
 
 interface MemoryMeasurement {
@@ -198,15 +214,7 @@ export const evaluatorBenchmark: Benchmark<BenchStack> = {
     const n = context.quick ? 4_000 : 120_000;
     context.log(`evaluator: join of ${n} predictions and ${n} labels`);
     const { collected, outputsPerInput } = await joinThroughput(stack, context, n);
-    const merge = (key: string, unit: string): Metric => {
-      const parts = collected.get(key)!;
-      return metric(
-        parts[0]!.key,
-        parts[0]!.label,
-        unit,
-        parts.map((p) => p.runs[0]!),
-      );
-    };
+    const merge = (key: string, unit: string): Metric => mergeRuns(collected, key, unit);
     const plain = merge('passthrough', 'events/s');
     const eos = merge('passthrough-eos', 'events/s');
     const evaluator = merge('evaluator', 'events/s');

@@ -4,16 +4,26 @@ import type { Admin } from 'kafkajs';
 import type { JavaClasspath } from './maven-classpath.js';
 
 /** Main class of bench/kafka-streams-anchor. */
-const MAIN_CLASS = 'dev.kanary.bench.StreamsPassthrough';
+const MAIN_CLASS = 'dev.kanary.bench.StreamsAnchor';
 
-export interface StreamsPassthroughOptions {
+/**
+ * What the anchor does with its inputs: copy them (`passthrough`), or join the first with the
+ * second on the record key within a window (`join`; see StreamsAnchor.java).
+ */
+export type StreamsTopology =
+  | { readonly kind: 'passthrough' }
+  | { readonly kind: 'join'; readonly windowMs: number };
+
+export interface StreamsAnchorOptions {
   /** The built anchor (`resolveMavenClasspath('kafka-streams-anchor', …)`). */
   readonly program: JavaClasspath;
   readonly brokers: string;
   /** Streams' application.id: its consumer group and the prefix of its transactional ids. */
   readonly applicationId: string;
-  readonly input: string;
+  /** The input topics; a join's are its left (predictions) and right (labels) side. */
+  readonly inputs: readonly string[];
   readonly output: string;
+  readonly topology: StreamsTopology;
   /** commit.interval.ms: with exactly_once_v2, how often a transaction is committed (Streams' default 100). */
   readonly commitIntervalMs: number;
   /** The JVM's standard output and error are appended here. */
@@ -22,8 +32,8 @@ export interface StreamsPassthroughOptions {
   readonly startTimeoutMs: number;
 }
 
-/** A running Kafka Streams passthrough (bench/kafka-streams-anchor) in a JVM of its own. */
-export interface StreamsPassthrough {
+/** A running Kafka Streams anchor (bench/kafka-streams-anchor) in a JVM of its own. */
+export interface StreamsAnchorProcess {
   /** Input records whose copies are committed: the sum of the group's committed input offsets. */
   committed(): Promise<number>;
   /** CPU time (user + system) the JVM has used, µs, from /proc (Linux); NaN where there is none. */
@@ -37,10 +47,11 @@ export interface StreamsPassthrough {
  * its group has assigned it the input's partitions); rejects, with the log's tail, if the JVM
  * exits first or does not get there within `startTimeoutMs`.
  */
-export async function startStreamsPassthrough(
-  options: StreamsPassthroughOptions,
+export async function startStreamsAnchor(
+  options: StreamsAnchorOptions,
   admin: Admin,
-): Promise<StreamsPassthrough> {
+): Promise<StreamsAnchorProcess> {
+  const { topology } = options;
   const log = openSync(options.logFile, 'a');
   let child: ChildProcess;
   try {
@@ -57,11 +68,14 @@ export async function startStreamsPassthrough(
         '--application-id',
         options.applicationId,
         '--input',
-        options.input,
+        options.inputs.join(','),
         '--output',
         options.output,
         '--commit-interval-ms',
         String(options.commitIntervalMs),
+        '--topology',
+        topology.kind,
+        ...(topology.kind === 'join' ? ['--join-window-ms', String(topology.windowMs)] : []),
       ],
       { stdio: ['ignore', 'pipe', log] },
     );
@@ -78,7 +92,7 @@ export async function startStreamsPassthrough(
   });
   const failure = (what: string) => {
     const tail = readFileSync(options.logFile, 'utf8').trimEnd().split('\n').slice(-15).join('\n');
-    return new Error(`Kafka Streams passthrough ${options.applicationId} ${what}; log:\n${tail}`);
+    return new Error(`Kafka Streams ${topology.kind} ${options.applicationId} ${what}; log:\n${tail}`);
   };
 
   let running = false;
@@ -116,12 +130,14 @@ export async function startStreamsPassthrough(
 
   return {
     async committed() {
-      const [offsets] = await admin.fetchOffsets({
+      const offsets = await admin.fetchOffsets({
         groupId: options.applicationId,
-        topics: [options.input],
+        topics: [...options.inputs],
       });
       // -1: nothing committed yet on that partition.
-      return (offsets?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+      return offsets
+        .flatMap((t) => t.partitions)
+        .reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
     },
     cpuMicros: () => processCpuMicros(child.pid),
     async stop() {

@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -16,22 +18,36 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.JoinWindows;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.StreamJoined;
 
 /**
- * A Kafka Streams passthrough with processing.guarantee=exactly_once_v2: every record of the
- * input topic is written to the output topic with its key and value bytes unchanged, in the
- * transaction that commits its input offset. The reference for Kanary's exactly-once stages: what
- * Kafka's own Java library does with the same records on the same broker.
+ * Kafka Streams with processing.guarantee=exactly_once_v2, the reference for Kanary's
+ * exactly-once stages: what Kafka's own Java library does with the same records on the same
+ * broker. Two topologies:
  *
- * <p>Arguments: {@code --bootstrap-server host:port --application-id id --input topic --output
- * topic --commit-interval-ms n}. Everything else is Streams' default (one stream thread,
- * producer linger 100 ms, flushed at every commit). Prints {@code RUNNING} on standard output each
- * time the instance reaches that state (the bench waits for the first); exits after closing the
- * instance on SIGTERM, and with status 1 if the instance fails.
+ * <ul>
+ *   <li>{@code passthrough}: every record of the input topics is written to the output topic with
+ *       its key and value bytes unchanged, in the transaction that commits its input offset.
+ *   <li>{@code join}: the first input (predictions) joined with the second (labels) on the record
+ *       key, a KStream-KStream inner join within {@code --join-window-ms}; each pair's output is
+ *       the two value byte arrays one after the other. Both sides are kept in Streams' window
+ *       stores (RocksDB), each write logged to the store's changelog topic: per pair two
+ *       changelog records and one output, the record count of the evaluator's join (an entry and
+ *       its tombstone, and the evaluation). No decoding: it bounds what a join costs Streams.
+ * </ul>
+ *
+ * <p>Arguments: {@code --bootstrap-server host:port --application-id id --input topic[,topic]
+ * --output topic --commit-interval-ms n [--topology passthrough|join] [--join-window-ms n]}.
+ * Everything else is Streams' default (one stream thread, producer linger 100 ms, flushed at every
+ * commit). Prints {@code RUNNING} on standard output each time the instance reaches that state
+ * (the bench waits for the first); exits after closing the instance on SIGTERM, and with status
+ * 1 if the instance fails.
  */
-public final class StreamsPassthrough {
-  private StreamsPassthrough() {}
+public final class StreamsAnchor {
+  private StreamsAnchor() {}
 
   public static void main(String[] args) throws IOException, InterruptedException {
     Map<String, String> options = parse(args);
@@ -42,13 +58,31 @@ public final class StreamsPassthrough {
     config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, required(options, "bootstrap-server"));
     config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, required(options, "commit-interval-ms"));
-    // Stateless: the directory only holds the instance's lock and id.
+    // The passthrough's directory only holds the instance's lock and id; the join's, its stores.
     config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
 
+    List<String> inputs = Arrays.asList(required(options, "input").split(","));
+    String output = required(options, "output");
+    Consumed<byte[], byte[]> consumed = Consumed.with(Serdes.ByteArray(), Serdes.ByteArray());
+    Produced<byte[], byte[]> produced = Produced.with(Serdes.ByteArray(), Serdes.ByteArray());
     StreamsBuilder builder = new StreamsBuilder();
-    builder
-        .stream(required(options, "input"), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
-        .to(required(options, "output"), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
+    String topology = options.getOrDefault("topology", "passthrough");
+    switch (topology) {
+      case "passthrough" -> builder.stream(inputs, consumed).to(output, produced);
+      case "join" -> {
+        if (inputs.size() != 2) throw new IllegalArgumentException("join: --input left,right");
+        KStream<byte[], byte[]> left = builder.stream(inputs.get(0), consumed);
+        KStream<byte[], byte[]> right = builder.stream(inputs.get(1), consumed);
+        Duration window = Duration.ofMillis(Long.parseLong(required(options, "join-window-ms")));
+        left.join(
+                right,
+                StreamsAnchor::concat,
+                JoinWindows.ofTimeDifferenceWithNoGrace(window),
+                StreamJoined.with(Serdes.ByteArray(), Serdes.ByteArray(), Serdes.ByteArray()))
+            .to(output, produced);
+      }
+      default -> throw new IllegalArgumentException("unknown --topology " + topology);
+    }
 
     KafkaStreams streams = new KafkaStreams(builder.build(), config);
     CountDownLatch stopped = new CountDownLatch(1);
@@ -78,6 +112,12 @@ public final class StreamsPassthrough {
     stopped.await();
     // Reached only when the instance stopped by itself (a SIGTERM ends the JVM in the hook).
     System.exit(streams.state() == KafkaStreams.State.ERROR ? 1 : 0);
+  }
+
+  private static byte[] concat(byte[] left, byte[] right) {
+    byte[] both = Arrays.copyOf(left, left.length + right.length);
+    System.arraycopy(right, 0, both, left.length, right.length);
+    return both;
   }
 
   private static Map<String, String> parse(String[] args) {
