@@ -301,7 +301,7 @@ export const anchorBenchmark: Benchmark<BenchStack> = {
         'a Streams run counts the input offsets its group has committed (in the transaction with its output), from the first commit to the last. ' +
         `Join: the evaluator benchmark's backlog (predictions and their labels, fresh topics per repetition), read by the kafkajs exactly-once passthrough, the evaluator, ` +
         `the Streams passthrough and a Streams KStream-KStream inner join of the same two topics on the request id (window ${JOIN_WINDOW_MS / 86_400_000} days, RocksDB window stores with changelogs, ` +
-        'the output the two values\' bytes concatenated, no decoding), all at commit.interval.ms 100 for Streams.',
+        "the output the two values' bytes concatenated, no decoding), all at commit.interval.ms 100 for Streams.",
       metrics: [...latency, ...throughput, ...joins],
       notes: [
         "The Streams passthrough's CPU per record is its JVM's (user + system time from /proc), the kafkajs passthroughs' the bench process's; the broker's is in neither.",

@@ -11,8 +11,7 @@ const MAIN_CLASS = 'dev.kanary.bench.StreamsAnchor';
  * second on the record key within a window (`join`; see StreamsAnchor.java).
  */
 export type StreamsTopology =
-  | { readonly kind: 'passthrough' }
-  | { readonly kind: 'join'; readonly windowMs: number };
+  { readonly kind: 'passthrough' } | { readonly kind: 'join'; readonly windowMs: number };
 
 export interface StreamsAnchorOptions {
   /** The built anchor (`resolveMavenClasspath('kafka-streams-anchor', …)`). */
@@ -34,7 +33,10 @@ export interface StreamsAnchorOptions {
 
 /** A running Kafka Streams anchor (bench/kafka-streams-anchor) in a JVM of its own. */
 export interface StreamsAnchorProcess {
-  /** Input records whose copies are committed: the sum of the group's committed input offsets. */
+  /**
+   * Input records processed, their outputs committed: the sum of the group's committed input
+   * offsets (committed in the transaction with the outputs).
+   */
   committed(): Promise<number>;
   /** CPU time (user + system) the JVM has used, µs, from /proc (Linux); NaN where there is none. */
   cpuMicros(): number;
@@ -92,7 +94,9 @@ export async function startStreamsAnchor(
   });
   const failure = (what: string) => {
     const tail = readFileSync(options.logFile, 'utf8').trimEnd().split('\n').slice(-15).join('\n');
-    return new Error(`Kafka Streams ${topology.kind} ${options.applicationId} ${what}; log:\n${tail}`);
+    return new Error(
+      `Kafka Streams ${topology.kind} ${options.applicationId} ${what}; log:\n${tail}`,
+    );
   };
 
   let running = false;

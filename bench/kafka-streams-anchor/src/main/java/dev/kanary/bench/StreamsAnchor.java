@@ -35,8 +35,9 @@ import org.apache.kafka.streams.kstream.StreamJoined;
  *       key, a KStream-KStream inner join within {@code --join-window-ms}; each pair's output is
  *       the two value byte arrays one after the other. Both sides are kept in Streams' window
  *       stores (RocksDB), each write logged to the store's changelog topic: per pair two
- *       changelog records and one output, the record count of the evaluator's join (an entry and
- *       its tombstone, and the evaluation). No decoding: it bounds what a join costs Streams.
+ *       changelog records and one output, the record count of the evaluator's join (the first
+ *       side's entry, the entry rewritten when the other side arrives, and the evaluation). No
+ *       decoding: it bounds what a join costs Streams.
  * </ul>
  *
  * <p>Arguments: {@code --bootstrap-server host:port --application-id id --input topic[,topic]
