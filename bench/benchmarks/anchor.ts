@@ -228,18 +228,20 @@ async function anchorJoin(
   n: number,
 ): Promise<Metric[]> {
   const inputs = (t: BenchTopics) => [t.catalog.predictions.name, t.catalog.labels.name];
-  const anchors = [
-    new StreamsAnchor(stack, program, 100, inputs),
-    new StreamsAnchor(stack, program, 100, inputs, { kind: 'join', windowMs: JOIN_WINDOW_MS }),
-  ];
+  const passthrough = new StreamsAnchor(stack, program, 100, inputs);
+  const joined = new StreamsAnchor(stack, program, 100, inputs, {
+    kind: 'join',
+    windowMs: JOIN_WINDOW_MS,
+  });
   const { collected } = await joinThroughput(stack, context, n, {
     keyPrefix: 'anchor.join',
     // The join writes one record per pair; the passthrough one per input.
-    others: (topics) => [anchors[0]!.contender(topics, 2 * n), anchors[1]!.contender(topics, n)],
+    others: (topics) => [passthrough.contender(topics, 2 * n), joined.contender(topics, n)],
   });
   const rate = (key: string) => mergeRuns(collected, key, 'events/s');
   const cpu = (key: string) => mergeRuns(collected, `${key}.cpu`, 'µs');
-  const [streamsPassthrough, streamsJoin] = anchors.map((a) => a.key) as [string, string];
+  const streamsPassthrough = passthrough.key;
+  const streamsJoin = joined.key;
   const eos = rate('passthrough-eos');
   const streams = rate(streamsPassthrough);
   return [
